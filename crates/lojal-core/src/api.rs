@@ -1,0 +1,212 @@
+//! The JSON bodies of the HTTP API (CONTRACT.md section 4), shared so the
+//! server writes exactly what the widget reads.
+
+use crate::program::{Program, RewardKind};
+use crate::tiers;
+use serde::{Deserialize, Serialize};
+
+/// `GET /v1/shops/{shop}/widget`: everything the widget draws, in one body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WidgetData {
+    pub shop: ShopInfo,
+    pub customer: Option<CustomerView>,
+    pub ways_to_earn: Vec<WayToEarn>,
+    pub rewards: Vec<RewardView>,
+    pub tiers: Vec<TierView>,
+    pub recommendations: Vec<Recommendation>,
+    pub nudge: Option<Nudge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShopInfo {
+    pub id: String,
+    pub name: String,
+    /// ISO 4217, e.g. `SEK`.
+    pub currency: String,
+    pub locale: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerView {
+    pub id: String,
+    /// May be negative after a refund of points already spent.
+    pub points: i64,
+    pub lifetime_points: i64,
+    pub tier: TierRef,
+    pub next_tier: Option<NextTierView>,
+    pub referral: Option<ReferralView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TierRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextTierView {
+    pub id: String,
+    pub name: String,
+    pub points_needed: i64,
+    pub progress: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferralView {
+    pub code: String,
+    pub url: String,
+    pub referrals: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WayToEarn {
+    pub id: String,
+    pub title: String,
+    pub points: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RewardView {
+    pub id: String,
+    pub title: String,
+    pub cost: i64,
+    pub kind: RewardKind,
+    pub value: i64,
+    /// Whether this customer's balance covers it now (always false for a guest).
+    pub redeemable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TierView {
+    pub id: String,
+    pub name: String,
+    pub threshold: i64,
+    pub multiplier: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub sku: String,
+    pub name: String,
+    pub url: String,
+    pub image: String,
+    pub price: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Nudge {
+    pub kind: String,
+    pub text: String,
+}
+
+/// A member's standing as stored: the figures the ledger sums to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing<'a> {
+    pub id: &'a str,
+    pub points: i64,
+    pub lifetime_points: i64,
+    pub referral: Option<ReferralView>,
+}
+
+/// The program's public parts, the same for every visitor.
+pub fn program_views(program: &Program) -> (Vec<WayToEarn>, Vec<TierView>) {
+    let ways = vec![WayToEarn {
+        id: "purchase".into(),
+        title: "Shop".into(),
+        points: i64::from(program.earn.points_per_unit),
+    }];
+    let tiers = program
+        .tiers
+        .iter()
+        .map(|t| TierView {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            threshold: t.threshold,
+            multiplier: t.multiplier,
+        })
+        .collect();
+    (ways, tiers)
+}
+
+/// The rewards, each marked redeemable when `points` covers it (`None`: a guest).
+pub fn reward_views(program: &Program, points: Option<i64>) -> Vec<RewardView> {
+    program
+        .rewards
+        .iter()
+        .map(|r| RewardView {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            cost: r.cost,
+            kind: r.kind,
+            value: r.value,
+            redeemable: points.is_some_and(|p| p >= r.cost),
+        })
+        .collect()
+}
+
+/// A member's view: their balance, tier and the way to the next tier.
+pub fn customer_view(program: &Program, standing: Standing<'_>) -> CustomerView {
+    let tier = tiers::tier_for(&program.tiers, standing.lifetime_points)
+        .map(|t| TierRef {
+            id: t.id.clone(),
+            name: t.name.clone(),
+        })
+        .unwrap_or(TierRef {
+            id: String::new(),
+            name: String::new(),
+        });
+    let next_tier =
+        tiers::next_tier(&program.tiers, standing.lifetime_points).map(|n| NextTierView {
+            id: n.tier.id.clone(),
+            name: n.tier.name.clone(),
+            points_needed: n.points_needed,
+            progress: n.progress,
+        });
+    CustomerView {
+        id: standing.id.to_owned(),
+        points: standing.points,
+        lifetime_points: standing.lifetime_points,
+        tier,
+        next_tier,
+        referral: standing.referral,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::tests::sample;
+
+    #[test]
+    fn a_member_view_matches_the_contract_example() {
+        let view = customer_view(
+            &sample(),
+            Standing {
+                id: "cust-42",
+                points: 740,
+                lifetime_points: 2140,
+                referral: None,
+            },
+        );
+        let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(
+            json["tier"],
+            serde_json::json!({"id": "gold", "name": "Guld"})
+        );
+        assert_eq!(json["next_tier"]["name"], "Platina");
+        assert_eq!(json["next_tier"]["points_needed"], 860);
+    }
+
+    #[test]
+    fn rewards_are_redeemable_only_when_the_balance_covers_them() {
+        let program = sample();
+        assert!(!reward_views(&program, None)[0].redeemable);
+        assert!(!reward_views(&program, Some(499))[0].redeemable);
+        assert!(reward_views(&program, Some(500))[0].redeemable);
+        assert_eq!(
+            serde_json::to_value(&reward_views(&program, None)[0]).unwrap()["kind"],
+            "fixed_discount"
+        );
+    }
+}

@@ -1,0 +1,23 @@
+//! The one error type of `lojal-core`.
+
+use thiserror::Error;
+
+/// Why a value from outside (a request, a program file) was refused.
+///
+/// Every message is written for the person who sent the value: it says what
+/// is wrong and what would be right.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Error {
+    #[error("customer id must be 1 to 128 characters of A-Z a-z 0-9 . _ @ + -")]
+    InvalidCustomerId,
+    #[error("shop id must be 1 to 64 characters of a-z 0-9 - _")]
+    InvalidShopId,
+    #[error("signature must be 64 lowercase hex characters")]
+    MalformedSignature,
+    #[error("signature does not match")]
+    BadSignature,
+    #[error("signature timestamp is more than 24 hours away from now")]
+    StaleSignature,
+    #[error("invalid program: {0}")]
+    InvalidProgram(String),
+}

@@ -1,0 +1,15 @@
+//! Lojal's domain: the loyalty program, its rules, customer identity and the
+//! JSON types of the HTTP API.
+//!
+//! **Architecture invariant:** this crate does no I/O. It compiles for both
+//! `wasm32-unknown-unknown` (the widget) and native (the server), and every
+//! rule in it is unit-tested here.
+
+pub mod api;
+pub mod error;
+pub mod identity;
+pub mod points;
+pub mod program;
+pub mod tiers;
+
+pub use error::Error;

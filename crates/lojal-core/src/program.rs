@@ -1,0 +1,232 @@
+//! The loyalty program a merchant describes: how points are earned, the tiers,
+//! the rewards and the referral rewards (CONTRACT.md, `PUT .../program`).
+
+use crate::Error;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Program {
+    pub earn: Earn,
+    pub tiers: Vec<Tier>,
+    #[serde(default)]
+    pub rewards: Vec<Reward>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral: Option<Referral>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Earn {
+    /// Points per major currency unit (per krona, per euro).
+    pub points_per_unit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tier {
+    pub id: String,
+    pub name: String,
+    /// Lifetime points from which a customer holds this tier.
+    pub threshold: i64,
+    /// Scales what a purchase earns while the customer holds this tier.
+    #[serde(default = "one")]
+    pub multiplier: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reward {
+    pub id: String,
+    pub title: String,
+    pub cost: i64,
+    pub kind: RewardKind,
+    /// Minor units for `fixed_discount`, percent for `percent_discount`,
+    /// unused (0) for the others.
+    #[serde(default)]
+    pub value: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RewardKind {
+    FixedDiscount,
+    PercentDiscount,
+    FreeProduct,
+    FreeShipping,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Referral {
+    pub referrer_points: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referee_reward_id: Option<String>,
+}
+
+impl Program {
+    /// Checks what JSON cannot: tiers in order from a zero threshold, sane
+    /// multipliers, unique ids, positive costs and references that resolve.
+    pub fn validate(&self) -> Result<(), Error> {
+        let invalid = |msg: String| Err(Error::InvalidProgram(msg));
+        if self.earn.points_per_unit > 10_000 {
+            return invalid("earn.points_per_unit must be at most 10000".into());
+        }
+        match self.tiers.first() {
+            None => return invalid("tiers must hold at least one tier".into()),
+            Some(first) if first.threshold != 0 => {
+                return invalid(format!(
+                    "the first tier ({}) must have threshold 0",
+                    first.id
+                ));
+            }
+            Some(_) => {}
+        }
+        for pair in self.tiers.windows(2) {
+            if pair[1].threshold <= pair[0].threshold {
+                return invalid(format!(
+                    "tier {} must have a higher threshold than tier {}",
+                    pair[1].id, pair[0].id
+                ));
+            }
+        }
+        for tier in &self.tiers {
+            if tier.id.is_empty() || tier.name.is_empty() {
+                return invalid("every tier needs an id and a name".into());
+            }
+            if !(tier.multiplier.is_finite() && (0.0..=100.0).contains(&tier.multiplier)) {
+                return invalid(format!(
+                    "tier {} multiplier must be between 0 and 100",
+                    tier.id
+                ));
+            }
+        }
+        if has_duplicate(self.tiers.iter().map(|t| &t.id)) {
+            return invalid("tier ids must be unique".into());
+        }
+        for reward in &self.rewards {
+            if reward.id.is_empty() || reward.title.is_empty() {
+                return invalid("every reward needs an id and a title".into());
+            }
+            if reward.cost <= 0 {
+                return invalid(format!("reward {} must cost more than 0 points", reward.id));
+            }
+            if reward.kind == RewardKind::PercentDiscount && !(1..=100).contains(&reward.value) {
+                return invalid(format!("reward {} percent must be 1 to 100", reward.id));
+            }
+            if reward.value < 0 {
+                return invalid(format!("reward {} value must not be negative", reward.id));
+            }
+        }
+        if has_duplicate(self.rewards.iter().map(|r| &r.id)) {
+            return invalid("reward ids must be unique".into());
+        }
+        if let Some(referral) = &self.referral {
+            if referral.referrer_points < 0 {
+                return invalid("referral.referrer_points must not be negative".into());
+            }
+            if let Some(id) = &referral.referee_reward_id {
+                if self.reward(id).is_none() {
+                    return invalid(format!("referral.referee_reward_id {id} is not a reward"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What a new shop starts with until the merchant sends its own: a
+    /// point per krona, three tiers and one reward.
+    pub fn starter() -> Program {
+        let tier = |id: &str, name: &str, threshold, multiplier| Tier {
+            id: id.into(),
+            name: name.into(),
+            threshold,
+            multiplier,
+        };
+        Program {
+            earn: Earn { points_per_unit: 1 },
+            tiers: vec![
+                tier("bronze", "Bronze", 0, 1.0),
+                tier("silver", "Silver", 1000, 1.25),
+                tier("gold", "Gold", 3000, 1.5),
+            ],
+            rewards: vec![Reward {
+                id: "r50".into(),
+                title: "50 off".into(),
+                cost: 500,
+                kind: RewardKind::FixedDiscount,
+                value: 5000,
+            }],
+            referral: None,
+        }
+    }
+
+    pub fn reward(&self, id: &str) -> Option<&Reward> {
+        self.rewards.iter().find(|r| r.id == id)
+    }
+}
+
+fn has_duplicate<'a>(ids: impl Iterator<Item = &'a String>) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    ids.into_iter().any(|id| !seen.insert(id))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// The program of the contract's example, with two more tiers.
+    pub(crate) fn sample() -> Program {
+        serde_json::from_str(
+            r#"{"earn": {"points_per_unit": 1},
+                "tiers": [{"id": "bronze", "name": "Brons", "threshold": 0},
+                          {"id": "silver", "name": "Silver", "threshold": 500, "multiplier": 1.25},
+                          {"id": "gold", "name": "Guld", "threshold": 1500, "multiplier": 1.5},
+                          {"id": "platinum", "name": "Platina", "threshold": 3000, "multiplier": 2}],
+                "rewards": [{"id": "r100", "title": "100 kr rabatt", "cost": 500,
+                             "kind": "fixed_discount", "value": 10000}],
+                "referral": {"referrer_points": 200, "referee_reward_id": "r100"}}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_contract_example_is_valid_and_defaults_multiplier_to_one() {
+        let program = sample();
+        program.validate().unwrap();
+        assert_eq!(program.tiers[0].multiplier, 1.0);
+    }
+
+    #[test]
+    fn the_starter_program_is_valid() {
+        Program::starter().validate().unwrap();
+    }
+
+    fn refused(edit: impl FnOnce(&mut Program)) -> String {
+        let mut program = sample();
+        edit(&mut program);
+        match program.validate() {
+            Err(Error::InvalidProgram(msg)) => msg,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_programs_are_refused_with_a_reason() {
+        assert!(refused(|p| p.tiers.clear()).contains("at least one tier"));
+        assert!(refused(|p| p.tiers[0].threshold = 10).contains("threshold 0"));
+        assert!(refused(|p| p.tiers[2].threshold = 500).contains("higher threshold"));
+        assert!(refused(|p| p.tiers[1].multiplier = f64::NAN).contains("multiplier"));
+        assert!(refused(|p| p.tiers[1].multiplier = -1.0).contains("multiplier"));
+        assert!(refused(|p| p.rewards[0].cost = 0).contains("cost"));
+        assert!(refused(|p| p.rewards.push(p.rewards[0].clone())).contains("unique"));
+        assert!(
+            refused(|p| p.referral.as_mut().unwrap().referee_reward_id = Some("nope".into()))
+                .contains("not a reward")
+        );
+        assert!(refused(|p| {
+            p.rewards[0].kind = RewardKind::PercentDiscount;
+            p.rewards[0].value = 150;
+        })
+        .contains("percent"));
+    }
+}

@@ -1,0 +1,65 @@
+//! Opening the database and bringing its schema up to date.
+//!
+//! Queries run through sqlx's `Any` driver with `$1`-style parameters, which
+//! SQLite and PostgreSQL both read, so one query text serves both. Each
+//! backend has its own migration folder for the few places their SQL differs
+//! (identity columns, triggers).
+
+use crate::error::Result;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// Opens `url` (`sqlite://PATH`, created if missing, or `postgres://...`)
+/// and runs any pending migrations.
+pub async fn open(url: &str) -> Result<Db> {
+    sqlx::any::install_default_drivers();
+    let (url, backend) = if let Some(rest) = url.strip_prefix("sqlite:") {
+        let created = if rest.contains("mode=") {
+            url.to_owned()
+        } else if rest.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        (created, Backend::Sqlite)
+    } else {
+        (url.to_owned(), Backend::Postgres)
+    };
+    let options = AnyConnectOptions::from_str(&url)?;
+    let pool = AnyPoolOptions::new()
+        // SQLite takes one writer at a time; a few connections serve reads
+        // beside it without piling up on the write lock.
+        .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the writer; busy_timeout makes
+                    // a writer wait for the lock instead of failing at once;
+                    // foreign keys are off by default in SQLite.
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await?;
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+    }
+    Ok(Db { pool, backend })
+}

@@ -1,0 +1,16 @@
+//! Lojal's JSON back end: the loyalty ledger, the widget's API and the
+//! widget's files.
+//!
+//! **Architecture invariant:** only `db` and `store` know SQL; rules (points,
+//! tiers, identity) live in `lojal-core`; `http` turns requests into calls of
+//! the two, and `error` is the one place errors become HTTP responses.
+
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use http::{app, AppState};

@@ -1,0 +1,210 @@
+//! `lojal-server`: run the API, add shops, or run the seeded demo.
+
+use clap::{Args, Parser, Subcommand};
+use lojal_server::demo::{self, StorefrontConfig};
+use lojal_server::store::shops::{self, Shop};
+use lojal_server::{app, db, AppState, Error, Result};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(name = "lojal-server", version, about = "Lojal's loyalty back end")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the widget's files.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Manage shops.
+    Shop {
+        #[command(subcommand)]
+        command: ShopCommand,
+    },
+    /// Seed the demo shop (once) and serve it with its storefront page.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// The storefront runs on its own origin, as a real shop's would.
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        storefront_addr: SocketAddr,
+        /// The storefront's page and styles.
+        #[arg(long, default_value = "www")]
+        www: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+struct StoreArgs {
+    /// `sqlite://PATH` (embedded, created if missing) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+    db: String,
+    /// The built widget: `widget.js`, its module and its wasm.
+    #[arg(long, env = "LOJAL_ASSETS", default_value = "pkg")]
+    assets: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum ShopCommand {
+    /// Add a shop with a starter program (or the program in `--program`).
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// Signs customer identities and authorises the merchant's back end.
+        /// Without it, a random one is made and printed once.
+        #[arg(long, env = "LOJAL_SHOP_SECRET", hide_env_values = true)]
+        secret: Option<String>,
+        /// An origin whose pages may show the widget (repeatable).
+        #[arg(long = "origin")]
+        origins: Vec<String>,
+        #[arg(long, default_value = "SEK")]
+        currency: String,
+        #[arg(long, default_value = "sv")]
+        locale: String,
+        /// A program as JSON (CONTRACT.md, `PUT .../program`).
+        #[arg(long)]
+        program: Option<PathBuf>,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("lojal-server: {e}");
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            eprintln!("  caused by: {cause}");
+            source = cause.source();
+        }
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { addr, store } => {
+            let state = AppState {
+                db: db::open(&store.db).await?,
+                assets: store.assets,
+            };
+            let listener = bind(addr).await?;
+            println!("Lojal API on http://{}", local_addr(&listener)?);
+            serve(listener, app(state)).await
+        }
+        Command::Shop {
+            command:
+                ShopCommand::Add {
+                    id,
+                    name,
+                    secret,
+                    origins,
+                    currency,
+                    locale,
+                    program,
+                    db,
+                },
+        } => {
+            let program = match program {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(Error::io(format!("reading {}", path.display())))?;
+                    serde_json::from_str(&text).map_err(|e| Error::BadJson(e.to_string()))?
+                }
+                None => lojal_core::program::Program::starter(),
+            };
+            let generated = secret.is_none();
+            let secret = secret.unwrap_or_else(shops::new_secret);
+            let shop = Shop {
+                id,
+                name,
+                secret,
+                currency,
+                locale,
+                program,
+                origins,
+            };
+            shops::add(&db::open(&db).await?, &shop).await?;
+            println!("Added shop {}.", shop.id);
+            if generated {
+                println!(
+                    "Its secret (shown only now; keep it on your server): {}",
+                    shop.secret
+                );
+            }
+            Ok(())
+        }
+        Command::Demo {
+            addr,
+            storefront_addr,
+            www,
+            store,
+        } => {
+            let db = db::open(&store.db).await?;
+            let api_listener = bind(addr).await?;
+            let shop_listener = bind(storefront_addr).await?;
+            let api_origin = format!("http://{}", local_addr(&api_listener)?);
+            let shop_origin = format!("http://{}", local_addr(&shop_listener)?);
+            println!("Seeding the demo shop (first run only)...");
+            demo::seed(&db, &shop_origin).await?;
+            let storefront = demo::storefront(StorefrontConfig {
+                db: db.clone(),
+                www,
+                api_origin: api_origin.clone(),
+            });
+            println!("Lojal API on {api_origin}");
+            println!("Demo storefront: {shop_origin}/");
+            let (api, shop) = tokio::join!(
+                serve(
+                    api_listener,
+                    app(AppState {
+                        db,
+                        assets: store.assets
+                    })
+                ),
+                serve(shop_listener, storefront),
+            );
+            api.and(shop)
+        }
+    }
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(Error::io(format!("listening on {addr}")))
+}
+
+fn local_addr(listener: &TcpListener) -> Result<SocketAddr> {
+    listener
+        .local_addr()
+        .map_err(Error::io("reading the bound address"))
+}
+
+async fn serve(listener: TcpListener, router: axum::Router) -> Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(Error::io("serving HTTP"))
+}

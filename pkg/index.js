@@ -1,0 +1,131 @@
+// The `lojal` npm package, and the module the script tag loads.
+//
+// Rust cannot subclass HTMLElement, so this file defines <lojal-widget> and
+// hands each element to the Rust `Widget` (in lojal_wasm.js), which owns its
+// shadow root. Everything here guards against breaking the host page: no
+// error escapes as an uncaught exception; failures become `lojal:error`.
+
+import init, { Widget } from "./lojal_wasm.js";
+
+const TAG = "lojal-widget";
+const OPTIONS = Symbol("lojal.options");
+const WIDGET = Symbol("lojal.widget");
+
+let wasm;
+function loadWasm() {
+  wasm ??= init({ module_or_path: new URL("./lojal_wasm_bg.wasm", import.meta.url) });
+  return wasm;
+}
+
+// Options from the page's script tag, for elements that bring none.
+let pageOptions = null;
+
+function fail(host, code, message) {
+  host.dispatchEvent(
+    new CustomEvent("lojal:error", { bubbles: true, composed: true, detail: { code, message } }),
+  );
+}
+
+async function start(host) {
+  const options = host[OPTIONS] ?? pageOptions;
+  if (!options || host[WIDGET]) return;
+  host[WIDGET] = "starting";
+  try {
+    await loadWasm();
+    if (!host.isConnected || host[WIDGET] !== "starting") {
+      host[WIDGET] = undefined;
+      return;
+    }
+    host[WIDGET] = new Widget(host, options);
+  } catch (error) {
+    host[WIDGET] = undefined;
+    fail(host, "load_failed", String(error?.message ?? error));
+  }
+}
+
+function stop(host) {
+  const widget = host[WIDGET];
+  host[WIDGET] = undefined;
+  if (widget && widget !== "starting") widget.free();
+}
+
+class LojalWidget extends HTMLElement {
+  connectedCallback() {
+    start(this);
+  }
+
+  disconnectedCallback() {
+    // A single-page app may move the element (disconnect, then connect at
+    // once): only free it when it is still out of the page a moment later.
+    queueMicrotask(() => {
+      if (!this.isConnected) stop(this);
+    });
+  }
+}
+
+function define() {
+  // Another copy of the script may have defined it already: that copy's
+  // element serves this page, and defining twice would throw.
+  if (!customElements.get(TAG)) customElements.define(TAG, LojalWidget);
+}
+
+function normalise(options) {
+  const o = options ?? {};
+  const c = o.customer;
+  const complete = c && c.id && c.sig && Number.isFinite(Number(c.ts));
+  return {
+    shop: o.shop,
+    api: o.api,
+    locale: o.locale ?? document.documentElement.lang ?? "en",
+    customer: complete ? { id: String(c.id), ts: Number(c.ts), sig: String(c.sig) } : null,
+  };
+}
+
+/** Mounts the widget into `element` (a <lojal-widget> or a container for one). */
+export async function mount(element, options) {
+  const opts = normalise(options);
+  if (!opts.shop) throw new Error("lojal: the `shop` option is required");
+  if (!opts.api) throw new Error("lojal: the `api` option is required (the Lojal server's origin)");
+  define();
+  let host = element;
+  let created = false;
+  if (element.localName !== TAG) {
+    host = document.createElement(TAG);
+    created = true;
+  }
+  stop(host);
+  host[OPTIONS] = opts;
+  if (created) element.appendChild(host);
+  else if (host.isConnected) await start(host);
+  await loadWasm();
+  return {
+    element: host,
+    refresh: () => (host[WIDGET]?.refresh?.() ?? Promise.resolve()),
+    open: () => host[WIDGET]?.open?.(),
+    close: () => host[WIDGET]?.close?.(),
+    destroy() {
+      stop(host);
+      host[OPTIONS] = undefined;
+      if (created) host.remove();
+      else if (host.shadowRoot) host.shadowRoot.replaceChildren();
+    },
+  };
+}
+
+/**
+ * What the script tag calls: upgrade the page's <lojal-widget> elements, or
+ * add one floating launcher when the page has none. Not part of the npm API.
+ */
+export function autoMount(options) {
+  pageOptions = normalise(options);
+  const go = () => {
+    define();
+    if (!document.querySelector(TAG)) {
+      const launcher = document.createElement(TAG);
+      launcher.setAttribute("launcher", "");
+      document.body.appendChild(launcher);
+    }
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go, { once: true });
+  else go();
+}

@@ -1,0 +1,117 @@
+// The script tag on the demo storefront, in headless Chromium, against the
+// real server: what a shopper sees.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ARTIFACTS, launchBrowser, openPage, startDemo, widgetText } from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startDemo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** What the API says of the customer the page signed in, read with the page's own signature. */
+async function standingFromApi(page) {
+  const attrs = await page.evaluate(() => {
+    const s = document.querySelector("script[data-shop]");
+    return { customer: s.dataset.customer, ts: s.dataset.customerTs, sig: s.dataset.customerSig };
+  });
+  const response = await fetch(`${server.api}/v1/shops/demo/widget`, {
+    headers: { "X-Lojal-Customer": attrs.customer, "X-Lojal-Ts": attrs.ts, "X-Lojal-Sig": attrs.sig },
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).customer;
+}
+
+async function openLauncher(page) {
+  await page.waitForFunction(() => document.querySelector("lojal-widget")?.shadowRoot?.querySelector(".launcher"));
+  await page.locator("lojal-widget .launcher").click();
+  await page.locator("lojal-widget .panel").waitFor({ state: "visible" });
+}
+
+describe("the demo storefront with the script tag", () => {
+  test("a signed-in member sees their balance and tier, fetched in one request", async () => {
+    const { page, context, problems, apiRequests } = await openPage(browser, `${server.storefront}/?locale=sv`, server);
+    const ready = page.evaluate(
+      () => new Promise((resolve) => document.addEventListener("lojal:ready", (e) => resolve(e.detail), { once: true })),
+    );
+    await openLauncher(page);
+    await page.locator("lojal-widget .balance").waitFor();
+    const expected = await standingFromApi(page);
+    assert.ok(expected.points > 0, "the demo customer has points from the seeded orders");
+
+    const balance = await widgetText(page, ".balance .n");
+    const formatted = new Intl.NumberFormat("sv").format(expected.points);
+    assert.equal(balance, formatted);
+    assert.equal(await widgetText(page, ".tier strong"), expected.tier.name);
+    const toNext = await widgetText(page, ".to-next");
+    assert.equal(
+      toNext,
+      `${new Intl.NumberFormat("sv").format(expected.next_tier.points_needed)} poäng till ${expected.next_tier.name}`,
+    );
+    assert.deepEqual(await ready, { points: expected.points, tier: expected.tier.id });
+
+    // The widget lives in a shadow root and is loaded cross-origin.
+    assert.notEqual(new URL(server.api).origin, new URL(server.storefront).origin);
+    assert.ok(await page.evaluate(() => !!document.querySelector("lojal-widget").shadowRoot));
+    assert.deepEqual(apiRequests, ["GET " + `${server.api}/v1/shops/demo/widget`]);
+    assert.deepEqual(problems, []);
+    // The page holds the signature, never the secret.
+    const html = await page.content();
+    assert.ok(!/secret/i.test(html.replace(/shop's secret/g, "")), "no secret on the page");
+
+    await page.screenshot({ path: join(ARTIFACTS, "demo-member-sv.png") });
+    await context.close();
+  });
+
+  test("a guest sees how the program works and no balance", async () => {
+    const { page, context, problems } = await openPage(browser, `${server.storefront}/?as=guest&locale=en`, server);
+    await openLauncher(page);
+    await page.locator("lojal-widget .intro").waitFor();
+    assert.match(await widgetText(page, ".intro"), /Join our rewards program/);
+    assert.equal(await widgetText(page, ".balance"), null);
+    const tiers = await page.locator("lojal-widget [part=tiers] li").allTextContents();
+    assert.deepEqual(tiers.map((t) => t.split("from")[0]), ["Brons", "Silver", "Guld", "Platina"]);
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: join(ARTIFACTS, "demo-guest-en.png") });
+    await context.close();
+  });
+
+  test("the panel is a dialog: Escape closes it and focus returns to the launcher", async () => {
+    const { page, context } = await openPage(browser, `${server.storefront}/`, server);
+    await openLauncher(page);
+    assert.equal(await page.locator("lojal-widget .launcher").getAttribute("aria-expanded"), "true");
+    await page.keyboard.press("Escape");
+    await page.locator("lojal-widget .panel").waitFor({ state: "hidden" });
+    const focused = await page.evaluate(() => document.querySelector("lojal-widget").shadowRoot.activeElement?.className);
+    assert.equal(focused, "launcher");
+    await context.close();
+  });
+
+  test("a tampered signature shows the guest view, not the customer's data", async () => {
+    const { page, context, problems } = await openPage(browser, "about:blank", server);
+    // A page that copies a real script tag but changes whom it claims to be.
+    await page.goto(`${server.storefront}/`);
+    const tag = await page.evaluate(() => {
+      const s = document.querySelector("script[data-shop]");
+      return { src: s.src, ts: s.dataset.customerTs, sig: s.dataset.customerSig };
+    });
+    await page.setContent(`<!doctype html><html lang="en"><body>
+      <script src="${tag.src}" async data-shop="demo" data-customer="cust-1"
+        data-customer-ts="${tag.ts}" data-customer-sig="${tag.sig}"></script></body></html>`);
+    await openLauncher(page);
+    await page.locator("lojal-widget .intro").waitFor();
+    assert.equal(await widgetText(page, ".balance"), null);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});

@@ -1,0 +1,126 @@
+//! Lojal's automation, run as `cargo xtask <command>`.
+//!
+//! - `demo`: build everything and run the demo shop with its storefront;
+//! - `test`: run every check and test: format, lints, unit and HTTP tests,
+//!   and browser tests in headless Chromium against the real server;
+//! - `build-widget`: build the widget into `pkg/`.
+//!
+//! Each installs what it lacks first and says what it is doing. Kept free of
+//! dependencies so it builds in seconds on a fresh machine.
+
+mod build;
+mod setup;
+mod shell;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  demo [--port N]   build everything and run the demo (API on N, storefront on N+1; default 8080)
+  test              every check and test: fmt, clippy, unit, HTTP and browser tests
+  build-widget      build the widget into pkg/ (wasm-bindgen + wasm-opt)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        Some("build-widget") => setup::for_build().and_then(|()| build::widget()),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn demo(args: &[String]) -> Result<(), String> {
+    let port: u16 = match args {
+        [] => 8080,
+        [flag, port] if flag == "--port" => port
+            .parse()
+            .map_err(|_| format!("--port takes a number, not `{port}`"))?,
+        _ => return Err(format!("demo takes only --port N\n\n{HELP}")),
+    };
+    setup::for_build()?;
+    build::widget()?;
+    shell::step("Building the server");
+    shell::run("cargo", &["build", "--release", "-p", "lojal-server"])?;
+    let db = shell::root().join("target/demo.db");
+    shell::step(&format!(
+        "Starting the demo (database: {}; Ctrl-C stops it)",
+        db.display()
+    ));
+    shell::run(
+        "target/release/lojal-server",
+        &[
+            "demo",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--storefront-addr",
+            &format!("127.0.0.1:{}", port + 1),
+            "--db",
+            &format!("sqlite://{}", db.display()),
+            "--assets",
+            "pkg",
+            "--www",
+            "www",
+        ],
+    )
+}
+
+fn test() -> Result<(), String> {
+    setup::for_build()?;
+    setup::for_browser_tests()?;
+    shell::step("Checking formatting (cargo fmt --check)");
+    shell::run("cargo", &["fmt", "--all", "--check"])?;
+    shell::step("Linting the server, core and tools (cargo clippy)");
+    shell::run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    shell::step("Linting the widget for wasm32 (cargo clippy)");
+    shell::run(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "lojal",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    shell::step("Unit and HTTP tests (cargo test)");
+    shell::run("cargo", &["test", "--workspace"])?;
+    build::widget()?;
+    shell::step("Building the server for the browser tests");
+    shell::run("cargo", &["build", "-p", "lojal-server"])?;
+    shell::step("Browser tests (headless Chromium against the real server on loopback)");
+    shell::run_with_env(
+        "node",
+        &["--test", "--test-concurrency=1", "tests/browser/"],
+        &[("LOJAL_SERVER", "target/debug/lojal-server")],
+    )?;
+    shell::step("All tests passed");
+    Ok(())
+}
