@@ -64,10 +64,8 @@ async fn render(config: &StorefrontConfig, query: &PageQuery) -> Result<String> 
         .map_err(Error::io("reading the storefront page"))?;
     let shop = shops::get(&config.db, DEMO_SHOP).await?;
     let who = query.who.as_deref().unwrap_or(DEMO_CUSTOMER);
-    let locale = match query.locale.as_deref() {
-        Some(l @ ("en" | "sv" | "da")) => l,
-        _ => "sv",
-    };
+    let shipped = |l: &&str| matches!(*l, "en" | "sv" | "da");
+    let locale = query.locale.as_deref().filter(shipped).unwrap_or("sv");
     let mut attrs = vec![
         ("data-shop", shop.id.clone()),
         ("data-locale", locale.to_owned()),
