@@ -2,7 +2,7 @@
 // a fresh SQLite file, on ephemeral loopback ports) and headless Chromium.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -14,6 +14,10 @@ mkdirSync(ARTIFACTS, { recursive: true });
 /** Starts `lojal-server demo`; resolves once both origins are listening. */
 export async function startDemo() {
   const dir = mkdtempSync(join(tmpdir(), "lojal-browser-"));
+  // The storefront serves a copy of www/, so a test can add pages of its own
+  // that load from the shop's origin like the real page.
+  const www = join(dir, "www");
+  cpSync(join(ROOT, "www"), www, { recursive: true });
   const binary = resolve(ROOT, process.env.LOJAL_SERVER ?? "target/debug/lojal-server");
   const child = spawn(
     binary,
@@ -23,7 +27,7 @@ export async function startDemo() {
       "--storefront-addr", "127.0.0.1:0",
       "--db", `sqlite://${join(dir, "demo.db")}`,
       "--assets", join(ROOT, "pkg"),
-      "--www", join(ROOT, "www"),
+      "--www", www,
     ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },
   );
@@ -43,7 +47,13 @@ export async function startDemo() {
       }
     });
   });
-  return { ...origins, stop: () => child.kill("SIGTERM"), log: () => log };
+  return {
+    ...origins,
+    /** Serves `html` at `${storefront}/${name}`. */
+    addPage: (name, html) => writeFileSync(join(www, name), html),
+    stop: () => child.kill("SIGTERM"),
+    log: () => log,
+  };
 }
 
 export async function launchBrowser() {

@@ -98,16 +98,20 @@ describe("the demo storefront with the script tag", () => {
   });
 
   test("a tampered signature shows the guest view, not the customer's data", async () => {
-    const { page, context, problems } = await openPage(browser, "about:blank", server);
-    // A page that copies a real script tag but changes whom it claims to be.
-    await page.goto(`${server.storefront}/`);
+    const { page, context, problems } = await openPage(browser, `${server.storefront}/`, server);
     const tag = await page.evaluate(() => {
       const s = document.querySelector("script[data-shop]");
       return { src: s.src, ts: s.dataset.customerTs, sig: s.dataset.customerSig };
     });
-    await page.setContent(`<!doctype html><html lang="en"><body>
-      <script src="${tag.src}" async data-shop="demo" data-customer="cust-1"
-        data-customer-ts="${tag.ts}" data-customer-sig="${tag.sig}"></script></body></html>`);
+    // A page on the shop's origin that copies a real script tag but claims
+    // to be another customer.
+    server.addPage(
+      "tampered.html",
+      `<!doctype html><html lang="en"><head><link rel="icon" href="data:,"></head><body>
+        <script src="${tag.src}" async data-shop="demo" data-customer="cust-1"
+          data-customer-ts="${tag.ts}" data-customer-sig="${tag.sig}"></script></body></html>`,
+    );
+    await page.goto(`${server.storefront}/tampered.html`);
     await openLauncher(page);
     await page.locator("lojal-widget .intro").waitFor();
     assert.equal(await widgetText(page, ".balance"), null);

@@ -20,6 +20,7 @@ cargo xtask <command>
   demo [--port N]   build everything and run the demo (API on N, storefront on N+1; default 8080)
   test              every check and test: fmt, clippy, unit, HTTP and browser tests
   build-widget      build the widget into pkg/ (wasm-bindgen + wasm-opt)
+  postgres          start the tests' private PostgreSQL and print its URL
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("build-widget") => setup::for_build().and_then(|()| build::widget()),
+        Some("postgres") => setup::postgres().map(|url| println!("LOJAL_TEST_POSTGRES={url}")),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -81,6 +83,7 @@ fn demo(args: &[String]) -> Result<(), String> {
 fn test() -> Result<(), String> {
     setup::for_build()?;
     setup::for_browser_tests()?;
+    let postgres = setup::postgres()?;
     shell::step("Checking formatting (cargo fmt --check)");
     shell::run("cargo", &["fmt", "--all", "--check"])?;
     shell::step("Linting the server, core and tools (cargo clippy)");
@@ -110,8 +113,12 @@ fn test() -> Result<(), String> {
             "warnings",
         ],
     )?;
-    shell::step("Unit and HTTP tests (cargo test)");
-    shell::run("cargo", &["test", "--workspace"])?;
+    shell::step("Unit and HTTP tests, on SQLite and PostgreSQL (cargo test)");
+    shell::run_with_env(
+        "cargo",
+        &["test", "--workspace"],
+        &[("LOJAL_TEST_POSTGRES", &postgres)],
+    )?;
     build::widget()?;
     shell::step("Building the server for the browser tests");
     shell::run("cargo", &["build", "-p", "lojal-server"])?;

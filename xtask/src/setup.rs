@@ -91,3 +91,94 @@ fn chromium() -> Result<(), String> {
         &[("DEBIAN_FRONTEND", "noninteractive")],
     )
 }
+
+/// Where the tests' PostgreSQL listens: its own port, so it never meets a
+/// server the machine runs for something else.
+const TEST_PG_PORT: &str = "54329";
+const TEST_PG_DIR: &str = "/tmp/lojal-test-postgres";
+
+/// A PostgreSQL server for the tests, as an admin URL: `LOJAL_TEST_POSTGRES`
+/// if set, else a private cluster on loopback, installed from Debian's
+/// packages and started when missing.
+pub fn postgres() -> Result<String, String> {
+    if let Ok(url) = std::env::var("LOJAL_TEST_POSTGRES") {
+        if !url.is_empty() {
+            return Ok(url);
+        }
+    }
+    let url = format!("postgres://postgres@127.0.0.1:{TEST_PG_PORT}/postgres");
+    let bin = match postgres_bin() {
+        Some(bin) => bin,
+        None => {
+            shell::step("Installing PostgreSQL from Debian's packages for the tests");
+            shell::run("apt-get", &["update"])?;
+            shell::run_with_env(
+                "apt-get",
+                &["install", "-y", "--no-install-recommends", "postgresql"],
+                &[("DEBIAN_FRONTEND", "noninteractive")],
+            )?;
+            postgres_bin()
+                .ok_or("postgresql installed, but no /usr/lib/postgresql/*/bin/postgres")?
+        }
+    };
+    let pg_ctl = bin.join("pg_ctl");
+    let pg_ctl = pg_ctl.to_str().ok_or("odd PostgreSQL path")?;
+    let data = Path::new(TEST_PG_DIR).join("data");
+    let data_str = data.to_str().expect("a UTF-8 path");
+    let as_postgres = |args: &[&str]| -> Result<(), String> {
+        // PostgreSQL refuses to run as root; run it as Debian's postgres user.
+        if is_root() {
+            let mut all = vec!["-u", "postgres", "--"];
+            all.extend_from_slice(args);
+            shell::run("runuser", &all)
+        } else {
+            shell::run(args[0], &args[1..])
+        }
+    };
+    if shell::output(pg_ctl, &["status", "-D", data_str]).is_some() {
+        return Ok(url);
+    }
+    shell::step(&format!(
+        "Starting a private PostgreSQL for the tests on 127.0.0.1:{TEST_PG_PORT}"
+    ));
+    if !data.join("PG_VERSION").exists() {
+        std::fs::create_dir_all(TEST_PG_DIR).map_err(|e| format!("creating {TEST_PG_DIR}: {e}"))?;
+        if is_root() {
+            shell::run("chown", &["postgres:postgres", TEST_PG_DIR])?;
+        }
+        let initdb = bin.join("initdb");
+        as_postgres(&[
+            initdb.to_str().unwrap(),
+            "-D",
+            data_str,
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+        ])?;
+    }
+    let options = format!(
+        "-p {TEST_PG_PORT} -k {TEST_PG_DIR} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    );
+    let log = format!("{TEST_PG_DIR}/log");
+    as_postgres(&[
+        pg_ctl, "-D", data_str, "-o", &options, "-l", &log, "-w", "start",
+    ])?;
+    Ok(url)
+}
+
+fn postgres_bin() -> Option<std::path::PathBuf> {
+    let mut versions: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin"))
+        .filter(|bin| bin.join("postgres").exists())
+        .collect();
+    versions.sort();
+    versions.pop()
+}
+
+fn is_root() -> bool {
+    shell::output("id", &["-u"]).is_some_and(|id| id.trim() == "0")
+}

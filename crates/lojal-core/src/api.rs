@@ -100,6 +100,61 @@ pub struct Nudge {
     pub text: String,
 }
 
+/// `201` of `POST .../redemptions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedemptionReply {
+    /// The discount code the shopper enters at checkout.
+    pub code: String,
+    pub reward_id: String,
+    pub points_spent: i64,
+    /// The balance after the redemption.
+    pub points: i64,
+}
+
+/// `201` (new) or `200` (already known) of `POST .../orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderReply {
+    pub points_awarded: i64,
+    pub points: i64,
+}
+
+/// `200` of `POST .../orders/{id}/refund`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundReply {
+    pub points_reversed: i64,
+    pub points: i64,
+    /// What is left of the order that could still be refunded (minor units).
+    pub refundable: i64,
+}
+
+/// `GET .../customers/{customer}`: a member with their ledger, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerDetail {
+    pub id: String,
+    pub points: i64,
+    pub lifetime_points: i64,
+    pub tier: TierRef,
+    pub referral_code: String,
+    /// Whom this member was referred by, if anyone.
+    pub referred_by: Option<String>,
+    pub ledger: Vec<LedgerEntryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntryView {
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub delta: i64,
+    /// `earn`, `redeem`, `refund`, `referral`, `expiry` or `adjustment`.
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reward_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// A member's standing as stored: the figures the ledger sums to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standing<'a> {

@@ -20,4 +20,6 @@ pub enum Error {
     StaleSignature,
     #[error("invalid program: {0}")]
     InvalidProgram(String),
+    #[error("{0}")]
+    InvalidRequest(String),
 }

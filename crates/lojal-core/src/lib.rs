@@ -7,9 +7,11 @@
 
 pub mod api;
 pub mod error;
+pub mod expiry;
 pub mod identity;
 pub mod points;
 pub mod program;
+pub mod requests;
 pub mod tiers;
 
 pub use error::Error;

@@ -19,6 +19,23 @@ pub fn for_purchase(program: &Program, total_minor: i64, multiplier: f64) -> i64
     points.clamp(0, i64::MAX as i128) as i64
 }
 
+/// Points to take back when `refund_now` more of an order's `total` is
+/// refunded, `refunded_before` having been refunded already.
+///
+/// Computed from the cumulative refunded amount, so several partial refunds
+/// that add up to the whole order take back exactly what it earned, with no
+/// rounding drift: the points kept are those the kept amount would earn.
+pub fn refund_reversal(awarded: i64, total: i64, refunded_before: i64, refund_now: i64) -> i64 {
+    if total <= 0 || awarded <= 0 {
+        return 0;
+    }
+    let kept = |refunded: i64| {
+        let kept_amount = (total - refunded).clamp(0, total) as i128;
+        (awarded as i128 * kept_amount / total as i128) as i64
+    };
+    kept(refunded_before) - kept(refunded_before + refund_now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +57,23 @@ mod tests {
         assert_eq!(for_purchase(&program, 9_999, 1.25), 124);
         assert_eq!(for_purchase(&program, 10_000, 1.15), 115);
         assert_eq!(for_purchase(&program, 10_000, 2.0), 200);
+    }
+
+    #[test]
+    fn refunds_take_back_points_in_proportion_without_drift() {
+        // 249 points for 249.00 kr; refunded in three parts.
+        assert_eq!(refund_reversal(249, 24_900, 0, 24_900), 249);
+        let parts = [10_000, 4_950, 9_950];
+        let mut before = 0;
+        let mut taken = 0;
+        for part in parts {
+            taken += refund_reversal(249, 24_900, before, part);
+            before += part;
+        }
+        assert_eq!(taken, 249);
+        // Half of an odd award: the customer keeps the rounded-down half.
+        assert_eq!(refund_reversal(125, 10_000, 0, 5_000), 63);
+        assert_eq!(refund_reversal(0, 10_000, 0, 5_000), 0);
     }
 
     #[test]

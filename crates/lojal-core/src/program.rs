@@ -4,6 +4,10 @@
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
+/// No single cost or bonus may exceed this: large enough for any real
+/// program, small enough that sums of them cannot overflow an i64.
+pub const MAX_POINTS: i64 = 1_000_000_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Program {
     pub earn: Earn,
@@ -12,6 +16,15 @@ pub struct Program {
     pub rewards: Vec<Reward>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral: Option<Referral>,
+    /// Without it, points never expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<Expiry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expiry {
+    /// Points expire this many calendar months after they were earned.
+    pub after_months: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,8 +120,11 @@ impl Program {
             if reward.id.is_empty() || reward.title.is_empty() {
                 return invalid("every reward needs an id and a title".into());
             }
-            if reward.cost <= 0 {
-                return invalid(format!("reward {} must cost more than 0 points", reward.id));
+            if reward.cost <= 0 || reward.cost > MAX_POINTS {
+                return invalid(format!(
+                    "reward {} must cost 1 to {MAX_POINTS} points",
+                    reward.id
+                ));
             }
             if reward.kind == RewardKind::PercentDiscount && !(1..=100).contains(&reward.value) {
                 return invalid(format!("reward {} percent must be 1 to 100", reward.id));
@@ -121,13 +137,20 @@ impl Program {
             return invalid("reward ids must be unique".into());
         }
         if let Some(referral) = &self.referral {
-            if referral.referrer_points < 0 {
-                return invalid("referral.referrer_points must not be negative".into());
+            if !(0..=MAX_POINTS).contains(&referral.referrer_points) {
+                return invalid(format!(
+                    "referral.referrer_points must be 0 to {MAX_POINTS}"
+                ));
             }
             if let Some(id) = &referral.referee_reward_id {
                 if self.reward(id).is_none() {
                     return invalid(format!("referral.referee_reward_id {id} is not a reward"));
                 }
+            }
+        }
+        if let Some(expiry) = &self.expiry {
+            if !(1..=120).contains(&expiry.after_months) {
+                return invalid("expiry.after_months must be 1 to 120".into());
             }
         }
         Ok(())
@@ -157,6 +180,7 @@ impl Program {
                 value: 5000,
             }],
             referral: None,
+            expiry: Some(Expiry { after_months: 12 }),
         }
     }
 
@@ -218,6 +242,8 @@ pub(crate) mod tests {
         assert!(refused(|p| p.tiers[1].multiplier = f64::NAN).contains("multiplier"));
         assert!(refused(|p| p.tiers[1].multiplier = -1.0).contains("multiplier"));
         assert!(refused(|p| p.rewards[0].cost = 0).contains("cost"));
+        assert!(refused(|p| p.rewards[0].cost = i64::MAX).contains("cost"));
+        assert!(refused(|p| p.expiry = Some(Expiry { after_months: 0 })).contains("expiry"));
         assert!(refused(|p| p.rewards.push(p.rewards[0].clone())).contains("unique"));
         assert!(
             refused(|p| p.referral.as_mut().unwrap().referee_reward_id = Some("nope".into()))

@@ -63,3 +63,16 @@ pub async fn open(url: &str) -> Result<Db> {
     }
     Ok(Db { pool, backend })
 }
+
+impl Db {
+    /// Starts a transaction that will write. On SQLite it takes the write
+    /// lock up front (`BEGIN IMMEDIATE`): a deferred transaction that reads
+    /// first cannot later upgrade to a writer once another connection has
+    /// committed, and would fail instead of waiting its turn.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+}

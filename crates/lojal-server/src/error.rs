@@ -17,10 +17,38 @@ pub enum Error {
     NotFound,
     #[error("this needs the shop's secret as `Authorization: Bearer ...`")]
     Unauthorized,
-    #[error("the request body is not valid JSON for this endpoint: {0}")]
+    #[error("this needs a signed-in shopper (X-Lojal-Customer, X-Lojal-Ts, X-Lojal-Sig)")]
+    NotSignedIn,
+    #[error("the request body is not valid JSON: {0}")]
     BadJson(String),
+    #[error("the request body does not fit this endpoint: {0}")]
+    BadJsonData(String),
+    #[error("the request body must be JSON (Content-Type: application/json)")]
+    NotJson,
+    #[error("the request body is too large")]
+    TooLarge,
     #[error(transparent)]
     Invalid(#[from] lojal_core::Error),
+    #[error("You need {needed} more points.")]
+    InsufficientPoints { needed: i64 },
+    #[error("there is no reward `{0}`")]
+    UnknownReward(String),
+    #[error("there is no order `{0}`")]
+    UnknownOrder(String),
+    #[error("there is no member `{0}`")]
+    UnknownCustomer(String),
+    #[error("there is no referral code `{0}`")]
+    UnknownReferralCode(String),
+    #[error("order `{0}` was already received with a different customer, total or currency")]
+    OrderConflict(String),
+    #[error("order `{0}` is already refunded in full")]
+    AlreadyRefunded(String),
+    #[error("the refund is larger than what is left of the order ({refundable} minor units)")]
+    RefundTooLarge { refundable: i64 },
+    #[error("created_at must be an RFC 3339 time, such as 2026-11-24T10:00:00Z")]
+    BadTime,
+    #[error("could not draw an unused code")]
+    CodeSpaceExhausted,
     #[error("shop `{0}` already exists")]
     ShopExists(String),
     #[error("database error")]
@@ -52,10 +80,28 @@ impl Error {
             Error::UnknownShop(_) => (StatusCode::NOT_FOUND, "unknown_shop"),
             Error::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Error::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Error::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in"),
             Error::BadJson(_) => (StatusCode::BAD_REQUEST, "bad_json"),
-            Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Error::BadJsonData(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request"),
+            Error::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
+            Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Error::Invalid(lojal_core::Error::InvalidProgram(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_program")
+            }
+            Error::Invalid(_) | Error::BadTime => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request")
+            }
+            Error::InsufficientPoints { .. } => (StatusCode::CONFLICT, "insufficient_points"),
+            Error::UnknownReward(_) => (StatusCode::NOT_FOUND, "unknown_reward"),
+            Error::UnknownOrder(_) => (StatusCode::NOT_FOUND, "unknown_order"),
+            Error::UnknownCustomer(_) => (StatusCode::NOT_FOUND, "unknown_customer"),
+            Error::UnknownReferralCode(_) => (StatusCode::NOT_FOUND, "unknown_referral_code"),
+            Error::OrderConflict(_) => (StatusCode::CONFLICT, "order_conflict"),
+            Error::AlreadyRefunded(_) => (StatusCode::CONFLICT, "already_refunded"),
+            Error::RefundTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refund_too_large"),
             Error::ShopExists(_) => (StatusCode::CONFLICT, "shop_exists"),
-            Error::Database(_)
+            Error::CodeSpaceExhausted
+            | Error::Database(_)
             | Error::Migrate(_)
             | Error::CorruptProgram { .. }
             | Error::Io { .. }

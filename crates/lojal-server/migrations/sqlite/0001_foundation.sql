@@ -28,6 +28,11 @@ CREATE TABLE customers (
     -- transaction as each row; a test checks they never drift.
     points           BIGINT NOT NULL DEFAULT 0,
     lifetime_points  BIGINT NOT NULL DEFAULT 0,
+    -- The member whose referral code brought this one; set once.
+    referred_by      TEXT,
+    -- When the oldest unspent points expire (NULL: none pending), so reads
+    -- know without replaying the ledger whether expiry is due.
+    next_expiry_at   BIGINT,
     created_at       BIGINT NOT NULL,
     PRIMARY KEY (shop_id, id),
     UNIQUE (shop_id, referral_code)
@@ -40,6 +45,12 @@ CREATE TABLE orders (
     total           BIGINT NOT NULL,
     currency        TEXT NOT NULL,
     points_awarded  BIGINT NOT NULL,
+    -- Minor units refunded so far, and the points taken back for them.
+    refunded        BIGINT NOT NULL DEFAULT 0,
+    points_reversed BIGINT NOT NULL DEFAULT 0,
+    referral_code   TEXT,
+    -- The member credited for referring this order's customer, if any.
+    referrer_id     TEXT,
     created_at      BIGINT NOT NULL,
     PRIMARY KEY (shop_id, id),
     FOREIGN KEY (shop_id, customer_id) REFERENCES customers(shop_id, id)
@@ -55,6 +66,48 @@ CREATE TABLE order_items (
 );
 CREATE INDEX order_items_by_order ON order_items (shop_id, order_id);
 
+CREATE INDEX orders_by_customer ON orders (shop_id, customer_id, created_at);
+
+-- Refunds that carried an id, so a retried refund is applied once.
+CREATE TABLE refunds (
+    shop_id          TEXT NOT NULL,
+    order_id         TEXT NOT NULL,
+    id               TEXT NOT NULL,
+    amount           BIGINT NOT NULL,
+    points_reversed  BIGINT NOT NULL,
+    created_at       BIGINT NOT NULL,
+    PRIMARY KEY (shop_id, order_id, id)
+);
+
+CREATE TABLE redemptions (
+    shop_id       TEXT NOT NULL,
+    code          TEXT NOT NULL,
+    customer_id   TEXT NOT NULL,
+    reward_id     TEXT NOT NULL,
+    points_spent  BIGINT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    PRIMARY KEY (shop_id, code),
+    FOREIGN KEY (shop_id, customer_id) REFERENCES customers(shop_id, id)
+);
+CREATE INDEX redemptions_by_customer ON redemptions (shop_id, customer_id);
+
+CREATE TABLE carts (
+    shop_id      TEXT NOT NULL,
+    customer_id  TEXT NOT NULL,
+    -- The items as JSON, as the widget or the merchant last sent them.
+    items        TEXT NOT NULL,
+    updated_at   BIGINT NOT NULL,
+    PRIMARY KEY (shop_id, customer_id),
+    FOREIGN KEY (shop_id, customer_id) REFERENCES customers(shop_id, id)
+);
+
+CREATE TABLE referral_visits (
+    shop_id  TEXT NOT NULL,
+    code     TEXT NOT NULL,
+    at       BIGINT NOT NULL
+);
+CREATE INDEX referral_visits_by_code ON referral_visits (shop_id, code);
+
 CREATE TABLE products (
     shop_id   TEXT NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
     sku       TEXT NOT NULL,
@@ -63,6 +116,7 @@ CREATE TABLE products (
     price     BIGINT NOT NULL,
     url       TEXT NOT NULL,
     image     TEXT NOT NULL,
+    recommendable  BOOLEAN NOT NULL DEFAULT TRUE,
     PRIMARY KEY (shop_id, sku)
 );
 
@@ -75,6 +129,8 @@ CREATE TABLE ledger (
     -- earn, redeem, refund, referral, expiry, adjustment
     reason       TEXT NOT NULL,
     order_id     TEXT,
+    reward_id    TEXT,
+    note         TEXT,
     at           BIGINT NOT NULL,
     FOREIGN KEY (shop_id, customer_id) REFERENCES customers(shop_id, id)
 );

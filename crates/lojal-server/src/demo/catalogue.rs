@@ -156,6 +156,7 @@ pub fn product(name: &str) -> Product {
         name: capitalise(name),
         category: category(name).to_owned(),
         price: price(name),
+        recommendable: true,
         sku,
     }
 }

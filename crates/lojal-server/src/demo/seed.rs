@@ -8,11 +8,12 @@ use super::catalogue::{self, BASKETS_CSV};
 use crate::clock;
 use crate::db::Db;
 use crate::error::Result;
-use crate::store::orders::{self, NewOrder, OrderItem};
+use crate::store::orders::{self, NewOrder};
 use crate::store::products;
 use crate::store::shops::{self, Shop};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
+use lojal_core::requests::LineItem;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
@@ -63,7 +64,7 @@ pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
     };
     shops::add(db, &shop).await?;
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut catalogue = BTreeMap::new();
     for name in BASKETS_CSV.lines().flat_map(|line| line.split(',')) {
         if !name.trim().is_empty() && !catalogue.contains_key(name.trim()) {
@@ -73,8 +74,9 @@ pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
     for product in catalogue.values() {
         products::upsert(&mut tx, DEMO_SHOP, product).await?;
     }
-    for order in demo_orders(&catalogue, clock::now()) {
-        orders::ingest(&mut tx, DEMO_SHOP, &shop.program, &order).await?;
+    let now = clock::now();
+    for order in demo_orders(&catalogue, now) {
+        orders::ingest(&mut tx, DEMO_SHOP, &shop.program, &order, now).await?;
     }
     tx.commit().await?;
     Ok(shop)
@@ -91,10 +93,10 @@ fn demo_orders(catalogue: &BTreeMap<String, products::Product>, now: i64) -> Vec
             // Squaring a uniform draw makes low-numbered customers regulars
             // and the rest occasional, as in a real shop.
             let customer = 1 + (rng.random::<f64>().powi(2) * CUSTOMERS as f64) as usize;
-            let items: Vec<OrderItem> = line
+            let items: Vec<LineItem> = line
                 .split(',')
                 .filter_map(|name| catalogue.get(name.trim()))
-                .map(|p| OrderItem {
+                .map(|p| LineItem {
                     sku: p.sku.clone(),
                     qty: if rng.random_bool(0.2) { 2 } else { 1 },
                     price: p.price,
@@ -106,6 +108,7 @@ fn demo_orders(catalogue: &BTreeMap<String, products::Product>, now: i64) -> Vec
                 total: items.iter().map(|i| i.qty * i.price).sum(),
                 currency: "SEK".into(),
                 items,
+                referral_code: None,
                 created_at: now - rng.random_range(0..DAYS * 86_400),
             }
         })

@@ -1,17 +1,29 @@
 //! The HTTP surface: one router for the API and the widget's assets.
 
 mod assets;
+mod auth;
+mod cart;
 mod cors;
-mod identity;
+mod customers;
+mod json;
+mod metrics;
+mod openapi;
+mod orders;
+mod products;
+mod program;
+mod redemptions;
+mod referrals;
 mod widget;
 
 use crate::db::Db;
 use crate::error::Error;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
 use axum::Router;
 use std::path::PathBuf;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
+
+pub use customers::rfc3339;
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -21,19 +33,46 @@ pub struct AppState {
     pub assets: PathBuf,
 }
 
-/// No request of the API is near this size; a bigger body is refused
+/// No request but a catalogue is near this size; a bigger body is refused
 /// before it is read.
-const MAX_BODY_BYTES: usize = 256 * 1024;
+const MAX_BODY_BYTES: usize = 64 * 1024;
+/// A catalogue of 100,000 products.
+const MAX_CATALOGUE_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn app(state: AppState) -> Router {
-    let shopper_api = Router::new()
-        .route("/v1/shops/{shop}/widget", get(widget::get_widget))
+    // Called from shoppers' browsers on the shop's pages: CORS per shop.
+    let shopper = Router::new()
+        .route("/v1/shops/{shop}/widget", get(widget::get))
+        .route("/v1/shops/{shop}/redemptions", post(redemptions::create))
+        .route("/v1/shops/{shop}/cart", put(cart::put))
+        .route(
+            "/v1/shops/{shop}/referrals/{code}/visits",
+            post(referrals::visit),
+        )
         .layer(cors::per_shop(state.db.clone()));
+    // Called by the merchant's back end with the shop secret: no CORS, so
+    // no browser page can call them with a shopper's cookies or otherwise.
+    let merchant = Router::new()
+        .route("/v1/shops/{shop}/program", put(program::put))
+        .route(
+            "/v1/shops/{shop}/products",
+            put(products::put).layer(DefaultBodyLimit::max(MAX_CATALOGUE_BYTES)),
+        )
+        .route("/v1/shops/{shop}/orders", post(orders::create))
+        .route("/v1/shops/{shop}/orders/{id}/refund", post(orders::refund))
+        .route("/v1/shops/{shop}/customers/{customer}", get(customers::get))
+        .route(
+            "/v1/shops/{shop}/customers/{customer}/adjustments",
+            post(customers::adjust),
+        )
+        .route("/v1/shops/{shop}/metrics", get(metrics::get));
     Router::new()
-        .merge(shopper_api)
+        .merge(shopper)
+        .merge(merchant)
+        .route("/openapi.json", get(openapi::get))
         .fallback_service(assets::service(&state.assets))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
 }
 

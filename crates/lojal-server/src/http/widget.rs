@@ -1,22 +1,18 @@
 //! `GET /v1/shops/{shop}/widget`: everything the widget draws, in one body.
 
-use super::{identity, AppState};
+use super::auth::Shopper;
+use super::json::Json;
+use super::AppState;
 use crate::error::Result;
-use crate::store::{members, shops};
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::Json;
+use crate::store::members;
+use axum::extract::State;
 use lojal_core::api::{self, ReferralView, ShopInfo, Standing, WidgetData};
 
-pub async fn get_widget(
-    State(state): State<AppState>,
-    Path(shop_id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<WidgetData>> {
-    let shop = shops::get(&state.db, &shop_id).await?;
+pub async fn get(State(state): State<AppState>, shopper: Shopper) -> Result<Json<WidgetData>> {
+    let shop = &shopper.shop;
     let program = &shop.program;
-    let member = match identity::shopper(&shop, &headers) {
-        Some(customer) => Some(members::enrol(&state.db, &shop.id, &customer).await?),
+    let member = match &shopper.customer {
+        Some(customer) => Some(members::enrol(&state.db, &shop.id, program, customer).await?),
         None => None,
     };
     let customer = member.as_ref().map(|m| {

@@ -1,71 +1,71 @@
-//! Members: a shop's customers as the program knows them, their cached
-//! balance and their referral code.
+//! Members: a shop's customers as the program knows them, with their
+//! cached balance, referral code and who referred them.
 
 use crate::clock;
 use crate::db::Db;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::store::{codes, ledger};
 use lojal_core::identity::CustomerId;
-use rand::Rng;
+use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
 
-/// A member's figures as stored; `points` and `lifetime_points` are the
-/// sums of their ledger rows.
+/// A member's figures as stored; `points` and `lifetime_points` are sums
+/// of their ledger rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub id: String,
     pub points: i64,
     pub lifetime_points: i64,
     pub referral_code: String,
+    pub referred_by: Option<String>,
+    /// How many members this one has referred.
     pub referrals: i64,
-}
-
-/// Referral codes: 6 characters from an alphabet without look-alikes
-/// (no 0/O, 1/I/L), about 10^9 codes per shop, drawn from the OS's RNG so
-/// they cannot be guessed from one another.
-const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-const CODE_LEN: usize = 6;
-
-fn new_referral_code() -> String {
-    let mut rng = rand::rng();
-    (0..CODE_LEN)
-        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
-        .collect()
+    pub next_expiry_at: Option<i64>,
 }
 
 /// Makes `customer` a member of `shop` if they are not one yet. A merchant
 /// signing a shopper in, or sending their first order, is what enrols them.
 pub async fn ensure(conn: &mut AnyConnection, shop: &str, customer: &CustomerId) -> Result<()> {
-    // A clash of referral codes violates their unique index and is retried
-    // with a new code; a clash of customer ids means they are a member already.
-    let mut attempts = 0;
-    loop {
+    // Nothing inserted means a member already (fine) or a clash of
+    // referral codes (draw again). ON CONFLICT rather than catching the
+    // error: on PostgreSQL an error would abort the whole transaction.
+    for _ in 0..5 {
         let inserted = sqlx::query(
             "INSERT INTO customers (shop_id, id, referral_code, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (shop_id, id) DO NOTHING",
+             ON CONFLICT DO NOTHING",
         )
         .bind(shop)
         .bind(customer.as_str())
-        .bind(new_referral_code())
+        .bind(codes::referral_code())
         .bind(clock::now())
         .execute(&mut *conn)
-        .await;
-        match inserted {
-            Ok(_) => return Ok(()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempts < 5 => {
-                attempts += 1
-            }
-            Err(e) => return Err(e.into()),
+        .await?;
+        if inserted.rows_affected() == 1 || is_member(conn, shop, customer.as_str()).await? {
+            return Ok(());
         }
     }
+    Err(Error::CodeSpaceExhausted)
 }
 
-pub async fn find(db: &Db, shop: &str, customer: &CustomerId) -> Result<Option<Member>> {
+async fn is_member(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<bool> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 AND id = $2")
+            .bind(shop)
+            .bind(customer)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.is_some())
+}
+
+pub async fn find(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Option<Member>> {
     let row = sqlx::query(
-        "SELECT id, points, lifetime_points, referral_code FROM customers WHERE shop_id = $1 AND id = $2",
+        "SELECT id, points, lifetime_points, referral_code, referred_by, next_expiry_at,
+                (SELECT COUNT(*) FROM customers r WHERE r.shop_id = c.shop_id AND r.referred_by = c.id) AS referrals
+         FROM customers c WHERE shop_id = $1 AND id = $2",
     )
     .bind(shop)
-    .bind(customer.as_str())
-    .fetch_optional(&db.pool)
+    .bind(customer)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(|row| {
         Ok(Member {
@@ -73,80 +73,68 @@ pub async fn find(db: &Db, shop: &str, customer: &CustomerId) -> Result<Option<M
             points: row.try_get("points")?,
             lifetime_points: row.try_get("lifetime_points")?,
             referral_code: row.try_get("referral_code")?,
-            // Referrals are counted from orders that name the code (a later issue).
-            referrals: 0,
+            referred_by: row.try_get("referred_by")?,
+            referrals: row.try_get("referrals")?,
+            next_expiry_at: row.try_get("next_expiry_at")?,
         })
     })
     .transpose()
 }
 
-/// Enrols `customer` if needed and returns their standing.
-pub async fn enrol(db: &Db, shop: &str, customer: &CustomerId) -> Result<Member> {
-    let mut conn = db.pool.acquire().await?;
-    ensure(&mut conn, shop, customer).await?;
-    drop(conn);
-    Ok(find(db, shop, customer)
-        .await?
-        .expect("the member was just ensured"))
-}
-
-/// Appends one ledger row and moves the cached balance with it. Callers run
-/// this inside the transaction of whatever caused the change.
-pub async fn record(
+/// The member whose referral code is `code`.
+pub async fn by_referral_code(
     conn: &mut AnyConnection,
     shop: &str,
-    customer: &CustomerId,
-    entry: LedgerEntry<'_>,
-) -> Result<()> {
-    sqlx::query("INSERT INTO ledger (shop_id, customer_id, delta, reason, order_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(shop)
-        .bind(customer.as_str())
-        .bind(entry.delta)
-        .bind(entry.reason.as_str())
-        .bind(entry.order_id)
-        .bind(entry.at)
-        .execute(&mut *conn)
-        .await?;
-    let lifetime = if entry.reason.counts_towards_tier() {
-        entry.delta
-    } else {
-        0
-    };
-    sqlx::query(
-        "UPDATE customers SET points = points + $1, lifetime_points = lifetime_points + $2
-         WHERE shop_id = $3 AND id = $4",
+    code: &str,
+) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 AND referral_code = $2")
+            .bind(shop)
+            .bind(code)
+            .fetch_optional(&mut *conn)
+            .await?,
     )
-    .bind(entry.delta)
-    .bind(lifetime)
-    .bind(shop)
-    .bind(customer.as_str())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    Earn,
-}
-
-impl Reason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Earn => "earn",
+/// A member as of now, with any expiry that fell due since the last write
+/// settled first; `None` if they are not a member.
+pub async fn current(
+    db: &Db,
+    shop: &str,
+    program: &Program,
+    customer: &str,
+) -> Result<Option<Member>> {
+    let mut conn = db.pool.acquire().await?;
+    let member = find(&mut conn, shop, customer).await?;
+    let now = clock::now();
+    match member {
+        Some(m) if m.next_expiry_at.is_some_and(|at| at <= now) => {
+            drop(conn);
+            let mut tx = db.begin_write().await?;
+            ledger::settle_expiry(&mut tx, shop, customer, program, now).await?;
+            let settled = find(&mut tx, shop, customer).await?;
+            tx.commit().await?;
+            Ok(settled)
         }
-    }
-
-    /// Earned points lift a member's tier; spending them does not lower it.
-    fn counts_towards_tier(self) -> bool {
-        matches!(self, Reason::Earn)
+        other => Ok(other),
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct LedgerEntry<'a> {
-    pub delta: i64,
-    pub reason: Reason,
-    pub order_id: Option<&'a str>,
-    pub at: i64,
+/// Enrols a signed-in shopper if needed and returns their standing.
+pub async fn enrol(
+    db: &Db,
+    shop: &str,
+    program: &Program,
+    customer: &CustomerId,
+) -> Result<Member> {
+    if let Some(member) = current(db, shop, program, customer.as_str()).await? {
+        return Ok(member);
+    }
+    let mut tx = db.begin_write().await?;
+    ensure(&mut tx, shop, customer).await?;
+    let member = find(&mut tx, shop, customer.as_str())
+        .await?
+        .expect("the member was just ensured");
+    tx.commit().await?;
+    Ok(member)
 }

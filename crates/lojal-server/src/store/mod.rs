@@ -1,7 +1,13 @@
 //! Everything the server keeps, one module per thing kept. Only this module
 //! (and `db`) knows SQL.
 
+pub mod carts;
+pub mod codes;
+pub mod ledger;
 pub mod members;
+pub mod metrics;
 pub mod orders;
 pub mod products;
+pub mod redemptions;
+pub mod referrals;
 pub mod shops;

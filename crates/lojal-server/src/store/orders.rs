@@ -1,13 +1,15 @@
 //! Orders: the purchases that earn points. Ingestion is idempotent by order
-//! id, and the order, its items and its ledger row commit together or not
-//! at all.
+//! id; an order, its items, its ledger rows and any referral credit commit
+//! together or not at all. Refunds take back exactly that order's points.
 
-use crate::error::Result;
-use crate::store::members::{self, LedgerEntry, Reason};
+use crate::error::{Error, Result};
+use crate::store::ledger::{self, Entry, Reason};
+use crate::store::{members, redemptions};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
+use lojal_core::requests::LineItem;
 use lojal_core::{points, tiers};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 #[derive(Debug, Clone)]
 pub struct NewOrder {
@@ -16,16 +18,10 @@ pub struct NewOrder {
     /// Minor units.
     pub total: i64,
     pub currency: String,
-    pub items: Vec<OrderItem>,
+    pub items: Vec<LineItem>,
+    pub referral_code: Option<String>,
     /// Unix seconds.
     pub created_at: i64,
-}
-
-#[derive(Debug, Clone)]
-pub struct OrderItem {
-    pub sku: String,
-    pub qty: i64,
-    pub price: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,52 +33,69 @@ pub struct Receipt {
     pub duplicate: bool,
 }
 
+/// How far a chain of referrals is followed when looking for a loop.
+const MAX_REFERRAL_CHAIN: usize = 64;
+
 /// Records `order` and the points it earns, at the tier the customer holds
-/// when it arrives. Run inside a transaction (`conn` is one).
+/// when it arrives. `conn` must be a write transaction (`Db::begin_write`).
 pub async fn ingest(
     conn: &mut AnyConnection,
     shop: &str,
     program: &Program,
     order: &NewOrder,
+    now: i64,
 ) -> Result<Receipt> {
+    let customer = order.customer.as_str();
     members::ensure(conn, shop, &order.customer).await?;
-    let lifetime: i64 =
-        sqlx::query_scalar("SELECT lifetime_points FROM customers WHERE shop_id = $1 AND id = $2")
-            .bind(shop)
-            .bind(order.customer.as_str())
-            .fetch_one(&mut *conn)
-            .await?;
-    let multiplier = tiers::tier_for(&program.tiers, lifetime).map_or(1.0, |t| t.multiplier);
-    let awarded = points::for_purchase(program, order.total, multiplier);
+    ledger::lock_member(conn, shop, customer).await?;
 
-    let inserted = sqlx::query(
-        "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (shop_id, id) DO NOTHING",
-    )
-    .bind(shop)
-    .bind(&order.id)
-    .bind(order.customer.as_str())
-    .bind(order.total)
-    .bind(&order.currency)
-    .bind(awarded)
-    .bind(order.created_at)
-    .execute(&mut *conn)
-    .await?;
-    if inserted.rows_affected() == 0 {
-        let (points_awarded, customer): (i64, String) = sqlx::query_as(
-            "SELECT points_awarded, customer_id FROM orders WHERE shop_id = $1 AND id = $2",
-        )
+    let known = sqlx::query("SELECT customer_id, total, currency, points_awarded FROM orders WHERE shop_id = $1 AND id = $2")
         .bind(shop)
         .bind(&order.id)
-        .fetch_one(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-        let points = balance(conn, shop, &customer).await?;
+    if let Some(row) = known {
+        let (known_customer, total, currency): (String, i64, String) = (
+            row.try_get("customer_id")?,
+            row.try_get("total")?,
+            row.try_get("currency")?,
+        );
+        if known_customer != customer || total != order.total || currency != order.currency {
+            return Err(Error::OrderConflict(order.id.clone()));
+        }
+        let points = balance(conn, shop, customer).await?;
         return Ok(Receipt {
-            points_awarded,
+            points_awarded: row.try_get("points_awarded")?,
             points,
             duplicate: true,
         });
     }
+
+    ledger::settle_expiry(conn, shop, customer, program, now).await?;
+    let lifetime: i64 =
+        sqlx::query_scalar("SELECT lifetime_points FROM customers WHERE shop_id = $1 AND id = $2")
+            .bind(shop)
+            .bind(customer)
+            .fetch_one(&mut *conn)
+            .await?;
+    let multiplier = tiers::tier_for(&program.tiers, lifetime).map_or(1.0, |t| t.multiplier);
+    let awarded = points::for_purchase(program, order.total, multiplier);
+    let first_order = !has_orders(conn, shop, customer).await?;
+
+    sqlx::query(
+        "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, referral_code, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(shop)
+    .bind(&order.id)
+    .bind(customer)
+    .bind(order.total)
+    .bind(&order.currency)
+    .bind(awarded)
+    .bind(order.referral_code.as_deref())
+    .bind(order.created_at)
+    .execute(&mut *conn)
+    .await?;
     for item in &order.items {
         sqlx::query("INSERT INTO order_items (shop_id, order_id, sku, qty, price) VALUES ($1, $2, $3, $4, $5)")
             .bind(shop)
@@ -94,15 +107,25 @@ pub async fn ingest(
             .await?;
     }
     if awarded != 0 {
-        let entry = LedgerEntry {
-            delta: awarded,
-            reason: Reason::Earn,
-            order_id: Some(&order.id),
-            at: order.created_at,
-        };
-        members::record(conn, shop, &order.customer, entry).await?;
+        ledger::record(
+            conn,
+            shop,
+            customer,
+            Entry::new(Reason::Earn, awarded, order.created_at).order(&order.id),
+        )
+        .await?;
     }
-    let points = balance(conn, shop, order.customer.as_str()).await?;
+    if let (Some(code), true) = (&order.referral_code, first_order) {
+        credit_referral(conn, shop, program, order, code, now).await?;
+    }
+    // What was waiting in the cart has now been bought.
+    sqlx::query("DELETE FROM carts WHERE shop_id = $1 AND customer_id = $2")
+        .bind(shop)
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?;
+    ledger::settle_expiry(conn, shop, customer, program, now).await?;
+    let points = balance(conn, shop, customer).await?;
     Ok(Receipt {
         points_awarded: awarded,
         points,
@@ -110,7 +133,86 @@ pub async fn ingest(
     })
 }
 
-async fn balance(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<i64> {
+/// Credits the member whose code brought this first order, once, unless
+/// it is self-dealing: one's own code, a customer already referred, or a
+/// loop (the referrer was, directly or down a chain, referred by this
+/// customer).
+async fn credit_referral(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    order: &NewOrder,
+    code: &str,
+    now: i64,
+) -> Result<()> {
+    let customer = order.customer.as_str();
+    let Some(rule) = &program.referral else {
+        return Ok(());
+    };
+    let Some(referrer) = members::by_referral_code(conn, shop, code).await? else {
+        return Ok(());
+    };
+    if referrer == customer {
+        return Ok(());
+    }
+    let referee = members::find(conn, shop, customer)
+        .await?
+        .expect("the customer is a member");
+    if referee.referred_by.is_some() {
+        return Ok(());
+    }
+    let mut up = Some(referrer.clone());
+    for _ in 0..MAX_REFERRAL_CHAIN {
+        let Some(member) = up else { break };
+        if member == customer {
+            return Ok(());
+        }
+        up = members::find(conn, shop, &member)
+            .await?
+            .and_then(|m| m.referred_by);
+    }
+
+    sqlx::query("UPDATE customers SET referred_by = $1 WHERE shop_id = $2 AND id = $3")
+        .bind(&referrer)
+        .bind(shop)
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE orders SET referrer_id = $1 WHERE shop_id = $2 AND id = $3")
+        .bind(&referrer)
+        .bind(shop)
+        .bind(&order.id)
+        .execute(&mut *conn)
+        .await?;
+    if rule.referrer_points > 0 {
+        ledger::lock_member(conn, shop, &referrer).await?;
+        let entry =
+            Entry::new(Reason::Referral, rule.referrer_points, order.created_at).order(&order.id);
+        ledger::record(conn, shop, &referrer, entry).await?;
+        ledger::settle_expiry(conn, shop, &referrer, program, now).await?;
+    }
+    if let Some(reward) = rule
+        .referee_reward_id
+        .as_deref()
+        .and_then(|id| program.reward(id))
+    {
+        // The referee's welcome reward costs them nothing.
+        redemptions::issue(conn, shop, customer, &reward.id, 0, now).await?;
+    }
+    Ok(())
+}
+
+async fn has_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<bool> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM orders WHERE shop_id = $1 AND customer_id = $2 LIMIT 1")
+            .bind(shop)
+            .bind(customer)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.is_some())
+}
+
+pub async fn balance(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<i64> {
     Ok(
         sqlx::query_scalar("SELECT points FROM customers WHERE shop_id = $1 AND id = $2")
             .bind(shop)
@@ -118,4 +220,149 @@ async fn balance(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result
             .fetch_one(&mut *conn)
             .await?,
     )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundReceipt {
+    pub points_reversed: i64,
+    pub points: i64,
+    /// Minor units of the order still refundable.
+    pub refundable: i64,
+}
+
+/// Refunds `amount` (all that is left when `None`) of order `order_id`,
+/// taking back the points that amount earned, even if they were spent since
+/// (the balance may then go negative). A fully refunded referred first
+/// order also takes back the referrer's bonus. `refund_id`, when given,
+/// makes a retry return the first result without refunding again.
+pub async fn refund(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    order_id: &str,
+    amount: Option<i64>,
+    refund_id: Option<&str>,
+    now: i64,
+) -> Result<RefundReceipt> {
+    let row = sqlx::query(
+        "SELECT customer_id, total, points_awarded, refunded, referrer_id FROM orders WHERE shop_id = $1 AND id = $2",
+    )
+    .bind(shop)
+    .bind(order_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::UnknownOrder(order_id.to_owned()))?;
+    let customer: String = row.try_get("customer_id")?;
+    let total: i64 = row.try_get("total")?;
+    let awarded: i64 = row.try_get("points_awarded")?;
+    let referrer: Option<String> = row.try_get("referrer_id")?;
+    ledger::lock_member(conn, shop, &customer).await?;
+    // Read again under the lock: a concurrent refund may have just committed.
+    let refunded: i64 =
+        sqlx::query_scalar("SELECT refunded FROM orders WHERE shop_id = $1 AND id = $2")
+            .bind(shop)
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await?;
+
+    if let Some(id) = refund_id {
+        let earlier: Option<i64> = sqlx::query_scalar(
+            "SELECT points_reversed FROM refunds WHERE shop_id = $1 AND order_id = $2 AND id = $3",
+        )
+        .bind(shop)
+        .bind(order_id)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(points_reversed) = earlier {
+            let points = balance(conn, shop, &customer).await?;
+            return Ok(RefundReceipt {
+                points_reversed,
+                points,
+                refundable: total - refunded,
+            });
+        }
+    }
+    let refundable = total - refunded;
+    if refundable <= 0 {
+        return Err(Error::AlreadyRefunded(order_id.to_owned()));
+    }
+    let amount = amount.unwrap_or(refundable);
+    if amount > refundable {
+        return Err(Error::RefundTooLarge { refundable });
+    }
+
+    ledger::settle_expiry(conn, shop, &customer, program, now).await?;
+    let reversal = points::refund_reversal(awarded, total, refunded, amount);
+    sqlx::query("UPDATE orders SET refunded = refunded + $1, points_reversed = points_reversed + $2 WHERE shop_id = $3 AND id = $4")
+        .bind(amount)
+        .bind(reversal)
+        .bind(shop)
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    if reversal > 0 {
+        ledger::record(
+            conn,
+            shop,
+            &customer,
+            Entry::new(Reason::Refund, -reversal, now).order(order_id),
+        )
+        .await?;
+    }
+    if let (Some(referrer), true) = (referrer, amount == refundable) {
+        take_back_referral_bonus(conn, shop, program, &referrer, order_id, now).await?;
+    }
+    if let Some(id) = refund_id {
+        sqlx::query(
+            "INSERT INTO refunds (shop_id, order_id, id, amount, points_reversed, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(shop)
+        .bind(order_id)
+        .bind(id)
+        .bind(amount)
+        .bind(reversal)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    ledger::settle_expiry(conn, shop, &customer, program, now).await?;
+    let points = balance(conn, shop, &customer).await?;
+    Ok(RefundReceipt {
+        points_reversed: reversal,
+        points,
+        refundable: refundable - amount,
+    })
+}
+
+/// A referral bonus is for bringing a paying customer: when the order that
+/// earned it is refunded in full, the bonus goes back too.
+async fn take_back_referral_bonus(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    referrer: &str,
+    order_id: &str,
+    now: i64,
+) -> Result<()> {
+    let bonus: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(SUM(delta) AS BIGINT) FROM ledger WHERE shop_id = $1 AND customer_id = $2 AND reason = 'referral' AND order_id = $3",
+    )
+    .bind(shop)
+    .bind(referrer)
+    .bind(order_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(bonus) = bonus.filter(|b| *b > 0) {
+        ledger::lock_member(conn, shop, referrer).await?;
+        ledger::record(
+            conn,
+            shop,
+            referrer,
+            Entry::new(Reason::Referral, -bonus, now).order(order_id),
+        )
+        .await?;
+        ledger::settle_expiry(conn, shop, referrer, program, now).await?;
+    }
+    Ok(())
 }

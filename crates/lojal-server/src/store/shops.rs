@@ -119,6 +119,18 @@ pub async fn allows_origin(db: &Db, id: &str, origin: &str) -> Result<bool> {
     Ok(found.is_some())
 }
 
+/// Replaces the shop's program (validated first).
+pub async fn set_program(db: &Db, id: &str, program: &Program) -> Result<()> {
+    program.validate()?;
+    let json = serde_json::to_string(program).expect("a program serializes");
+    sqlx::query("UPDATE shops SET program = $1 WHERE id = $2")
+        .bind(json)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 /// Lets pages on `origin` call shop `id`'s shopper API (no-op if they may).
 pub async fn allow_origin(db: &Db, id: &str, origin: &str) -> Result<()> {
     sqlx::query(

@@ -1,0 +1,237 @@
+//! Points expiry: points expire a configured number of months after they
+//! were earned, and spending uses the oldest points first (FIFO), so what
+//! expires is what was earned longest ago and not yet spent.
+//!
+//! The ledger is the only truth: [`expired_by`] replays a member's ledger
+//! and says how many points should have expired by a moment. The server
+//! writes the difference from what it already wrote as an `expiry` row, so
+//! the result does not depend on when (or how often) it runs.
+
+/// One ledger row as expiry sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Movement {
+    /// Unix seconds.
+    pub at: i64,
+    /// Positive: points credited (they expire); negative: points spent or
+    /// reversed (they use the oldest credits first).
+    pub delta: i64,
+    /// Rows written by expiry itself are left out of the replay.
+    pub is_expiry: bool,
+}
+
+/// What the replay found at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExpiryState {
+    /// Points that should have expired by `now`, in all.
+    pub expired: i64,
+    /// When the next still-unspent credit expires, if any.
+    pub next_expiry_at: Option<i64>,
+    /// How many points expire at `next_expiry_at`.
+    pub next_expiry_points: i64,
+}
+
+/// Replays `movements` (in ledger order) with credits expiring
+/// `after_months` calendar months after they were made.
+pub fn expired_by(movements: &[Movement], after_months: u32, now: i64) -> ExpiryState {
+    // Unspent credits, oldest first: (expires_at, remaining).
+    let mut lots: std::collections::VecDeque<(i64, i64)> = Default::default();
+    // Points spent beyond all credits (a refund of points already spent):
+    // later credits fill this hole before they can expire.
+    let mut deficit = 0_i64;
+    let mut expired = 0_i64;
+    let expire_until =
+        |t: i64, lots: &mut std::collections::VecDeque<(i64, i64)>, expired: &mut i64| {
+            while let Some(&(expires_at, remaining)) = lots.front() {
+                if expires_at > t {
+                    break;
+                }
+                *expired += remaining;
+                lots.pop_front();
+            }
+        };
+    let mut ordered: Vec<&Movement> = movements.iter().filter(|m| !m.is_expiry).collect();
+    ordered.sort_by_key(|m| m.at); // stable: same-second rows keep ledger order
+    for m in ordered {
+        expire_until(m.at, &mut lots, &mut expired);
+        if m.delta > 0 {
+            let covered = m.delta.min(deficit);
+            deficit -= covered;
+            if m.delta > covered {
+                lots.push_back((add_months(m.at, after_months), m.delta - covered));
+            }
+        } else {
+            let mut to_spend = -m.delta;
+            while to_spend > 0 {
+                let Some(front) = lots.front_mut() else {
+                    deficit += to_spend;
+                    break;
+                };
+                let used = front.1.min(to_spend);
+                front.1 -= used;
+                to_spend -= used;
+                if front.1 == 0 {
+                    lots.pop_front();
+                }
+            }
+        }
+    }
+    expire_until(now, &mut lots, &mut expired);
+    let next = lots.front().copied();
+    let next_expiry_points = next.map_or(0, |(at, _)| {
+        lots.iter().filter(|(t, _)| *t == at).map(|(_, r)| r).sum()
+    });
+    ExpiryState {
+        expired,
+        next_expiry_at: next.map(|(at, _)| at),
+        next_expiry_points,
+    }
+}
+
+/// `t` plus `months` calendar months, at the same time of day; a day past
+/// the end of the target month is clamped to its last day (31 Jan + 1
+/// month = 28 or 29 Feb).
+pub fn add_months(t: i64, months: u32) -> i64 {
+    let days = t.div_euclid(86_400);
+    let seconds = t.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let month_index = y * 12 + (m as i64 - 1) + months as i64;
+    let (ny, nm) = (
+        month_index.div_euclid(12),
+        (month_index.rem_euclid(12) + 1) as u32,
+    );
+    let nd = d.min(days_in_month(ny, nm));
+    days_from_civil(ny, nm, nd) * 86_400 + seconds
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's algorithms between days since 1970-01-01 and the
+// proleptic Gregorian calendar (http://howardhinnant.github.io/date_algorithms.html).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JAN_15_2025: i64 = 1_736_899_200; // 2025-01-15T00:00:00Z
+    const DAY: i64 = 86_400;
+
+    fn credit(at: i64, delta: i64) -> Movement {
+        Movement {
+            at,
+            delta,
+            is_expiry: false,
+        }
+    }
+
+    fn debit(at: i64, points: i64) -> Movement {
+        Movement {
+            at,
+            delta: -points,
+            is_expiry: false,
+        }
+    }
+
+    #[test]
+    fn months_are_calendar_months_clamped_to_the_month_end() {
+        assert_eq!(add_months(JAN_15_2025, 12), 1_768_435_200); // 2026-01-15
+        assert_eq!(add_months(JAN_15_2025 + 3_600, 1), 1_739_577_600 + 3_600); // 2025-02-15 01:00
+        let jan_31_2024 = 1_706_659_200;
+        assert_eq!(add_months(jan_31_2024, 1), 1_709_164_800); // 2024-02-29, a leap year
+        assert_eq!(add_months(jan_31_2024, 13), 1_740_700_800); // 2025-02-28
+        assert_eq!(add_months(0, 0), 0);
+    }
+
+    #[test]
+    fn points_expire_exactly_at_their_expiry_moment_not_before() {
+        let ledger = [credit(JAN_15_2025, 100)];
+        let expires = add_months(JAN_15_2025, 12);
+        assert_eq!(expired_by(&ledger, 12, expires - 1).expired, 0);
+        assert_eq!(expired_by(&ledger, 12, expires).expired, 100);
+        let pending = expired_by(&ledger, 12, expires - 1);
+        assert_eq!(
+            (pending.next_expiry_at, pending.next_expiry_points),
+            (Some(expires), 100)
+        );
+    }
+
+    #[test]
+    fn spending_uses_the_oldest_points_first() {
+        let ledger = [
+            credit(JAN_15_2025, 100),
+            credit(JAN_15_2025 + 30 * DAY, 50),
+            debit(JAN_15_2025 + 60 * DAY, 120),
+        ];
+        // The first 100 and 20 of the second credit were spent: 30 remain, from the second.
+        let after_first = expired_by(&ledger, 12, add_months(JAN_15_2025, 12));
+        assert_eq!(after_first.expired, 0);
+        let after_second = expired_by(&ledger, 12, add_months(JAN_15_2025 + 30 * DAY, 12));
+        assert_eq!(after_second.expired, 30);
+    }
+
+    #[test]
+    fn recorded_expiry_rows_are_not_spent_again() {
+        let at = add_months(JAN_15_2025, 12);
+        let ledger = [
+            credit(JAN_15_2025, 100),
+            Movement {
+                at,
+                delta: -100,
+                is_expiry: true,
+            },
+        ];
+        assert_eq!(expired_by(&ledger, 12, at + DAY).expired, 100);
+    }
+
+    #[test]
+    fn a_deficit_is_filled_by_later_credits_before_they_can_expire() {
+        // Refund of points already spent leaves -40; a later 100 covers it first.
+        let ledger = [
+            credit(JAN_15_2025, 100),
+            debit(JAN_15_2025 + DAY, 100),
+            debit(JAN_15_2025 + 2 * DAY, 40),
+            credit(JAN_15_2025 + 3 * DAY, 100),
+        ];
+        assert_eq!(
+            expired_by(&ledger, 12, add_months(JAN_15_2025 + 3 * DAY, 12)).expired,
+            60
+        );
+    }
+
+    #[test]
+    fn an_empty_ledger_expires_nothing() {
+        assert_eq!(expired_by(&[], 12, JAN_15_2025), ExpiryState::default());
+    }
+}

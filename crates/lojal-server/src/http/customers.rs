@@ -1,0 +1,90 @@
+//! `GET /v1/shops/{shop}/customers/{customer}` (a member and their ledger)
+//! and `POST .../customers/{customer}/adjustments` (a manual correction).
+
+use super::auth::Merchant;
+use super::json::Json;
+use super::AppState;
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::store::ledger::{self, Entry, Reason};
+use crate::store::members;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use lojal_core::api::{CustomerDetail, LedgerEntryView, TierRef};
+use lojal_core::requests::AdjustmentRequest;
+use lojal_core::tiers;
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// The most ledger rows one answer carries, newest first.
+const HISTORY_LIMIT: i64 = 500;
+
+pub async fn get(
+    State(state): State<AppState>,
+    Merchant(shop): Merchant,
+    Path((_shop, customer)): Path<(String, String)>,
+) -> Result<Json<CustomerDetail>> {
+    let member = members::current(&state.db, &shop.id, &shop.program, &customer)
+        .await?
+        .ok_or_else(|| Error::UnknownCustomer(customer.clone()))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let history = ledger::history(&mut conn, &shop.id, &customer, HISTORY_LIMIT).await?;
+    let tier = tiers::tier_for(&shop.program.tiers, member.lifetime_points)
+        .map(|t| TierRef {
+            id: t.id.clone(),
+            name: t.name.clone(),
+        })
+        .unwrap_or(TierRef {
+            id: String::new(),
+            name: String::new(),
+        });
+    Ok(Json(CustomerDetail {
+        id: member.id,
+        points: member.points,
+        lifetime_points: member.lifetime_points,
+        tier,
+        referral_code: member.referral_code,
+        referred_by: member.referred_by,
+        ledger: history
+            .into_iter()
+            .map(|row| LedgerEntryView {
+                at: rfc3339(row.at),
+                delta: row.delta,
+                reason: row.reason,
+                order_id: row.order_id,
+                reward_id: row.reward_id,
+                note: row.note,
+            })
+            .collect(),
+    }))
+}
+
+pub async fn adjust(
+    State(state): State<AppState>,
+    Merchant(shop): Merchant,
+    Path((_shop, customer)): Path<(String, String)>,
+    Json(adjustment): Json<AdjustmentRequest>,
+) -> Result<(StatusCode, Json<Value>)> {
+    adjustment.validate()?;
+    let now = clock::now();
+    let mut tx = state.db.begin_write().await?;
+    if members::find(&mut tx, &shop.id, &customer).await?.is_none() {
+        return Err(Error::UnknownCustomer(customer));
+    }
+    ledger::lock_member(&mut tx, &shop.id, &customer).await?;
+    ledger::settle_expiry(&mut tx, &shop.id, &customer, &shop.program, now).await?;
+    let entry = Entry::new(Reason::Adjustment, adjustment.points, now).note(&adjustment.note);
+    ledger::record(&mut tx, &shop.id, &customer, entry).await?;
+    ledger::settle_expiry(&mut tx, &shop.id, &customer, &shop.program, now).await?;
+    let points = crate::store::orders::balance(&mut tx, &shop.id, &customer).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(json!({ "points": points }))))
+}
+
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}

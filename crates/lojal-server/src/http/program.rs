@@ -1,0 +1,18 @@
+//! `PUT /v1/shops/{shop}/program`: the merchant's loyalty program.
+
+use super::auth::Merchant;
+use super::json::Json;
+use super::AppState;
+use crate::error::Result;
+use crate::store::shops;
+use axum::extract::State;
+use lojal_core::program::Program;
+
+pub async fn put(
+    State(state): State<AppState>,
+    Merchant(shop): Merchant,
+    Json(program): Json<Program>,
+) -> Result<Json<Program>> {
+    shops::set_program(&state.db, &shop.id, &program).await?;
+    Ok(Json(program))
+}

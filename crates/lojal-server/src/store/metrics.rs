@@ -1,0 +1,200 @@
+//! The program's figures for the merchant: whether loyalty pays. Each
+//! figure's definition is in its doc comment, and in the API document.
+
+use crate::error::Result;
+use lojal_core::program::Program;
+use lojal_core::tiers;
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
+
+// PostgreSQL sums BIGINTs into NUMERIC, which the Any driver cannot read:
+// every SUM here is cast back to BIGINT.
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metrics {
+    /// The window of `retention` and `churn`, in days.
+    pub period_days: i64,
+    /// Members enrolled (signed in or ordered at least once).
+    pub members: i64,
+    /// Members with at least one order.
+    pub customers_with_orders: i64,
+    pub orders: i64,
+    /// Sum of order totals less refunds, minor units.
+    pub revenue: i64,
+    /// Share of ordering customers with two or more orders.
+    pub repeat_purchase_rate: Option<f64>,
+    /// Of customers who ordered in the period before the last one, the share
+    /// who ordered again in the last period.
+    pub retention: Option<f64>,
+    /// 1 - retention.
+    pub churn: Option<f64>,
+    /// Average net revenue per ordering customer to date (minor units).
+    pub average_customer_value: Option<f64>,
+    pub points: PointsFigures,
+    /// Members and revenue by the tier members hold now.
+    pub tiers: Vec<TierFigures>,
+    pub referrals: ReferralFigures,
+    /// Net Promoter Score; null until feedback answers exist.
+    pub nps: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointsFigures {
+    /// Points credited: purchases, referral bonuses, positive adjustments.
+    pub issued: i64,
+    /// Points spent on rewards.
+    pub redeemed: i64,
+    pub expired: i64,
+    /// Points taken back by refunds and negative adjustments.
+    pub reversed: i64,
+    /// Sum of all balances: the program's liability, in points.
+    pub outstanding: i64,
+    /// redeemed / issued.
+    pub redemption_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierFigures {
+    pub id: String,
+    pub name: String,
+    pub members: i64,
+    pub revenue: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReferralFigures {
+    /// Visits through referral links.
+    pub visits: i64,
+    /// Members whose first order credited a referrer.
+    pub conversions: i64,
+}
+
+fn ratio(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+pub async fn compute(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    now: i64,
+    period_days: i64,
+) -> Result<Metrics> {
+    let one = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).bind(shop.to_owned());
+    let members = one("SELECT COUNT(*) FROM customers WHERE shop_id = $1")
+        .fetch_one(&mut *conn)
+        .await?;
+    let conversions =
+        one("SELECT COUNT(*) FROM customers WHERE shop_id = $1 AND referred_by IS NOT NULL")
+            .fetch_one(&mut *conn)
+            .await?;
+    let visits = one("SELECT COUNT(*) FROM referral_visits WHERE shop_id = $1")
+        .fetch_one(&mut *conn)
+        .await?;
+    let outstanding =
+        one("SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM customers WHERE shop_id = $1")
+            .fetch_one(&mut *conn)
+            .await?;
+
+    // Per customer: orders, net revenue, whether they ordered in each window.
+    let period = period_days * 86_400;
+    let rows = sqlx::query(
+        "SELECT c.id, c.lifetime_points,
+                COUNT(o.id) AS orders,
+                CAST(COALESCE(SUM(o.total - o.refunded), 0) AS BIGINT) AS revenue,
+                CAST(COALESCE(SUM(CASE WHEN o.created_at >= $2 AND o.created_at < $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS before,
+                CAST(COALESCE(SUM(CASE WHEN o.created_at >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS recent
+         FROM customers c LEFT JOIN orders o ON o.shop_id = c.shop_id AND o.customer_id = c.id
+         WHERE c.shop_id = $1 GROUP BY c.id, c.lifetime_points",
+    )
+    .bind(shop)
+    .bind(now - 2 * period)
+    .bind(now - period)
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut per_tier: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    let (mut ordering, mut repeat, mut orders, mut revenue, mut base, mut retained) =
+        (0, 0, 0, 0, 0, 0);
+    for row in &rows {
+        let n: i64 = row.try_get("orders")?;
+        let net: i64 = row.try_get("revenue")?;
+        let before: i64 = row.try_get("before")?;
+        let recent: i64 = row.try_get("recent")?;
+        let lifetime: i64 = row.try_get("lifetime_points")?;
+        orders += n;
+        revenue += net;
+        ordering += i64::from(n > 0);
+        repeat += i64::from(n > 1);
+        if before > 0 {
+            base += 1;
+            retained += i64::from(recent > 0);
+        }
+        if let Some(tier) = tiers::tier_for(&program.tiers, lifetime) {
+            let entry = per_tier.entry(tier.id.as_str()).or_default();
+            entry.0 += 1;
+            entry.1 += net;
+        }
+    }
+    let retention = ratio(retained, base);
+
+    let mut points = PointsFigures {
+        issued: 0,
+        redeemed: 0,
+        expired: 0,
+        reversed: 0,
+        outstanding,
+        redemption_rate: None,
+    };
+    let sums = sqlx::query(
+        "SELECT reason, CAST(COALESCE(SUM(CASE WHEN delta > 0 THEN delta ELSE 0 END), 0) AS BIGINT) AS credited,
+                CAST(COALESCE(SUM(CASE WHEN delta < 0 THEN -delta ELSE 0 END), 0) AS BIGINT) AS debited
+         FROM ledger WHERE shop_id = $1 GROUP BY reason",
+    )
+    .bind(shop)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in sums {
+        let reason: String = row.try_get("reason")?;
+        let (credited, debited): (i64, i64) = (row.try_get("credited")?, row.try_get("debited")?);
+        points.issued += credited;
+        match reason.as_str() {
+            "redeem" => points.redeemed += debited,
+            "expiry" => points.expired += debited,
+            _ => points.reversed += debited,
+        }
+    }
+    points.redemption_rate = ratio(points.redeemed, points.issued);
+
+    Ok(Metrics {
+        period_days,
+        members,
+        customers_with_orders: ordering,
+        orders,
+        revenue,
+        repeat_purchase_rate: ratio(repeat, ordering),
+        retention,
+        churn: retention.map(|r| 1.0 - r),
+        average_customer_value: (ordering > 0).then(|| revenue as f64 / ordering as f64),
+        points,
+        tiers: program
+            .tiers
+            .iter()
+            .map(|t| {
+                let (members, revenue) = per_tier.get(t.id.as_str()).copied().unwrap_or_default();
+                TierFigures {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                    members,
+                    revenue,
+                }
+            })
+            .collect(),
+        referrals: ReferralFigures {
+            visits,
+            conversions,
+        },
+        nps: None,
+    })
+}

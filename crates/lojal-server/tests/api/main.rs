@@ -1,0 +1,17 @@
+//! The server's HTTP API, driven through the real router
+//! (`tower::ServiceExt::oneshot`), each test on a fresh SQLite file and, when
+//! `LOJAL_TEST_POSTGRES` names a server (the README's test command starts
+//! one), on a fresh PostgreSQL database too.
+
+mod support;
+
+mod assets;
+mod bad_input;
+mod concurrency;
+mod expiry;
+mod merchant;
+
+mod orders;
+mod redemptions;
+mod referrals;
+mod widget;

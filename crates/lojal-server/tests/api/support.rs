@@ -1,0 +1,291 @@
+//! A test server per test, on either backend, and short ways to call it.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use lojal_core::identity::sign;
+use lojal_core::program::Program;
+use lojal_server::db::{self, Db};
+use lojal_server::store::shops::{self, Shop};
+use lojal_server::{app, clock, AppState};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+pub const SECRET: &str = "s3cret";
+pub const ORIGIN: &str = "https://shop.example";
+
+/// Runs an `async fn(Store)` test once per backend:
+/// `on_each_backend!(name);` makes `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_each_backend {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$name($crate::support::Store::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                match $crate::support::Store::postgres() {
+                    Some(store) => super::$name(store).await,
+                    None => eprintln!("skipped: set LOJAL_TEST_POSTGRES (cargo xtask test does)"),
+                }
+            }
+        }
+    )*};
+}
+
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite,
+    /// The admin URL of a PostgreSQL server; each test makes its own database.
+    Postgres(String),
+}
+
+impl Store {
+    pub fn postgres() -> Option<Store> {
+        std::env::var("LOJAL_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .map(Store::Postgres)
+    }
+}
+
+pub fn program() -> Program {
+    serde_json::from_value(json!({
+        "earn": {"points_per_unit": 1},
+        "tiers": [{"id": "bronze", "name": "Brons", "threshold": 0},
+                  {"id": "silver", "name": "Silver", "threshold": 500, "multiplier": 1.25},
+                  {"id": "gold", "name": "Guld", "threshold": 1500, "multiplier": 1.5},
+                  {"id": "platinum", "name": "Platina", "threshold": 3000, "multiplier": 2}],
+        "rewards": [{"id": "r100", "title": "100 kr rabatt", "cost": 500, "kind": "fixed_discount", "value": 10000},
+                    {"id": "r10", "title": "10 kr rabatt", "cost": 100, "kind": "fixed_discount", "value": 1000},
+                    {"id": "ship", "title": "Fri frakt", "cost": 300, "kind": "free_shipping"}],
+        "referral": {"referrer_points": 200, "referee_reward_id": "ship"},
+        "expiry": {"after_months": 12}
+    }))
+    .unwrap()
+}
+
+pub struct TestServer {
+    pub router: Router,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// Asserts the status and that the body is the contract's error shape
+    /// with `code`; returns the message.
+    pub fn assert_error(&self, status: StatusCode, code: &str) -> String {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let body = self.json();
+        assert_eq!(body["error"]["code"], code, "{body}");
+        let message = body["error"]["message"]
+            .as_str()
+            .expect("an error message")
+            .to_owned();
+        assert!(!message.is_empty());
+        message
+    }
+}
+
+/// A server with shops `demo` (secret `s3cret`, the program above) and
+/// `other`, both allowing `https://shop.example`.
+pub async fn server(store: Store) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lojal_wasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(dir.path().join("widget.js"), b"/* loader */").unwrap();
+    let url = match store {
+        Store::Sqlite => format!("sqlite://{}", dir.path().join("t.db").display()),
+        Store::Postgres(admin) => fresh_postgres_database(&admin).await,
+    };
+    let db = db::open(&url).await.unwrap();
+    for (id, secret) in [("demo", SECRET), ("other", "other-secret")] {
+        let shop = Shop {
+            id: id.into(),
+            name: "Demo".into(),
+            secret: secret.into(),
+            currency: "SEK".into(),
+            locale: "sv".into(),
+            program: program(),
+            origins: vec![ORIGIN.into()],
+        };
+        shops::add(&db, &shop).await.unwrap();
+    }
+    let router = app(AppState {
+        db: db.clone(),
+        assets: dir.path().to_path_buf(),
+    });
+    TestServer {
+        router,
+        db,
+        _dir: dir,
+    }
+}
+
+async fn fresh_postgres_database(admin: &str) -> String {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "lojal_test_{}",
+        lojal_server::store::shops::new_secret()[..16].to_owned()
+    );
+    let mut conn = sqlx::AnyConnection::connect(admin)
+        .await
+        .expect("LOJAL_TEST_POSTGRES must be reachable");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (base, _) = admin.rsplit_once('/').expect("a URL with a database name");
+    format!("{base}/{name}")
+}
+
+impl TestServer {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A merchant call with the shop secret of `demo`.
+    pub async fn merchant(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        self.merchant_raw(method, path, body.map(|b| b.to_string()))
+            .await
+    }
+
+    pub async fn merchant_raw(&self, method: Method, path: &str, body: Option<String>) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {SECRET}"));
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        self.send(
+            request
+                .body(body.map_or_else(Body::empty, Body::from))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A shopper call, signed as `customer` when given.
+    pub async fn shopper(
+        &self,
+        method: Method,
+        path: &str,
+        customer: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(customer) = customer {
+            let ts = clock::now();
+            request = request
+                .header("x-lojal-customer", customer)
+                .header("x-lojal-ts", ts.to_string())
+                .header("x-lojal-sig", sign(SECRET, "demo", customer, ts));
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        self.send(
+            request
+                .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn order(&self, id: &str, customer: &str, total: i64) -> Reply {
+        let body = json!({"id": id, "customer": customer, "total": total, "currency": "SEK"});
+        self.merchant(Method::POST, "/v1/shops/demo/orders", Some(body))
+            .await
+    }
+
+    pub async fn redeem(&self, customer: &str, reward: &str) -> Reply {
+        self.shopper(
+            Method::POST,
+            "/v1/shops/demo/redemptions",
+            Some(customer),
+            Some(json!({"reward_id": reward})),
+        )
+        .await
+    }
+
+    pub async fn customer(&self, customer: &str) -> Value {
+        let reply = self
+            .merchant(
+                Method::GET,
+                &format!("/v1/shops/demo/customers/{customer}"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        reply.json()
+    }
+
+    pub async fn points(&self, customer: &str) -> i64 {
+        self.customer(customer).await["points"].as_i64().unwrap()
+    }
+
+    /// Rows in a table, to prove a refused request wrote nothing.
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
+    /// The ledger's promise: every member's cached balance and lifetime
+    /// points equal what their ledger rows sum to.
+    pub async fn assert_balances_match_ledger(&self) {
+        let drift: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT c.id, c.points, CAST(COALESCE(SUM(l.delta), 0) AS BIGINT) FROM customers c
+             LEFT JOIN ledger l ON l.shop_id = c.shop_id AND l.customer_id = c.id
+             GROUP BY c.shop_id, c.id, c.points HAVING c.points <> CAST(COALESCE(SUM(l.delta), 0) AS BIGINT)",
+        )
+        .fetch_all(&self.db.pool)
+        .await
+        .unwrap();
+        assert!(
+            drift.is_empty(),
+            "balances drifted from the ledger: {drift:?}"
+        );
+    }
+}
