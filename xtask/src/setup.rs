@@ -135,7 +135,15 @@ pub fn postgres() -> Result<String, String> {
             shell::run(args[0], &args[1..])
         }
     };
-    if shell::output(pg_ctl, &["status", "-D", data_str]).is_some() {
+    let running = if is_root() {
+        shell::output(
+            "runuser",
+            &["-u", "postgres", "--", pg_ctl, "status", "-D", data_str],
+        )
+    } else {
+        shell::output(pg_ctl, &["status", "-D", data_str])
+    };
+    if running.is_some() {
         return Ok(url);
     }
     shell::step(&format!(

@@ -10,6 +10,7 @@ mod bad_input;
 mod concurrency;
 mod expiry;
 mod merchant;
+mod openapi;
 
 mod orders;
 mod redemptions;
