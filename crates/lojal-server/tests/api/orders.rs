@@ -15,6 +15,7 @@ on_each_backend!(
     a_refund_with_an_id_is_applied_once,
     refunds_beyond_the_order_are_refused,
     the_ledger_explains_every_point,
+    the_ledger_refuses_edits_and_deletions,
 );
 
 async fn the_same_order_twice_awards_points_once(store: Store) {
@@ -230,4 +231,14 @@ async fn the_ledger_explains_every_point(store: Store) {
     assert_eq!(customer["points"], -160);
     assert!(code.starts_with("LOJ-"));
     server.assert_balances_match_ledger().await;
+}
+
+async fn the_ledger_refuses_edits_and_deletions(store: Store) {
+    let server = server(store).await;
+    server.order("o-1", "anna", 10_000).await;
+    let edit = sqlx::query("UPDATE ledger SET delta = 1000000").execute(&server.db.pool).await;
+    assert!(edit.unwrap_err().to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM ledger").execute(&server.db.pool).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(server.points("anna").await, 100);
 }
