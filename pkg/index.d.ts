@@ -16,6 +16,21 @@ export interface MountOptions {
   customer?: SignedCustomer | null;
   /** "en", "sv" or "da"; defaults to <html lang>, then "en". */
   locale?: string;
+  /** Where a guest joins the program (a link on the guest view). */
+  joinUrl?: string;
+  /** Where a guest signs in. */
+  signInUrl?: string;
+  /** The launcher button's words (default: the locale's "Rewards"). */
+  launcherLabel?: string;
+  /** The launcher's corner: "right" (default) or "left". */
+  position?: "left" | "right";
+}
+
+export interface CartItem {
+  sku: string;
+  qty: number;
+  /** Unit price in minor units (öre, cents). */
+  price: number;
 }
 
 export interface LojalWidgetHandle {
@@ -26,6 +41,10 @@ export interface LojalWidgetHandle {
   /** Opens the panel (launcher mode). */
   open(): void;
   close(): void;
+  /** Reports the signed-in shopper's cart; rejects for a guest or items the API refuses. */
+  setCart(items: CartItem[]): Promise<void>;
+  /** The referral code the shopper arrived with (?ref=), for the order's `referral_code`; null if none. */
+  referralCode(): string | null;
   /** Stops the widget and frees its memory; removes the element if mount created it. */
   destroy(): void;
 }

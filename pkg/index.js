@@ -76,8 +76,12 @@ function normalise(options) {
   return {
     shop: o.shop,
     api: o.api,
-    locale: o.locale ?? document.documentElement.lang ?? "en",
+    locale: o.locale || document.documentElement.lang || "en",
     customer: complete ? { id: String(c.id), ts: Number(c.ts), sig: String(c.sig) } : null,
+    joinUrl: o.joinUrl ?? null,
+    signInUrl: o.signInUrl ?? null,
+    launcherLabel: o.launcherLabel ?? null,
+    position: o.position === "left" ? "left" : "right",
   };
 }
 
@@ -103,6 +107,11 @@ export async function mount(element, options) {
     refresh: () => (host[WIDGET]?.refresh?.() ?? Promise.resolve()),
     open: () => host[WIDGET]?.open?.(),
     close: () => host[WIDGET]?.close?.(),
+    setCart: (items) =>
+      host[WIDGET]?.setCart
+        ? host[WIDGET].setCart(items)
+        : Promise.reject(new Error("lojal: the widget is not running")),
+    referralCode: () => host[WIDGET]?.referralCode?.() ?? null,
     destroy() {
       stop(host);
       host[OPTIONS] = undefined;
@@ -123,6 +132,7 @@ export function autoMount(options) {
     if (!document.querySelector(TAG)) {
       const launcher = document.createElement(TAG);
       launcher.setAttribute("launcher", "");
+      launcher.setAttribute("position", pageOptions.position);
       document.body.appendChild(launcher);
     }
   };

@@ -12,6 +12,10 @@
     customer: data.customer
       ? { id: data.customer, ts: data.customerTs, sig: data.customerSig }
       : null,
+    joinUrl: data.joinUrl,
+    signInUrl: data.signInUrl,
+    launcherLabel: data.launcherLabel,
+    position: data.position,
   };
   if (!options.shop) {
     console.warn("lojal: the script tag needs data-shop");

@@ -1,7 +1,10 @@
-//! The one request the widget makes to render: `GET /v1/shops/{shop}/widget`.
+//! The widget's requests to the Lojal API: the one that renders
+//! (`GET .../widget`), and those a shopper's actions make.
 
 use crate::config::Config;
-use lojal_core::api::WidgetData;
+use lojal_core::api::{RedemptionReply, WidgetData};
+use lojal_core::requests::{CartRequest, LineItem, RedemptionRequest};
+use serde::de::DeserializeOwned;
 use std::fmt;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -11,20 +14,15 @@ use web_sys::{Request, RequestInit, Response};
 /// not wait on loyalty.
 const TIMEOUT_MS: u32 = 4_000;
 
-/// Why the widget could not get its data. Each maps to the `code` of the
-/// `lojal:error` event.
+/// Why a request failed. Each maps to the `code` of the `lojal:error` event.
 #[derive(Debug)]
 pub enum ApiError {
     /// No answer: the API is down, refused by CORS, or timed out.
     Unreachable,
-    /// The API answered with an error status; `code` is from its error body
-    /// when it had one.
-    Status {
-        status: u16,
-        code: String,
-        message: String,
-    },
-    /// The API answered 2xx with something that is not the widget's JSON.
+    /// The API answered with an error status; `code` and `message` are from
+    /// its error body when it had one.
+    Status { status: u16, code: String, message: String },
+    /// The API answered 2xx with something that is not the expected JSON.
     BadResponse,
 }
 
@@ -36,38 +34,74 @@ impl ApiError {
             ApiError::BadResponse => "bad_response",
         }
     }
+
+    /// The API's own message for the shopper, when it gave one.
+    pub fn api_message(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { message, .. } if !message.is_empty() => Some(message),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ApiError::Unreachable => f.write_str("the loyalty service did not answer"),
-            ApiError::Status {
-                status, message, ..
-            } => write!(f, "the loyalty service answered {status}: {message}"),
-            ApiError::BadResponse => {
-                f.write_str("the loyalty service answered with something that is not JSON")
-            }
+            ApiError::Status { status, message, .. } => write!(f, "the loyalty service answered {status}: {message}"),
+            ApiError::BadResponse => f.write_str("the loyalty service answered with something that is not its JSON"),
         }
     }
 }
 
-pub async fn fetch_widget(config: &Config) -> Result<WidgetData, ApiError> {
-    let url = format!(
-        "{}/v1/shops/{}/widget",
-        config.api,
-        encode_path_segment(&config.shop)
-    );
-    let body = get_json(&url, config).await?;
-    serde_wasm_bindgen::from_value(body).map_err(|_| ApiError::BadResponse)
+fn shop_url(config: &Config, rest: &str) -> String {
+    format!("{}/v1/shops/{}/{rest}", config.api, encode(&config.shop))
 }
 
-async fn get_json(url: &str, config: &Config) -> Result<JsValue, ApiError> {
+pub async fn fetch_widget(config: &Config) -> Result<WidgetData, ApiError> {
+    let body = send(config, "GET", &shop_url(config, "widget"), None).await?;
+    decode(body)
+}
+
+pub async fn redeem(config: &Config, reward_id: &str) -> Result<RedemptionReply, ApiError> {
+    let request = RedemptionRequest { reward_id: reward_id.to_owned() };
+    let body = send(config, "POST", &shop_url(config, "redemptions"), Some(to_json(&request)?)).await?;
+    decode(body)
+}
+
+pub async fn put_cart(config: &Config, items: Vec<LineItem>) -> Result<(), ApiError> {
+    let request = CartRequest { items };
+    send(config, "PUT", &shop_url(config, "cart"), Some(to_json(&request)?)).await.map(|_| ())
+}
+
+pub async fn referral_visit(config: &Config, code: &str) -> Result<(), ApiError> {
+    let url = shop_url(config, &format!("referrals/{}/visits", encode(code)));
+    send(config, "POST", &url, None).await.map(|_| ())
+}
+
+fn decode<T: DeserializeOwned>(body: Option<JsValue>) -> Result<T, ApiError> {
+    serde_wasm_bindgen::from_value(body.ok_or(ApiError::BadResponse)?).map_err(|_| ApiError::BadResponse)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+    let js = serde_wasm_bindgen::to_value(value).map_err(|_| ApiError::BadResponse)?;
+    js_sys::JSON::stringify(&js).map(String::from).map_err(|_| ApiError::BadResponse)
+}
+
+/// Sends one request with the shopper's identity; the JSON body of a 2xx
+/// answer (`None` for an empty one).
+async fn send(config: &Config, method: &str, url: &str, body: Option<String>) -> Result<Option<JsValue>, ApiError> {
     let init = RequestInit::new();
-    init.set_method("GET");
+    init.set_method(method);
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS)));
+    if let Some(body) = &body {
+        init.set_body(&JsValue::from_str(body));
+    }
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Unreachable)?;
     let headers = request.headers();
+    if body.is_some() {
+        let _ = headers.set("Content-Type", "application/json");
+    }
     if let Some(customer) = &config.customer {
         // Header values the browser refuses (control characters) would throw:
         // such an identity cannot be valid anyway, so the shopper is a guest.
@@ -76,25 +110,22 @@ async fn get_json(url: &str, config: &Config) -> Result<JsValue, ApiError> {
         let _ = headers.set("X-Lojal-Sig", &customer.sig);
     }
     let window = web_sys::window().ok_or(ApiError::Unreachable)?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|_| ApiError::Unreachable)?
-        .unchecked_into();
-    let body = match response.json() {
+    let response: Response =
+        JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| ApiError::Unreachable)?.unchecked_into();
+    if response.status() == 204 {
+        return Ok(None);
+    }
+    let json = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
     };
     if response.ok() {
-        return body.ok_or(ApiError::BadResponse);
+        return json.map(Some).ok_or(ApiError::BadResponse);
     }
-    let (code, message) = body.as_ref().map(error_fields).unwrap_or_default();
+    let (code, message) = json.as_ref().map(error_fields).unwrap_or_default();
     Err(ApiError::Status {
         status: response.status(),
-        code: if code.is_empty() {
-            format!("http_{}", response.status())
-        } else {
-            code
-        },
+        code: if code.is_empty() { format!("http_{}", response.status()) } else { code },
         message,
     })
 }
@@ -102,15 +133,11 @@ async fn get_json(url: &str, config: &Config) -> Result<JsValue, ApiError> {
 /// Reads `{"error": {"code", "message"}}`, the contract's error shape.
 fn error_fields(body: &JsValue) -> (String, String) {
     let error = js_sys::Reflect::get(body, &"error".into()).unwrap_or(JsValue::UNDEFINED);
-    let field = |name: &str| {
-        js_sys::Reflect::get(&error, &name.into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default()
-    };
+    let field =
+        |name: &str| js_sys::Reflect::get(&error, &name.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     (field("code"), field("message"))
 }
 
-fn encode_path_segment(segment: &str) -> String {
+fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
 }

@@ -12,6 +12,11 @@ pub struct Config {
     pub api: String,
     pub customer: Option<SignedCustomer>,
     pub locale: Locale,
+    /// Where a guest joins the program and signs in (the merchant's pages).
+    pub join_url: Option<String>,
+    pub sign_in_url: Option<String>,
+    /// The launcher button's words, instead of the locale's "Rewards".
+    pub launcher_label: Option<String>,
 }
 
 /// The merchant-signed identity, passed through untouched: the server checks it.
@@ -23,30 +28,54 @@ pub struct SignedCustomer {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct RawConfig {
     shop: Option<String>,
     api: Option<String>,
     customer: Option<SignedCustomer>,
     locale: Option<String>,
+    join_url: Option<String>,
+    sign_in_url: Option<String>,
+    launcher_label: Option<String>,
 }
 
 impl Config {
     pub fn from_js(value: JsValue) -> Result<Self, String> {
-        let raw: RawConfig = serde_wasm_bindgen::from_value(value)
-            .map_err(|e| format!("lojal: bad options: {e}"))?;
-        let shop = raw
-            .shop
-            .filter(|s| !s.is_empty())
-            .ok_or("lojal: the `shop` option is required")?;
-        let api = raw
-            .api
-            .filter(|s| !s.is_empty())
-            .ok_or("lojal: the `api` option is required")?;
+        let raw: RawConfig = serde_wasm_bindgen::from_value(value).map_err(|e| format!("lojal: bad options: {e}"))?;
+        let shop = raw.shop.filter(|s| !s.is_empty()).ok_or("lojal: the `shop` option is required")?;
+        let api = raw.api.filter(|s| !s.is_empty()).ok_or("lojal: the `api` option is required")?;
         Ok(Config {
             shop,
             api: api.trim_end_matches('/').to_owned(),
             customer: raw.customer,
             locale: Locale::pick(raw.locale.as_deref()),
+            join_url: raw.join_url.filter(|u| is_safe_link(u)),
+            sign_in_url: raw.sign_in_url.filter(|u| is_safe_link(u)),
+            launcher_label: raw.launcher_label.filter(|l| !l.trim().is_empty()),
         })
+    }
+}
+
+/// Links the widget puts in `href`/`src`: web addresses and paths only, so
+/// a `javascript:` URL can never become a link a shopper clicks.
+pub fn is_safe_link(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || (lower.starts_with('/') && !lower.starts_with("//"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_safe_link;
+
+    #[test]
+    fn only_web_links_and_paths_are_safe() {
+        for ok in ["https://shop.example/join", "http://127.0.0.1:8081/", "/account/login"] {
+            assert!(is_safe_link(ok), "{ok}");
+        }
+        for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example", "vbscript:x"] {
+            assert!(!is_safe_link(bad), "{bad}");
+        }
     }
 }

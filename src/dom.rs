@@ -4,14 +4,10 @@
 //! node: no HTML is ever built from data.
 
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    CssStyleSheet, Document, Element, HtmlElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode,
-};
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 pub fn document() -> Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("the widget runs in a page with a document")
+    web_sys::window().and_then(|w| w.document()).expect("the widget runs in a page with a document")
 }
 
 /// The element's shadow root, attached on first use. Closed would hide the
@@ -46,15 +42,11 @@ pub fn text(parent: &Element, content: &str) {
 }
 
 pub fn append(parent: &Node, child: &Node) {
-    parent
-        .append_child(child)
-        .expect("appending a new node cannot fail");
+    parent.append_child(child).expect("appending a new node cannot fail");
 }
 
 pub fn attr(element: &Element, name: &str, value: &str) {
-    element
-        .set_attribute(name, value)
-        .expect("valid attribute name");
+    element.set_attribute(name, value).expect("valid attribute name");
 }
 
 /// Replaces everything under `root` with `children`.
@@ -96,4 +88,87 @@ pub fn adopt_styles(root: &ShadowRoot, css: &str) {
         let style = el_text("style", "", css);
         let _ = root.prepend_with_node_1(&style);
     }
+}
+
+/// A `<button type="button">` that the root's click handler routes by its
+/// `data-action` (and `data-arg`).
+pub fn button(class: &str, label: &str, action: &str, arg: &str) -> Element {
+    let button = el_text("button", class, label);
+    attr(&button, "type", "button");
+    attr(&button, "data-action", action);
+    if !arg.is_empty() {
+        attr(&button, "data-arg", arg);
+    }
+    button
+}
+
+/// The `data-action` and `data-arg` of the button an event happened in.
+pub fn action_of(event: &web_sys::Event) -> Option<(String, String)> {
+    let target = event.target()?.dyn_into::<Element>().ok()?;
+    let button = target.closest("[data-action]").ok()??;
+    let action = button.get_attribute("data-action")?;
+    Some((action, button.get_attribute("data-arg").unwrap_or_default()))
+}
+
+/// Copies `text` to the clipboard; resolves to whether it worked.
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).unwrap_or(JsValue::UNDEFINED);
+    let write = js_sys::Reflect::get(&clipboard, &"writeText".into()).unwrap_or(JsValue::UNDEFINED);
+    let Some(write) = write.dyn_ref::<js_sys::Function>() else { return false };
+    match write.call1(&clipboard, &JsValue::from_str(text)) {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Whether the browser offers the Web Share API.
+pub fn can_share() -> bool {
+    web_sys::window()
+        .map(|w| js_sys::Reflect::get(&w.navigator(), &"share".into()).is_ok_and(|f| f.is_function()))
+        .unwrap_or(false)
+}
+
+/// Opens the system share sheet for `url`; a shopper who cancels is fine.
+pub async fn share(title: &str, url: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let navigator = window.navigator();
+    let Ok(share) = js_sys::Reflect::get(&navigator, &"share".into()) else { return };
+    let Some(share) = share.dyn_ref::<js_sys::Function>() else { return };
+    let data = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&data, &"title".into(), &title.into());
+    let _ = js_sys::Reflect::set(&data, &"url".into(), &url.into());
+    if let Ok(promise) = share.call1(&navigator, &data) {
+        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await;
+    }
+}
+
+/// A query parameter of the page's own URL.
+pub fn page_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(name).filter(|v| !v.is_empty())
+}
+
+/// localStorage, when the page may use it (sandboxed frames and some
+/// privacy modes throw).
+pub fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Focuses the first element matching `selector`, if any.
+pub fn focus(root: &ShadowRoot, selector: &str) {
+    if let Some(element) = query(root, selector).and_then(as_html) {
+        let _ = element.focus();
+    }
+}
+
+/// The elements a keyboard can reach inside `container`, in order.
+pub fn focusables(container: &Element) -> Vec<HtmlElement> {
+    let Ok(list) =
+        container.query_selector_all("button:not([disabled]), a[href], input, [tabindex]:not([tabindex='-1'])")
+    else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok()).collect()
 }

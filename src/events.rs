@@ -23,17 +23,25 @@ fn set(detail: &Object, key: &str, value: JsValue) {
 /// `lojal:ready` `{points, tier}`: both null for a guest.
 pub fn ready(host: &HtmlElement, points: Option<i64>, tier: Option<&str>) {
     let detail = Object::new();
-    set(
-        &detail,
-        "points",
-        points.map_or(JsValue::NULL, |p| JsValue::from_f64(p as f64)),
-    );
-    set(
-        &detail,
-        "tier",
-        tier.map_or(JsValue::NULL, JsValue::from_str),
-    );
+    set(&detail, "points", points.map_or(JsValue::NULL, |p| JsValue::from_f64(p as f64)));
+    set(&detail, "tier", tier.map_or(JsValue::NULL, JsValue::from_str));
     dispatch(host, "lojal:ready", &detail);
+}
+
+/// `lojal:redeemed` `{reward_id, code, points_spent}`.
+pub fn redeemed(host: &HtmlElement, reward_id: &str, code: &str, points_spent: i64) {
+    let detail = Object::new();
+    set(&detail, "reward_id", reward_id.into());
+    set(&detail, "code", code.into());
+    set(&detail, "points_spent", JsValue::from_f64(points_spent as f64));
+    dispatch(host, "lojal:redeemed", &detail);
+}
+
+/// `lojal:referral-copied` `{url}`.
+pub fn referral_copied(host: &HtmlElement, url: &str) {
+    let detail = Object::new();
+    set(&detail, "url", url.into());
+    dispatch(host, "lojal:referral-copied", &detail);
 }
 
 /// `lojal:error` `{code, message}`.

@@ -15,12 +15,7 @@ impl Locale {
     /// `data-locale`, else `<html lang>` (both given to us as one value by
     /// the loader), else English. Region suffixes are ignored: `sv-SE` is `sv`.
     pub fn pick(requested: Option<&str>) -> Locale {
-        let language = requested
-            .unwrap_or("")
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let language = requested.unwrap_or("").split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         match language.as_str() {
             "sv" => Locale::Sv,
             "da" => Locale::Da,
@@ -70,8 +65,8 @@ impl Locale {
     }
 }
 
-/// One locale's words. `{n}` and `{tier}` (a tier's or other name) are
-/// filled in by [`fill`].
+/// One locale's words. `{n}` (a number) and `{name}` (a tier, reward or
+/// other name) are filled in by [`fill`].
 pub struct Messages {
     pub launcher: &'static str,
     pub title: &'static str,
@@ -79,70 +74,154 @@ pub struct Messages {
     pub points_to_tier: &'static str,
     pub top_tier: &'static str,
     pub tier_label: &'static str,
+    pub negative_note: &'static str,
     pub guest_intro: &'static str,
     pub earn_per_unit: &'static str,
+    pub earn_per_unit_one: &'static str,
+    pub earn_referral: &'static str,
+    pub how_heading: &'static str,
     pub tiers_heading: &'static str,
     pub from_points: &'static str,
+    pub join: &'static str,
+    pub sign_in: &'static str,
     pub loading: &'static str,
     pub unavailable: &'static str,
     pub close: &'static str,
     pub rewards_heading: &'static str,
+    pub redeem: &'static str,
+    pub confirm_question: &'static str,
+    pub confirm: &'static str,
+    pub cancel: &'static str,
+    pub missing_points: &'static str,
+    pub your_code: &'static str,
+    pub code_hint: &'static str,
+    pub copy: &'static str,
+    pub copied: &'static str,
+    pub share: &'static str,
+    pub referral_heading: &'static str,
+    pub referral_count: &'static str,
+    pub recommendations_heading: &'static str,
+    pub balance_now: &'static str,
+    pub try_again: &'static str,
 }
 
 static EN: Messages = Messages {
     launcher: "Rewards",
     title: "Rewards",
     points: "points",
-    points_to_tier: "{n} points to {tier}",
+    points_to_tier: "{n} points to {name}",
     top_tier: "You have reached our top tier.",
     tier_label: "Your tier",
+    negative_note: "Your balance is below zero after a refund; new purchases earn it back.",
     guest_intro: "Join our rewards program: earn points on every purchase and unlock rewards.",
-    earn_per_unit: "Earn {n} points for every {tier} you spend",
+    earn_per_unit: "Earn {n} points for every {name} you spend",
+    earn_per_unit_one: "Earn 1 point for every {name} you spend",
+    earn_referral: "Earn {n} points when a friend you invite places their first order",
+    how_heading: "How to earn",
     tiers_heading: "Tiers",
     from_points: "from {n} points",
+    join: "Join now",
+    sign_in: "Sign in",
     loading: "Loading your rewards…",
     unavailable: "Rewards are unavailable right now.",
     close: "Close",
     rewards_heading: "Rewards",
+    redeem: "Redeem",
+    confirm_question: "Spend {n} points on {name}?",
+    confirm: "Yes, redeem",
+    cancel: "Cancel",
+    missing_points: "{n} more points",
+    your_code: "Your code for {name}",
+    code_hint: "Enter it at checkout.",
+    copy: "Copy",
+    copied: "Copied",
+    share: "Share",
+    referral_heading: "Invite a friend",
+    referral_count: "{n} friends joined through your link",
+    recommendations_heading: "Picked for you",
+    balance_now: "You have {n} points",
+    try_again: "That did not work. Please try again.",
 };
 
 static SV: Messages = Messages {
     launcher: "Förmåner",
     title: "Förmåner",
     points: "poäng",
-    points_to_tier: "{n} poäng till {tier}",
+    points_to_tier: "{n} poäng till {name}",
     top_tier: "Du har nått vår högsta nivå.",
     tier_label: "Din nivå",
+    negative_note: "Ditt saldo är under noll efter en retur; nya köp tjänar in det igen.",
     guest_intro: "Bli medlem: samla poäng på varje köp och lås upp belöningar.",
-    earn_per_unit: "{n} poäng för varje {tier} du handlar för",
+    earn_per_unit: "{n} poäng för varje {name} du handlar för",
+    earn_per_unit_one: "1 poäng för varje {name} du handlar för",
+    earn_referral: "{n} poäng när en vän du bjuder in gör sin första beställning",
+    how_heading: "Så samlar du poäng",
     tiers_heading: "Nivåer",
     from_points: "från {n} poäng",
+    join: "Bli medlem",
+    sign_in: "Logga in",
     loading: "Hämtar dina förmåner…",
     unavailable: "Förmånerna är inte tillgängliga just nu.",
     close: "Stäng",
     rewards_heading: "Belöningar",
+    redeem: "Lös in",
+    confirm_question: "Använda {n} poäng på {name}?",
+    confirm: "Ja, lös in",
+    cancel: "Avbryt",
+    missing_points: "{n} poäng kvar",
+    your_code: "Din kod för {name}",
+    code_hint: "Ange den i kassan.",
+    copy: "Kopiera",
+    copied: "Kopierad",
+    share: "Dela",
+    referral_heading: "Bjud in en vän",
+    referral_count: "{n} vänner har gått med via din länk",
+    recommendations_heading: "Utvalt för dig",
+    balance_now: "Du har {n} poäng",
+    try_again: "Det gick inte. Försök igen.",
 };
 
 static DA: Messages = Messages {
     launcher: "Fordele",
     title: "Fordele",
     points: "point",
-    points_to_tier: "{n} point til {tier}",
+    points_to_tier: "{n} point til {name}",
     top_tier: "Du har nået vores højeste niveau.",
     tier_label: "Dit niveau",
+    negative_note: "Din saldo er under nul efter en returnering; nye køb tjener det ind igen.",
     guest_intro: "Bliv medlem: optjen point på hvert køb og lås op for belønninger.",
-    earn_per_unit: "{n} point for hver {tier} du handler for",
+    earn_per_unit: "{n} point for hver {name} du handler for",
+    earn_per_unit_one: "1 point for hver {name} du handler for",
+    earn_referral: "{n} point når en ven, du inviterer, afgiver sin første ordre",
+    how_heading: "Sådan optjener du point",
     tiers_heading: "Niveauer",
     from_points: "fra {n} point",
+    join: "Bliv medlem",
+    sign_in: "Log ind",
     loading: "Henter dine fordele…",
     unavailable: "Fordelene er ikke tilgængelige lige nu.",
     close: "Luk",
     rewards_heading: "Belønninger",
+    redeem: "Indløs",
+    confirm_question: "Bruge {n} point på {name}?",
+    confirm: "Ja, indløs",
+    cancel: "Annuller",
+    missing_points: "{n} point mangler",
+    your_code: "Din kode til {name}",
+    code_hint: "Indtast den ved kassen.",
+    copy: "Kopiér",
+    copied: "Kopieret",
+    share: "Del",
+    referral_heading: "Invitér en ven",
+    referral_count: "{n} venner er kommet med via dit link",
+    recommendations_heading: "Udvalgt til dig",
+    balance_now: "Du har {n} point",
+    try_again: "Det lykkedes ikke. Prøv igen.",
 };
 
-/// Fills `{n}` and `{tier}` in a message.
-pub fn fill(template: &str, n: &str, tier: &str) -> String {
-    template.replace("{n}", n).replace("{tier}", tier)
+/// Fills `{n}` and `{name}` in a message.
+pub fn fill(template: &str, n: &str, name: &str) -> String {
+    template.replace("{n}", n).replace("{name}", name)
 }
 
 #[cfg(test)]
@@ -160,9 +239,6 @@ mod tests {
 
     #[test]
     fn fill_replaces_both_placeholders() {
-        assert_eq!(
-            fill(SV.points_to_tier, "860", "Platina"),
-            "860 poäng till Platina"
-        );
+        assert_eq!(fill(SV.points_to_tier, "860", "Platina"), "860 poäng till Platina");
     }
 }

@@ -1,7 +1,8 @@
 // Shared set-up of the browser tests: a real lojal-server (the demo shop on
 // a fresh SQLite file, on ephemeral loopback ports) and headless Chromium.
 
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,6 +11,46 @@ import { chromium } from "playwright-core";
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const ARTIFACTS = join(ROOT, "tests/artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
+
+/** The shop `startDemo` adds beside the demo shop, with a known secret. */
+export const TEST_SHOP = { id: "test", secret: "test-secret-0123456789" };
+
+/** The merchant's signature of a shopper (CONTRACT.md section 3). */
+export function sign(secret, shop, customer, ts = Math.floor(Date.now() / 1000)) {
+  const sig = createHmac("sha256", secret).update(`${shop}:${customer}:${ts}`).digest("hex");
+  return { id: customer, ts, sig };
+}
+
+/** A merchant API call on the test shop. */
+export async function merchant(server, method, path, body) {
+  const response = await fetch(`${server.api}/v1/shops/${TEST_SHOP.id}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TEST_SHOP.secret}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/**
+ * A page on the shop's origin with the widget's script tag for the test
+ * shop: `attrs` are extra data-* attributes, `customer` a signed shopper.
+ */
+export function scriptTag(server, { customer, attrs = {}, shop = TEST_SHOP } = {}) {
+  const all = { shop: shop.id, ...attrs };
+  if (customer) {
+    const signed = sign(shop.secret, shop.id, customer);
+    Object.assign(all, { customer: signed.id, "customer-ts": signed.ts, "customer-sig": signed.sig });
+  }
+  const data = Object.entries(all).map(([k, v]) => ` data-${k}="${String(v).replace(/"/g, "&quot;")}"`).join("");
+  return `<script src="${server.api}/widget.js" async${data}></script>`;
+}
+
+export function htmlPage(title, head, body = "") {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<link rel="icon" href="data:,">${head}</head><body>${body}</body></html>`;
+}
 
 /** Starts `lojal-server demo`; resolves once both origins are listening. */
 export async function startDemo() {
@@ -47,8 +88,15 @@ export async function startDemo() {
       }
     });
   });
+  // A second shop whose secret the tests know, for pages they build.
+  execFileSync(binary, [
+    "shop", "add", "--id", TEST_SHOP.id, "--name", "Test shop", "--secret", TEST_SHOP.secret,
+    "--origin", origins.storefront, "--db", `sqlite://${join(dir, "demo.db")}`,
+  ]);
   return {
     ...origins,
+    /** The storefront's folder (a copy of www/). */
+    www,
     /** Serves `html` at `${storefront}/${name}`. */
     addPage: (name, html) => writeFileSync(join(www, name), html),
     stop: () => child.kill("SIGTERM"),
@@ -98,4 +146,19 @@ export async function widgetText(page, selector) {
     const node = host?.shadowRoot?.querySelector(selector);
     return node ? node.textContent : null;
   }, selector);
+}
+
+/** Waits for the launcher, clicks it and waits for the panel. */
+export async function openLauncher(page) {
+  await page.waitForFunction(() => document.querySelector("lojal-widget")?.shadowRoot?.querySelector(".launcher"));
+  await page.locator("lojal-widget .launcher").click();
+  await page.locator("lojal-widget .panel").waitFor({ state: "visible" });
+}
+
+/** Resolves with the detail of the next `name` event on the document. */
+export function nextEvent(page, name) {
+  return page.evaluate(
+    (name) => new Promise((resolve) => document.addEventListener(name, (e) => resolve(e.detail), { once: true })),
+    name,
+  );
 }

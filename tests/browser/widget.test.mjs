@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, launchBrowser, openPage, startDemo, widgetText } from "./harness.mjs";
+import { ARTIFACTS, launchBrowser, openLauncher, openPage, startDemo, widgetText } from "./harness.mjs";
 
 let server;
 let browser;
@@ -30,12 +30,6 @@ async function standingFromApi(page) {
   });
   assert.equal(response.status, 200);
   return (await response.json()).customer;
-}
-
-async function openLauncher(page) {
-  await page.waitForFunction(() => document.querySelector("lojal-widget")?.shadowRoot?.querySelector(".launcher"));
-  await page.locator("lojal-widget .launcher").click();
-  await page.locator("lojal-widget .panel").waitFor({ state: "visible" });
 }
 
 describe("the demo storefront with the script tag", () => {

@@ -7,16 +7,7 @@ pub fn widget() -> Result<(), String> {
     shell::step("Building the widget (wasm32, profile wasm-release)");
     shell::run(
         "cargo",
-        &[
-            "build",
-            "-p",
-            "lojal",
-            "--lib",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-        ],
+        &["build", "-p", "lojal", "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"],
     )?;
     shell::step("Generating the JS glue (wasm-bindgen)");
     shell::run(
@@ -51,8 +42,36 @@ pub fn widget() -> Result<(), String> {
             "pkg/lojal_wasm_bg.wasm",
         ],
     )?;
-    let wasm = std::fs::metadata(shell::root().join("pkg/lojal_wasm_bg.wasm"))
-        .map_err(|e| e.to_string())?;
-    println!("pkg/lojal_wasm_bg.wasm: {} bytes", wasm.len());
+    report_sizes()
+}
+
+/// What a shopper's browser downloads for the widget: the loader, the
+/// module, the glue and the wasm, raw and gzipped.
+const SHIPPED: [&str; 4] = ["pkg/widget.js", "pkg/index.js", "pkg/lojal_wasm.js", "pkg/lojal_wasm_bg.wasm"];
+
+fn report_sizes() -> Result<(), String> {
+    shell::step("Widget size (what a shopper downloads)");
+    let (mut raw_total, mut gzip_total) = (0, 0);
+    for file in SHIPPED {
+        let raw = std::fs::metadata(shell::root().join(file)).map_err(|e| format!("{file}: {e}"))?.len() as usize;
+        let gzip = gzipped_len(file)?;
+        println!("{file:<28} {raw:>8} bytes  {gzip:>7} gzipped");
+        raw_total += raw;
+        gzip_total += gzip;
+    }
+    println!("{:<28} {raw_total:>8} bytes  {gzip_total:>7} gzipped", "total");
     Ok(())
+}
+
+/// Size after `gzip -9`, as a server would send it.
+pub fn gzipped_len(file: &str) -> Result<usize, String> {
+    let out = std::process::Command::new("gzip")
+        .args(["-9", "-c", file])
+        .current_dir(shell::root())
+        .output()
+        .map_err(|e| format!("running gzip: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("gzip {file} failed"));
+    }
+    Ok(out.stdout.len())
 }

@@ -48,9 +48,7 @@ fn main() -> ExitCode {
 fn demo(args: &[String]) -> Result<(), String> {
     let port: u16 = match args {
         [] => 8080,
-        [flag, port] if flag == "--port" => port
-            .parse()
-            .map_err(|_| format!("--port takes a number, not `{port}`"))?,
+        [flag, port] if flag == "--port" => port.parse().map_err(|_| format!("--port takes a number, not `{port}`"))?,
         _ => return Err(format!("demo takes only --port N\n\n{HELP}")),
     };
     setup::for_build()?;
@@ -58,10 +56,7 @@ fn demo(args: &[String]) -> Result<(), String> {
     shell::step("Building the server");
     shell::run("cargo", &["build", "--release", "-p", "lojal-server"])?;
     let db = shell::root().join("target/demo.db");
-    shell::step(&format!(
-        "Starting the demo (database: {}; Ctrl-C stops it)",
-        db.display()
-    ));
+    shell::step(&format!("Starting the demo (database: {}; Ctrl-C stops it)", db.display()));
     shell::run(
         "target/release/lojal-server",
         &[
@@ -87,38 +82,14 @@ fn test() -> Result<(), String> {
     shell::step("Checking formatting (cargo fmt --check)");
     shell::run("cargo", &["fmt", "--all", "--check"])?;
     shell::step("Linting the server, core and tools (cargo clippy)");
-    shell::run(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
+    shell::run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     shell::step("Linting the widget for wasm32 (cargo clippy)");
     shell::run(
         "cargo",
-        &[
-            "clippy",
-            "-p",
-            "lojal",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
+        &["clippy", "-p", "lojal", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings"],
     )?;
     shell::step("Unit and HTTP tests, on SQLite and PostgreSQL (cargo test)");
-    shell::run_with_env(
-        "cargo",
-        &["test", "--workspace"],
-        &[("LOJAL_TEST_POSTGRES", &postgres)],
-    )?;
+    shell::run_with_env("cargo", &["test", "--workspace"], &[("LOJAL_TEST_POSTGRES", &postgres)])?;
     build::widget()?;
     shell::step("Building the server for the browser tests");
     shell::run("cargo", &["build", "-p", "lojal-server"])?;

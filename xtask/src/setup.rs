@@ -18,10 +18,7 @@ pub fn for_browser_tests() -> Result<(), String> {
 
 fn wasm_target() -> Result<(), String> {
     let installed = shell::output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|t| t.trim() == "wasm32-unknown-unknown")
-    {
+    if installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
         return Ok(());
     }
     shell::step("Installing the wasm32-unknown-unknown target");
@@ -31,8 +28,8 @@ fn wasm_target() -> Result<(), String> {
 /// The version of the `wasm-bindgen` crate in Cargo.lock: the CLI must match
 /// it exactly or the generated JS will not fit the wasm.
 pub fn wasm_bindgen_version() -> Result<String, String> {
-    let lock = std::fs::read_to_string(shell::root().join("Cargo.lock"))
-        .map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let lock =
+        std::fs::read_to_string(shell::root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -50,22 +47,18 @@ fn wasm_bindgen_cli() -> Result<(), String> {
     if found.split_whitespace().nth(1) == Some(version.as_str()) {
         return Ok(());
     }
-    shell::step(&format!("Installing wasm-bindgen-cli {version} (matches the wasm-bindgen crate; takes a few minutes)"));
+    shell::step(&format!(
+        "Installing wasm-bindgen-cli {version} (matches the wasm-bindgen crate; takes a few minutes)"
+    ));
     // Without --locked: with it, one of the CLI's locked dependencies is missing from the registry.
-    shell::run(
-        "cargo",
-        &["install", "wasm-bindgen-cli", "--version", &version],
-    )
+    shell::run("cargo", &["install", "wasm-bindgen-cli", "--version", &version])
 }
 
 fn npm_tools() -> Result<(), String> {
     let root = shell::root();
-    let ready = [
-        "node_modules/.bin/wasm-opt",
-        "node_modules/playwright-core/package.json",
-    ]
-    .iter()
-    .all(|p| root.join(p).exists());
+    let ready = ["node_modules/.bin/wasm-opt", "node_modules/playwright-core/package.json"]
+        .iter()
+        .all(|p| root.join(p).exists());
     if ready {
         return Ok(());
     }
@@ -81,13 +74,7 @@ fn chromium() -> Result<(), String> {
     shell::run("apt-get", &["update"])?;
     shell::run_with_env(
         "apt-get",
-        &[
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ],
+        &["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"],
         &[("DEBIAN_FRONTEND", "noninteractive")],
     )
 }
@@ -117,8 +104,7 @@ pub fn postgres() -> Result<String, String> {
                 &["install", "-y", "--no-install-recommends", "postgresql"],
                 &[("DEBIAN_FRONTEND", "noninteractive")],
             )?;
-            postgres_bin()
-                .ok_or("postgresql installed, but no /usr/lib/postgresql/*/bin/postgres")?
+            postgres_bin().ok_or("postgresql installed, but no /usr/lib/postgresql/*/bin/postgres")?
         }
     };
     let pg_ctl = bin.join("pg_ctl");
@@ -136,43 +122,25 @@ pub fn postgres() -> Result<String, String> {
         }
     };
     let running = if is_root() {
-        shell::output(
-            "runuser",
-            &["-u", "postgres", "--", pg_ctl, "status", "-D", data_str],
-        )
+        shell::output("runuser", &["-u", "postgres", "--", pg_ctl, "status", "-D", data_str])
     } else {
         shell::output(pg_ctl, &["status", "-D", data_str])
     };
     if running.is_some() {
         return Ok(url);
     }
-    shell::step(&format!(
-        "Starting a private PostgreSQL for the tests on 127.0.0.1:{TEST_PG_PORT}"
-    ));
+    shell::step(&format!("Starting a private PostgreSQL for the tests on 127.0.0.1:{TEST_PG_PORT}"));
     if !data.join("PG_VERSION").exists() {
         std::fs::create_dir_all(TEST_PG_DIR).map_err(|e| format!("creating {TEST_PG_DIR}: {e}"))?;
         if is_root() {
             shell::run("chown", &["postgres:postgres", TEST_PG_DIR])?;
         }
         let initdb = bin.join("initdb");
-        as_postgres(&[
-            initdb.to_str().unwrap(),
-            "-D",
-            data_str,
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "--no-sync",
-        ])?;
+        as_postgres(&[initdb.to_str().unwrap(), "-D", data_str, "-A", "trust", "-U", "postgres", "--no-sync"])?;
     }
-    let options = format!(
-        "-p {TEST_PG_PORT} -k {TEST_PG_DIR} -c listen_addresses=127.0.0.1 -c max_connections=200"
-    );
+    let options = format!("-p {TEST_PG_PORT} -k {TEST_PG_DIR} -c listen_addresses=127.0.0.1 -c max_connections=200");
     let log = format!("{TEST_PG_DIR}/log");
-    as_postgres(&[
-        pg_ctl, "-D", data_str, "-o", &options, "-l", &log, "-w", "start",
-    ])?;
+    as_postgres(&[pg_ctl, "-D", data_str, "-o", &options, "-l", &log, "-w", "start"])?;
     Ok(url)
 }
 

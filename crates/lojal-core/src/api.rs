@@ -166,20 +166,22 @@ pub struct Standing<'a> {
 
 /// The program's public parts, the same for every visitor.
 pub fn program_views(program: &Program) -> (Vec<WayToEarn>, Vec<TierView>) {
-    let ways = vec![WayToEarn {
+    let mut ways = vec![WayToEarn {
         id: "purchase".into(),
         title: "Shop".into(),
         points: i64::from(program.earn.points_per_unit),
     }];
+    if let Some(referral) = program.referral.as_ref().filter(|r| r.referrer_points > 0) {
+        ways.push(WayToEarn {
+            id: "referral".into(),
+            title: "Refer a friend".into(),
+            points: referral.referrer_points,
+        });
+    }
     let tiers = program
         .tiers
         .iter()
-        .map(|t| TierView {
-            id: t.id.clone(),
-            name: t.name.clone(),
-            threshold: t.threshold,
-            multiplier: t.multiplier,
-        })
+        .map(|t| TierView { id: t.id.clone(), name: t.name.clone(), threshold: t.threshold, multiplier: t.multiplier })
         .collect();
     (ways, tiers)
 }
@@ -203,21 +205,14 @@ pub fn reward_views(program: &Program, points: Option<i64>) -> Vec<RewardView> {
 /// A member's view: their balance, tier and the way to the next tier.
 pub fn customer_view(program: &Program, standing: Standing<'_>) -> CustomerView {
     let tier = tiers::tier_for(&program.tiers, standing.lifetime_points)
-        .map(|t| TierRef {
-            id: t.id.clone(),
-            name: t.name.clone(),
-        })
-        .unwrap_or(TierRef {
-            id: String::new(),
-            name: String::new(),
-        });
-    let next_tier =
-        tiers::next_tier(&program.tiers, standing.lifetime_points).map(|n| NextTierView {
-            id: n.tier.id.clone(),
-            name: n.tier.name.clone(),
-            points_needed: n.points_needed,
-            progress: n.progress,
-        });
+        .map(|t| TierRef { id: t.id.clone(), name: t.name.clone() })
+        .unwrap_or(TierRef { id: String::new(), name: String::new() });
+    let next_tier = tiers::next_tier(&program.tiers, standing.lifetime_points).map(|n| NextTierView {
+        id: n.tier.id.clone(),
+        name: n.tier.name.clone(),
+        points_needed: n.points_needed,
+        progress: n.progress,
+    });
     CustomerView {
         id: standing.id.to_owned(),
         points: standing.points,
@@ -235,20 +230,10 @@ mod tests {
 
     #[test]
     fn a_member_view_matches_the_contract_example() {
-        let view = customer_view(
-            &sample(),
-            Standing {
-                id: "cust-42",
-                points: 740,
-                lifetime_points: 2140,
-                referral: None,
-            },
-        );
+        let view =
+            customer_view(&sample(), Standing { id: "cust-42", points: 740, lifetime_points: 2140, referral: None });
         let json = serde_json::to_value(&view).unwrap();
-        assert_eq!(
-            json["tier"],
-            serde_json::json!({"id": "gold", "name": "Guld"})
-        );
+        assert_eq!(json["tier"], serde_json::json!({"id": "gold", "name": "Guld"}));
         assert_eq!(json["next_tier"]["name"], "Platina");
         assert_eq!(json["next_tier"]["points_needed"], 860);
     }
@@ -259,9 +244,6 @@ mod tests {
         assert!(!reward_views(&program, None)[0].redeemable);
         assert!(!reward_views(&program, Some(499))[0].redeemable);
         assert!(reward_views(&program, Some(500))[0].redeemable);
-        assert_eq!(
-            serde_json::to_value(&reward_views(&program, None)[0]).unwrap()["kind"],
-            "fixed_discount"
-        );
+        assert_eq!(serde_json::to_value(&reward_views(&program, None)[0]).unwrap()["kind"], "fixed_discount");
     }
 }

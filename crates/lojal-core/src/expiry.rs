@@ -39,16 +39,15 @@ pub fn expired_by(movements: &[Movement], after_months: u32, now: i64) -> Expiry
     // later credits fill this hole before they can expire.
     let mut deficit = 0_i64;
     let mut expired = 0_i64;
-    let expire_until =
-        |t: i64, lots: &mut std::collections::VecDeque<(i64, i64)>, expired: &mut i64| {
-            while let Some(&(expires_at, remaining)) = lots.front() {
-                if expires_at > t {
-                    break;
-                }
-                *expired += remaining;
-                lots.pop_front();
+    let expire_until = |t: i64, lots: &mut std::collections::VecDeque<(i64, i64)>, expired: &mut i64| {
+        while let Some(&(expires_at, remaining)) = lots.front() {
+            if expires_at > t {
+                break;
             }
-        };
+            *expired += remaining;
+            lots.pop_front();
+        }
+    };
     let mut ordered: Vec<&Movement> = movements.iter().filter(|m| !m.is_expiry).collect();
     ordered.sort_by_key(|m| m.at); // stable: same-second rows keep ledger order
     for m in ordered {
@@ -77,14 +76,8 @@ pub fn expired_by(movements: &[Movement], after_months: u32, now: i64) -> Expiry
     }
     expire_until(now, &mut lots, &mut expired);
     let next = lots.front().copied();
-    let next_expiry_points = next.map_or(0, |(at, _)| {
-        lots.iter().filter(|(t, _)| *t == at).map(|(_, r)| r).sum()
-    });
-    ExpiryState {
-        expired,
-        next_expiry_at: next.map(|(at, _)| at),
-        next_expiry_points,
-    }
+    let next_expiry_points = next.map_or(0, |(at, _)| lots.iter().filter(|(t, _)| *t == at).map(|(_, r)| r).sum());
+    ExpiryState { expired, next_expiry_at: next.map(|(at, _)| at), next_expiry_points }
 }
 
 /// `t` plus `months` calendar months, at the same time of day; a day past
@@ -95,10 +88,7 @@ pub fn add_months(t: i64, months: u32) -> i64 {
     let seconds = t.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     let month_index = y * 12 + (m as i64 - 1) + months as i64;
-    let (ny, nm) = (
-        month_index.div_euclid(12),
-        (month_index.rem_euclid(12) + 1) as u32,
-    );
+    let (ny, nm) = (month_index.div_euclid(12), (month_index.rem_euclid(12) + 1) as u32);
     let nd = d.min(days_in_month(ny, nm));
     days_from_civil(ny, nm, nd) * 86_400 + seconds
 }
@@ -149,19 +139,11 @@ mod tests {
     const DAY: i64 = 86_400;
 
     fn credit(at: i64, delta: i64) -> Movement {
-        Movement {
-            at,
-            delta,
-            is_expiry: false,
-        }
+        Movement { at, delta, is_expiry: false }
     }
 
     fn debit(at: i64, points: i64) -> Movement {
-        Movement {
-            at,
-            delta: -points,
-            is_expiry: false,
-        }
+        Movement { at, delta: -points, is_expiry: false }
     }
 
     #[test]
@@ -181,19 +163,12 @@ mod tests {
         assert_eq!(expired_by(&ledger, 12, expires - 1).expired, 0);
         assert_eq!(expired_by(&ledger, 12, expires).expired, 100);
         let pending = expired_by(&ledger, 12, expires - 1);
-        assert_eq!(
-            (pending.next_expiry_at, pending.next_expiry_points),
-            (Some(expires), 100)
-        );
+        assert_eq!((pending.next_expiry_at, pending.next_expiry_points), (Some(expires), 100));
     }
 
     #[test]
     fn spending_uses_the_oldest_points_first() {
-        let ledger = [
-            credit(JAN_15_2025, 100),
-            credit(JAN_15_2025 + 30 * DAY, 50),
-            debit(JAN_15_2025 + 60 * DAY, 120),
-        ];
+        let ledger = [credit(JAN_15_2025, 100), credit(JAN_15_2025 + 30 * DAY, 50), debit(JAN_15_2025 + 60 * DAY, 120)];
         // The first 100 and 20 of the second credit were spent: 30 remain, from the second.
         let after_first = expired_by(&ledger, 12, add_months(JAN_15_2025, 12));
         assert_eq!(after_first.expired, 0);
@@ -204,14 +179,7 @@ mod tests {
     #[test]
     fn recorded_expiry_rows_are_not_spent_again() {
         let at = add_months(JAN_15_2025, 12);
-        let ledger = [
-            credit(JAN_15_2025, 100),
-            Movement {
-                at,
-                delta: -100,
-                is_expiry: true,
-            },
-        ];
+        let ledger = [credit(JAN_15_2025, 100), Movement { at, delta: -100, is_expiry: true }];
         assert_eq!(expired_by(&ledger, 12, at + DAY).expired, 100);
     }
 
@@ -224,10 +192,7 @@ mod tests {
             debit(JAN_15_2025 + 2 * DAY, 40),
             credit(JAN_15_2025 + 3 * DAY, 100),
         ];
-        assert_eq!(
-            expired_by(&ledger, 12, add_months(JAN_15_2025 + 3 * DAY, 12)).expired,
-            60
-        );
+        assert_eq!(expired_by(&ledger, 12, add_months(JAN_15_2025 + 3 * DAY, 12)).expired, 60);
     }
 
     #[test]

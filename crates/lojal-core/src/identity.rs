@@ -20,8 +20,7 @@ pub struct CustomerId(String);
 
 impl CustomerId {
     pub fn parse(id: &str) -> Result<Self, Error> {
-        let allowed =
-            |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '+' | '-');
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '+' | '-');
         if (1..=128).contains(&id.len()) && id.chars().all(allowed) {
             Ok(Self(id.to_owned()))
         } else {
@@ -65,8 +64,7 @@ pub fn validate_shop_id(id: &str) -> Result<(), Error> {
 }
 
 fn mac(secret: &str, shop: &str, customer: &str, ts: i64) -> Hmac<Sha256> {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
     mac.update(format!("{shop}:{customer}:{ts}").as_bytes());
     mac
 }
@@ -81,26 +79,13 @@ pub fn sign(secret: &str, shop: &str, customer: &str, ts: i64) -> String {
 ///
 /// The comparison runs in constant time, so timing does not leak how much of
 /// a forged signature was right.
-pub fn verify(
-    secret: &str,
-    shop: &str,
-    customer: &str,
-    ts: i64,
-    sig: &str,
-    now: i64,
-) -> Result<CustomerId, Error> {
+pub fn verify(secret: &str, shop: &str, customer: &str, ts: i64, sig: &str, now: i64) -> Result<CustomerId, Error> {
     let customer = CustomerId::parse(customer)?;
-    if sig.len() != 64
-        || !sig
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
+    if sig.len() != 64 || !sig.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(Error::MalformedSignature);
     }
     let sig = hex::decode(sig).map_err(|_| Error::MalformedSignature)?;
-    mac(secret, shop, customer.as_str(), ts)
-        .verify_slice(&sig)
-        .map_err(|_| Error::BadSignature)?;
+    mac(secret, shop, customer.as_str(), ts).verify_slice(&sig).map_err(|_| Error::BadSignature)?;
     if now.abs_diff(ts) > MAX_SIGNATURE_AGE_SECS as u64 {
         return Err(Error::StaleSignature);
     }
@@ -134,84 +119,34 @@ mod tests {
         let sig = sign("k", "demo", "c", NOW);
         assert!(verify("k", "demo", "c", NOW, &sig, NOW + MAX_SIGNATURE_AGE_SECS).is_ok());
         assert!(verify("k", "demo", "c", NOW, &sig, NOW - MAX_SIGNATURE_AGE_SECS).is_ok());
-        assert_eq!(
-            verify(
-                "k",
-                "demo",
-                "c",
-                NOW,
-                &sig,
-                NOW + MAX_SIGNATURE_AGE_SECS + 1
-            ),
-            Err(Error::StaleSignature)
-        );
-        assert_eq!(
-            verify(
-                "k",
-                "demo",
-                "c",
-                NOW,
-                &sig,
-                NOW - MAX_SIGNATURE_AGE_SECS - 1
-            ),
-            Err(Error::StaleSignature)
-        );
+        assert_eq!(verify("k", "demo", "c", NOW, &sig, NOW + MAX_SIGNATURE_AGE_SECS + 1), Err(Error::StaleSignature));
+        assert_eq!(verify("k", "demo", "c", NOW, &sig, NOW - MAX_SIGNATURE_AGE_SECS - 1), Err(Error::StaleSignature));
     }
 
     #[test]
     fn a_signature_binds_shop_customer_timestamp_and_secret() {
         let sig = sign("k", "demo", "alice", NOW);
-        assert_eq!(
-            verify("k", "demo", "bob", NOW, &sig, NOW),
-            Err(Error::BadSignature)
-        );
-        assert_eq!(
-            verify("k", "other", "alice", NOW, &sig, NOW),
-            Err(Error::BadSignature)
-        );
-        assert_eq!(
-            verify("k", "demo", "alice", NOW + 1, &sig, NOW),
-            Err(Error::BadSignature)
-        );
-        assert_eq!(
-            verify("other-key", "demo", "alice", NOW, &sig, NOW),
-            Err(Error::BadSignature)
-        );
+        assert_eq!(verify("k", "demo", "bob", NOW, &sig, NOW), Err(Error::BadSignature));
+        assert_eq!(verify("k", "other", "alice", NOW, &sig, NOW), Err(Error::BadSignature));
+        assert_eq!(verify("k", "demo", "alice", NOW + 1, &sig, NOW), Err(Error::BadSignature));
+        assert_eq!(verify("other-key", "demo", "alice", NOW, &sig, NOW), Err(Error::BadSignature));
     }
 
     #[test]
     fn malformed_signatures_are_refused_before_any_hashing() {
         let sig = sign("k", "demo", "alice", NOW);
-        assert_eq!(
-            verify("k", "demo", "alice", NOW, &sig.to_uppercase(), NOW),
-            Err(Error::MalformedSignature)
-        );
-        assert_eq!(
-            verify("k", "demo", "alice", NOW, &sig[..63], NOW),
-            Err(Error::MalformedSignature)
-        );
-        assert_eq!(
-            verify("k", "demo", "alice", NOW, "", NOW),
-            Err(Error::MalformedSignature)
-        );
+        assert_eq!(verify("k", "demo", "alice", NOW, &sig.to_uppercase(), NOW), Err(Error::MalformedSignature));
+        assert_eq!(verify("k", "demo", "alice", NOW, &sig[..63], NOW), Err(Error::MalformedSignature));
+        assert_eq!(verify("k", "demo", "alice", NOW, "", NOW), Err(Error::MalformedSignature));
     }
 
     #[test]
     fn customer_ids_follow_the_contract() {
-        for ok in [
-            "a",
-            "cust-42",
-            "anna.svensson+shop@example.se",
-            &"x".repeat(128),
-        ] {
+        for ok in ["a", "cust-42", "anna.svensson+shop@example.se", &"x".repeat(128)] {
             assert!(CustomerId::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["", " ", "a b", "å", "<script>", "a/b", &"x".repeat(129)] {
-            assert_eq!(
-                CustomerId::parse(bad),
-                Err(Error::InvalidCustomerId),
-                "{bad}"
-            );
+            assert_eq!(CustomerId::parse(bad), Err(Error::InvalidCustomerId), "{bad}");
         }
     }
 

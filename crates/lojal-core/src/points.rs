@@ -14,8 +14,7 @@ pub fn for_purchase(program: &Program, total_minor: i64, multiplier: f64) -> i64
         return 0;
     }
     let multiplier_hundredths = (multiplier * 100.0).round() as i128;
-    let points = total_minor as i128 * program.earn.points_per_unit as i128 * multiplier_hundredths
-        / (100 * 100);
+    let points = total_minor as i128 * program.earn.points_per_unit as i128 * multiplier_hundredths / (100 * 100);
     points.clamp(0, i64::MAX as i128) as i64
 }
 

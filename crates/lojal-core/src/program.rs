@@ -87,19 +87,13 @@ impl Program {
         match self.tiers.first() {
             None => return invalid("tiers must hold at least one tier".into()),
             Some(first) if first.threshold != 0 => {
-                return invalid(format!(
-                    "the first tier ({}) must have threshold 0",
-                    first.id
-                ));
+                return invalid(format!("the first tier ({}) must have threshold 0", first.id));
             }
             Some(_) => {}
         }
         for pair in self.tiers.windows(2) {
             if pair[1].threshold <= pair[0].threshold {
-                return invalid(format!(
-                    "tier {} must have a higher threshold than tier {}",
-                    pair[1].id, pair[0].id
-                ));
+                return invalid(format!("tier {} must have a higher threshold than tier {}", pair[1].id, pair[0].id));
             }
         }
         for tier in &self.tiers {
@@ -107,10 +101,7 @@ impl Program {
                 return invalid("every tier needs an id and a name".into());
             }
             if !(tier.multiplier.is_finite() && (0.0..=100.0).contains(&tier.multiplier)) {
-                return invalid(format!(
-                    "tier {} multiplier must be between 0 and 100",
-                    tier.id
-                ));
+                return invalid(format!("tier {} multiplier must be between 0 and 100", tier.id));
             }
         }
         if has_duplicate(self.tiers.iter().map(|t| &t.id)) {
@@ -121,10 +112,7 @@ impl Program {
                 return invalid("every reward needs an id and a title".into());
             }
             if reward.cost <= 0 || reward.cost > MAX_POINTS {
-                return invalid(format!(
-                    "reward {} must cost 1 to {MAX_POINTS} points",
-                    reward.id
-                ));
+                return invalid(format!("reward {} must cost 1 to {MAX_POINTS} points", reward.id));
             }
             if reward.kind == RewardKind::PercentDiscount && !(1..=100).contains(&reward.value) {
                 return invalid(format!("reward {} percent must be 1 to 100", reward.id));
@@ -138,9 +126,7 @@ impl Program {
         }
         if let Some(referral) = &self.referral {
             if !(0..=MAX_POINTS).contains(&referral.referrer_points) {
-                return invalid(format!(
-                    "referral.referrer_points must be 0 to {MAX_POINTS}"
-                ));
+                return invalid(format!("referral.referrer_points must be 0 to {MAX_POINTS}"));
             }
             if let Some(id) = &referral.referee_reward_id {
                 if self.reward(id).is_none() {
@@ -246,8 +232,7 @@ pub(crate) mod tests {
         assert!(refused(|p| p.expiry = Some(Expiry { after_months: 0 })).contains("expiry"));
         assert!(refused(|p| p.rewards.push(p.rewards[0].clone())).contains("unique"));
         assert!(
-            refused(|p| p.referral.as_mut().unwrap().referee_reward_id = Some("nope".into()))
-                .contains("not a reward")
+            refused(|p| p.referral.as_mut().unwrap().referee_reward_id = Some("nope".into())).contains("not a reward")
         );
         assert!(refused(|p| {
             p.rewards[0].kind = RewardKind::PercentDiscount;

@@ -19,9 +19,7 @@ fn invalid<T>(message: impl Into<String>) -> Result<T, Error> {
 /// characters, no control characters.
 pub fn check_external_id(what: &str, id: &str) -> Result<(), Error> {
     if id.is_empty() || id.chars().count() > 128 || id.chars().any(char::is_control) {
-        return invalid(format!(
-            "{what} must be 1 to 128 characters without control characters"
-        ));
+        return invalid(format!("{what} must be 1 to 128 characters without control characters"));
     }
     Ok(())
 }
@@ -86,9 +84,7 @@ impl OrderRequest {
         check_external_id("id", &self.id)?;
         check_amount("total", self.total)?;
         if self.currency != shop_currency {
-            return invalid(format!(
-                "currency must be the shop's currency, {shop_currency}"
-            ));
+            return invalid(format!("currency must be the shop's currency, {shop_currency}"));
         }
         check_items(&self.items)?;
         if let Some(code) = &self.referral_code {
@@ -179,14 +175,8 @@ pub fn validate_catalogue(products: &[ProductRequest]) -> Result<(), Error> {
             return invalid(format!("sku {} appears twice", p.sku));
         }
         check_text("name", &p.name, 200)?;
-        if p.category.chars().count() > 100
-            || p.url.chars().count() > 2000
-            || p.image.chars().count() > 2000
-        {
-            return invalid(format!(
-                "product {}: category, url or image is too long",
-                p.sku
-            ));
+        if p.category.chars().count() > 100 || p.url.chars().count() > 2000 || p.image.chars().count() > 2000 {
+            return invalid(format!("product {}: category, url or image is too long", p.sku));
         }
         check_amount("price", p.price)?;
     }
@@ -259,10 +249,9 @@ mod tests {
             r#"{"id":"o","customer":"c","total":1,"currency":"SEK","bonus":5}"#
         )
         .is_err());
-        assert!(serde_json::from_str::<OrderRequest>(
-            r#"{"id":"o","customer":"<b>","total":1,"currency":"SEK"}"#
-        )
-        .is_err());
+        assert!(
+            serde_json::from_str::<OrderRequest>(r#"{"id":"o","customer":"<b>","total":1,"currency":"SEK"}"#).is_err()
+        );
     }
 
     #[test]
@@ -285,30 +274,9 @@ mod tests {
 
     #[test]
     fn refunds_and_adjustments_have_bounds() {
-        assert!(refusal(
-            RefundRequest {
-                amount: Some(0),
-                id: None
-            }
-            .validate()
-        )
-        .contains("amount"));
+        assert!(refusal(RefundRequest { amount: Some(0), id: None }.validate()).contains("amount"));
         RefundRequest::default().validate().unwrap();
-        assert!(refusal(
-            AdjustmentRequest {
-                points: 0,
-                note: "x".into()
-            }
-            .validate()
-        )
-        .contains("points"));
-        assert!(refusal(
-            AdjustmentRequest {
-                points: 5,
-                note: String::new()
-            }
-            .validate()
-        )
-        .contains("note"));
+        assert!(refusal(AdjustmentRequest { points: 0, note: "x".into() }.validate()).contains("points"));
+        assert!(refusal(AdjustmentRequest { points: 5, note: String::new() }.validate()).contains("note"));
     }
 }

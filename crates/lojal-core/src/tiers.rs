@@ -7,11 +7,7 @@ use crate::program::Tier;
 /// non-negative points; negative lifetime points (after refunds) hold the
 /// first tier.
 pub fn tier_for(tiers: &[Tier], lifetime_points: i64) -> Option<&Tier> {
-    tiers
-        .iter()
-        .rev()
-        .find(|t| t.threshold <= lifetime_points)
-        .or_else(|| tiers.first())
+    tiers.iter().rev().find(|t| t.threshold <= lifetime_points).or_else(|| tiers.first())
 }
 
 /// The way to the next tier, or `None` at the top.
@@ -29,10 +25,7 @@ pub struct NextTier<'a> {
 pub fn next_tier(tiers: &[Tier], lifetime_points: i64) -> Option<NextTier<'_>> {
     // The tier after the one held: negative lifetime points (after refunds)
     // hold the first tier, so the next is the second, not the first.
-    let held = tiers
-        .iter()
-        .rposition(|t| t.threshold <= lifetime_points)
-        .unwrap_or(0);
+    let held = tiers.iter().rposition(|t| t.threshold <= lifetime_points).unwrap_or(0);
     let next = tiers.get(held + 1)?;
     // Thresholds rise from 0, so a next tier's threshold is above 0.
     let share = lifetime_points.max(0) as f64 / next.threshold as f64;
@@ -71,10 +64,7 @@ mod tests {
         assert_eq!(next.progress, 0.71); // 2140 / 3000 = 0.7133.., as in the contract
 
         let start = next_tier(&tiers, 0).unwrap();
-        assert_eq!(
-            (start.tier.id.as_str(), start.points_needed, start.progress),
-            ("silver", 500, 0.0)
-        );
+        assert_eq!((start.tier.id.as_str(), start.points_needed, start.progress), ("silver", 500, 0.0));
 
         let almost = next_tier(&tiers, 2999).unwrap();
         assert_eq!((almost.points_needed, almost.progress), (1, 0.99));
@@ -90,9 +80,6 @@ mod tests {
     fn negative_lifetime_points_show_the_whole_way_to_the_next_tier() {
         let tiers = sample().tiers;
         let next = next_tier(&tiers, -20).unwrap();
-        assert_eq!(
-            (next.tier.id.as_str(), next.points_needed, next.progress),
-            ("silver", 520, 0.0)
-        );
+        assert_eq!((next.tier.id.as_str(), next.points_needed, next.progress), ("silver", 520, 0.0));
     }
 }

@@ -56,15 +56,9 @@ pub enum Error {
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored program of shop `{shop}` is unreadable")]
-    CorruptProgram {
-        shop: String,
-        source: serde_json::Error,
-    },
+    CorruptProgram { shop: String, source: serde_json::Error },
     #[error("{context}")]
-    Io {
-        context: String,
-        source: std::io::Error,
-    },
+    Io { context: String, source: std::io::Error },
     #[error("the demo data is unreadable")]
     DemoData(#[from] csv::Error),
 }
@@ -88,9 +82,7 @@ impl Error {
             Error::Invalid(lojal_core::Error::InvalidProgram(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_program")
             }
-            Error::Invalid(_) | Error::BadTime => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request")
-            }
+            Error::Invalid(_) | Error::BadTime => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request"),
             Error::InsufficientPoints { .. } => (StatusCode::CONFLICT, "insufficient_points"),
             Error::UnknownReward(_) => (StatusCode::NOT_FOUND, "unknown_reward"),
             Error::UnknownOrder(_) => (StatusCode::NOT_FOUND, "unknown_order"),
@@ -119,11 +111,7 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
-        (
-            status,
-            Json(json!({"error": {"code": code, "message": message}})),
-        )
-            .into_response()
+        (status, Json(json!({"error": {"code": code, "message": message}}))).into_response()
     }
 }
 

@@ -85,9 +85,7 @@ enum ShopCommand {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     if let Err(e) = run(Cli::parse()).await {
         eprintln!("lojal-server: {e}");
@@ -103,62 +101,31 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { addr, store } => {
-            let state = AppState {
-                db: db::open(&store.db).await?,
-                assets: store.assets,
-            };
+            let state = AppState { db: db::open(&store.db).await?, assets: store.assets };
             let listener = bind(addr).await?;
             println!("Lojal API on http://{}", local_addr(&listener)?);
             serve(listener, app(state)).await
         }
-        Command::Shop {
-            command:
-                ShopCommand::Add {
-                    id,
-                    name,
-                    secret,
-                    origins,
-                    currency,
-                    locale,
-                    program,
-                    db,
-                },
-        } => {
+        Command::Shop { command: ShopCommand::Add { id, name, secret, origins, currency, locale, program, db } } => {
             let program = match program {
                 Some(path) => {
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(Error::io(format!("reading {}", path.display())))?;
+                    let text =
+                        std::fs::read_to_string(&path).map_err(Error::io(format!("reading {}", path.display())))?;
                     serde_json::from_str(&text).map_err(|e| Error::BadJson(e.to_string()))?
                 }
                 None => lojal_core::program::Program::starter(),
             };
             let generated = secret.is_none();
             let secret = secret.unwrap_or_else(shops::new_secret);
-            let shop = Shop {
-                id,
-                name,
-                secret,
-                currency,
-                locale,
-                program,
-                origins,
-            };
+            let shop = Shop { id, name, secret, currency, locale, program, origins };
             shops::add(&db::open(&db).await?, &shop).await?;
             println!("Added shop {}.", shop.id);
             if generated {
-                println!(
-                    "Its secret (shown only now; keep it on your server): {}",
-                    shop.secret
-                );
+                println!("Its secret (shown only now; keep it on your server): {}", shop.secret);
             }
             Ok(())
         }
-        Command::Demo {
-            addr,
-            storefront_addr,
-            www,
-            store,
-        } => {
+        Command::Demo { addr, storefront_addr, www, store } => {
             let db = db::open(&store.db).await?;
             let api_listener = bind(addr).await?;
             let shop_listener = bind(storefront_addr).await?;
@@ -166,21 +133,11 @@ async fn run(cli: Cli) -> Result<()> {
             let shop_origin = format!("http://{}", local_addr(&shop_listener)?);
             println!("Seeding the demo shop (first run only)...");
             demo::seed(&db, &shop_origin).await?;
-            let storefront = demo::storefront(StorefrontConfig {
-                db: db.clone(),
-                www,
-                api_origin: api_origin.clone(),
-            });
+            let storefront = demo::storefront(StorefrontConfig { db: db.clone(), www, api_origin: api_origin.clone() });
             println!("Lojal API on {api_origin}");
             println!("Demo storefront: {shop_origin}/");
             let (api, shop) = tokio::join!(
-                serve(
-                    api_listener,
-                    app(AppState {
-                        db,
-                        assets: store.assets
-                    })
-                ),
+                serve(api_listener, app(AppState { db, assets: store.assets })),
                 serve(shop_listener, storefront),
             );
             api.and(shop)
@@ -189,15 +146,11 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener> {
-    TcpListener::bind(addr)
-        .await
-        .map_err(Error::io(format!("listening on {addr}")))
+    TcpListener::bind(addr).await.map_err(Error::io(format!("listening on {addr}")))
 }
 
 fn local_addr(listener: &TcpListener) -> Result<SocketAddr> {
-    listener
-        .local_addr()
-        .map_err(Error::io("reading the bound address"))
+    listener.local_addr().map_err(Error::io("reading the bound address"))
 }
 
 async fn serve(listener: TcpListener, router: axum::Router) -> Result<()> {

@@ -9,13 +9,7 @@ pub const BASKETS_CSV: &str = include_str!("../../../../data/groceries.csv");
 pub fn sku(name: &str) -> String {
     name.trim()
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
         .collect::<String>()
         .split('-')
         .filter(|part| !part.is_empty())
@@ -28,32 +22,9 @@ pub fn category(name: &str) -> &'static str {
     // First match wins: "frozen vegetables" is frozen, "ice cream" is not dairy.
     const AISLES: &[(&str, &[&str])] = &[
         ("Frozen", &["frozen", "ice cream"]),
-        (
-            "Dairy",
-            &[
-                "milk", "yogurt", "cheese", "cream", "butter", "curd", "quark", "dessert",
-                "whipped",
-            ],
-        ),
-        (
-            "Fruit & vegetables",
-            &[
-                "fruit",
-                "vegetable",
-                "onion",
-                "berries",
-                "grapes",
-                "herbs",
-                "potato",
-                "root",
-            ],
-        ),
-        (
-            "Bakery",
-            &[
-                "bread", "rolls", "pastry", "cake", "bakery", "zwieback", "waffles",
-            ],
-        ),
+        ("Dairy", &["milk", "yogurt", "cheese", "cream", "butter", "curd", "quark", "dessert", "whipped"]),
+        ("Fruit & vegetables", &["fruit", "vegetable", "onion", "berries", "grapes", "herbs", "potato", "root"]),
+        ("Bakery", &["bread", "rolls", "pastry", "cake", "bakery", "zwieback", "waffles"]),
         (
             "Drinks",
             &[
@@ -91,18 +62,7 @@ pub fn category(name: &str) -> &'static str {
                 "hamburger",
             ],
         ),
-        (
-            "Snacks & sweets",
-            &[
-                "chocolate",
-                "candy",
-                "snack",
-                "chewing",
-                "popcorn",
-                "nuts",
-                "salty",
-            ],
-        ),
+        ("Snacks & sweets", &["chocolate", "candy", "snack", "chewing", "popcorn", "nuts", "salty"]),
         (
             "Household",
             &[
@@ -132,18 +92,13 @@ pub fn category(name: &str) -> &'static str {
         ),
     ];
     let name = name.to_ascii_lowercase();
-    AISLES
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| name.contains(w)))
-        .map_or("Pantry", |(aisle, _)| aisle)
+    AISLES.iter().find(|(_, words)| words.iter().any(|w| name.contains(w))).map_or("Pantry", |(aisle, _)| aisle)
 }
 
 /// 9.90 to 79.90 kr, fixed by the name so every run invents the same price.
 pub fn price(name: &str) -> i64 {
     // FNV-1a: tiny, stable across platforms and releases, unlike std's hasher.
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     990 + (hash % 71) as i64 * 100
 }
 
@@ -163,10 +118,7 @@ pub fn product(name: &str) -> Product {
 
 fn capitalise(name: &str) -> String {
     let mut chars = name.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -177,10 +129,7 @@ mod tests {
     fn skus_are_url_safe_and_stable() {
         assert_eq!(sku("cream cheese "), "cream-cheese");
         assert_eq!(sku("UHT-milk"), "uht-milk");
-        assert_eq!(
-            sku("packaged fruit/vegetables"),
-            "packaged-fruit-vegetables"
-        );
+        assert_eq!(sku("packaged fruit/vegetables"), "packaged-fruit-vegetables");
     }
 
     #[test]

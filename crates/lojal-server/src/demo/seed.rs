@@ -96,11 +96,7 @@ fn demo_orders(catalogue: &BTreeMap<String, products::Product>, now: i64) -> Vec
             let items: Vec<LineItem> = line
                 .split(',')
                 .filter_map(|name| catalogue.get(name.trim()))
-                .map(|p| LineItem {
-                    sku: p.sku.clone(),
-                    qty: if rng.random_bool(0.2) { 2 } else { 1 },
-                    price: p.price,
-                })
+                .map(|p| LineItem { sku: p.sku.clone(), qty: if rng.random_bool(0.2) { 2 } else { 1 }, price: p.price })
                 .collect();
             NewOrder {
                 id: format!("demo-{:05}", n + 1),

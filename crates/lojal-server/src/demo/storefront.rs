@@ -33,10 +33,7 @@ const WHO_SLOT: &str = "<!-- lojal:who -->";
 
 pub fn storefront(config: StorefrontConfig) -> Router {
     let assets = ServeDir::new(&config.www);
-    Router::new()
-        .route("/", get(page))
-        .fallback_service(assets)
-        .with_state(Arc::new(config))
+    Router::new().route("/", get(page)).fallback_service(assets).with_state(Arc::new(config))
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,10 +44,7 @@ struct PageQuery {
     locale: Option<String>,
 }
 
-async fn page(
-    State(config): State<Arc<StorefrontConfig>>,
-    Query(query): Query<PageQuery>,
-) -> Response {
+async fn page(State(config): State<Arc<StorefrontConfig>>, Query(query): Query<PageQuery>) -> Response {
     match render(&config, &query).await {
         Ok(html) => Html(html).into_response(),
         Err(Error::Invalid(e)) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
@@ -69,6 +63,9 @@ async fn render(config: &StorefrontConfig, query: &PageQuery) -> Result<String> 
     let mut attrs = vec![
         ("data-shop", shop.id.clone()),
         ("data-locale", locale.to_owned()),
+        // The demo's "join" signs in a brand-new member; "sign in" the demo member.
+        ("data-join-url", format!("/?as=newcomer&locale={locale}")),
+        ("data-sign-in-url", format!("/?locale={locale}")),
     ];
     let who_text = if who == "guest" {
         "Browsing as a guest".to_owned()
@@ -81,10 +78,7 @@ async fn render(config: &StorefrontConfig, query: &PageQuery) -> Result<String> 
         attrs.push(("data-customer-sig", sig));
         format!("Signed in as {customer}")
     };
-    let mut tag = format!(
-        r#"<script src="{}/widget.js" async"#,
-        escape(&config.api_origin)
-    );
+    let mut tag = format!(r#"<script src="{}/widget.js" async"#, escape(&config.api_origin));
     for (name, value) in attrs {
         tag.push_str(&format!(r#" {name}="{}""#, escape(&value)));
     }
@@ -118,9 +112,6 @@ mod tests {
 
     #[test]
     fn escaping_neutralises_markup_and_quotes() {
-        assert_eq!(
-            escape(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
+        assert_eq!(escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
 }

@@ -13,13 +13,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 const CACHE_CONTROL: &str = "public, max-age=300";
 
 pub fn service<S: Clone + Send + Sync + 'static>(dir: &Path) -> MethodRouter<S> {
-    let files = ServeDir::new(dir)
-        .append_index_html_on_directories(false)
-        .not_found_service(get_service(tower::service_fn(|_| async {
-            Ok::<_, std::convert::Infallible>(axum::response::IntoResponse::into_response(
-                super::not_found().await,
-            ))
-        })));
+    let files = ServeDir::new(dir).append_index_html_on_directories(false).not_found_service(get_service(
+        tower::service_fn(|_| async {
+            Ok::<_, std::convert::Infallible>(axum::response::IntoResponse::into_response(super::not_found().await))
+        }),
+    ));
     get_service(
         ServiceBuilder::new()
             .layer(SetResponseHeaderLayer::overriding(

@@ -14,9 +14,8 @@ use subtle::ConstantTimeEq;
 
 /// The shop named in the path (`/v1/shops/{shop}/...`), or the contract's 404.
 async fn shop_in_path(parts: &mut Parts, state: &AppState) -> Result<Shop> {
-    let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
-        .await
-        .map_err(|_| Error::NotFound)?;
+    let Path(params) =
+        Path::<HashMap<String, String>>::from_request_parts(parts, state).await.map_err(|_| Error::NotFound)?;
     let id = params.get("shop").ok_or(Error::NotFound)?;
     shops::get(&state.db, id).await
 }

@@ -10,23 +10,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use lojal_core::requests::CartRequest;
 
-pub async fn put(
-    State(state): State<AppState>,
-    shopper: Shopper,
-    Json(cart): Json<CartRequest>,
-) -> Result<StatusCode> {
+pub async fn put(State(state): State<AppState>, shopper: Shopper, Json(cart): Json<CartRequest>) -> Result<StatusCode> {
     let customer = shopper.signed_in()?;
     cart.validate()?;
     let mut tx = state.db.begin_write().await?;
     members::ensure(&mut tx, &shopper.shop.id, customer).await?;
-    carts::put(
-        &mut tx,
-        &shopper.shop.id,
-        customer.as_str(),
-        &cart.items,
-        clock::now(),
-    )
-    .await?;
+    carts::put(&mut tx, &shopper.shop.id, customer.as_str(), &cart.items, clock::now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,9 +18,7 @@ pub fn per_shop(db: Db) -> CorsLayer {
             let (Some(shop), Ok(origin)) = (shop, origin.to_str()) else {
                 return false;
             };
-            shops::allows_origin(&db, &shop, origin)
-                .await
-                .unwrap_or(false)
+            shops::allows_origin(&db, &shop, origin).await.unwrap_or(false)
         }
     });
     CorsLayer::new()
@@ -39,10 +37,7 @@ pub fn per_shop(db: Db) -> CorsLayer {
 
 /// `shop` of `/v1/shops/{shop}/...`.
 fn shop_in_path(path: &str) -> Option<&str> {
-    path.strip_prefix("/v1/shops/")?
-        .split('/')
-        .next()
-        .filter(|s| !s.is_empty())
+    path.strip_prefix("/v1/shops/")?.split('/').next().filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

@@ -31,14 +31,8 @@ pub async fn get(
     let mut conn = state.db.pool.acquire().await?;
     let history = ledger::history(&mut conn, &shop.id, &customer, HISTORY_LIMIT).await?;
     let tier = tiers::tier_for(&shop.program.tiers, member.lifetime_points)
-        .map(|t| TierRef {
-            id: t.id.clone(),
-            name: t.name.clone(),
-        })
-        .unwrap_or(TierRef {
-            id: String::new(),
-            name: String::new(),
-        });
+        .map(|t| TierRef { id: t.id.clone(), name: t.name.clone() })
+        .unwrap_or(TierRef { id: String::new(), name: String::new() });
     Ok(Json(CustomerDetail {
         id: member.id,
         points: member.points,
@@ -83,8 +77,5 @@ pub async fn adjust(
 }
 
 pub fn rfc3339(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
+    OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
 }

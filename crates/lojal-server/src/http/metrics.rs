@@ -22,12 +22,8 @@ pub async fn get(
 ) -> Result<Json<Metrics>> {
     let days = period.period_days.unwrap_or(90);
     if !(1..=3650).contains(&days) {
-        return Err(Error::Invalid(Invalid::InvalidRequest(
-            "period_days must be 1 to 3650".into(),
-        )));
+        return Err(Error::Invalid(Invalid::InvalidRequest("period_days must be 1 to 3650".into())));
     }
     let mut conn = state.db.pool.acquire().await?;
-    Ok(Json(
-        metrics::compute(&mut conn, &shop.id, &shop.program, clock::now(), days).await?,
-    ))
+    Ok(Json(metrics::compute(&mut conn, &shop.id, &shop.program, clock::now(), days).await?))
 }

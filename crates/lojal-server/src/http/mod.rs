@@ -45,26 +45,17 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/widget", get(widget::get))
         .route("/v1/shops/{shop}/redemptions", post(redemptions::create))
         .route("/v1/shops/{shop}/cart", put(cart::put))
-        .route(
-            "/v1/shops/{shop}/referrals/{code}/visits",
-            post(referrals::visit),
-        )
+        .route("/v1/shops/{shop}/referrals/{code}/visits", post(referrals::visit))
         .layer(cors::per_shop(state.db.clone()));
     // Called by the merchant's back end with the shop secret: no CORS, so
     // no browser page can call them with a shopper's cookies or otherwise.
     let merchant = Router::new()
         .route("/v1/shops/{shop}/program", put(program::put))
-        .route(
-            "/v1/shops/{shop}/products",
-            put(products::put).layer(DefaultBodyLimit::max(MAX_CATALOGUE_BYTES)),
-        )
+        .route("/v1/shops/{shop}/products", put(products::put).layer(DefaultBodyLimit::max(MAX_CATALOGUE_BYTES)))
         .route("/v1/shops/{shop}/orders", post(orders::create))
         .route("/v1/shops/{shop}/orders/{id}/refund", post(orders::refund))
         .route("/v1/shops/{shop}/customers/{customer}", get(customers::get))
-        .route(
-            "/v1/shops/{shop}/customers/{customer}/adjustments",
-            post(customers::adjust),
-        )
+        .route("/v1/shops/{shop}/customers/{customer}/adjustments", post(customers::adjust))
         .route("/v1/shops/{shop}/metrics", get(metrics::get));
     Router::new()
         .merge(shopper)

@@ -22,9 +22,7 @@ pub async fn create(
     order.validate(&shop.currency)?;
     let now = clock::now();
     let created_at = match &order.created_at {
-        Some(text) => OffsetDateTime::parse(text, &Rfc3339)
-            .map_err(|_| Error::BadTime)?
-            .unix_timestamp(),
+        Some(text) => OffsetDateTime::parse(text, &Rfc3339).map_err(|_| Error::BadTime)?.unix_timestamp(),
         None => now,
     };
     let new = NewOrder {
@@ -39,18 +37,8 @@ pub async fn create(
     let mut tx = state.db.begin_write().await?;
     let receipt = orders::ingest(&mut tx, &shop.id, &shop.program, &new, now).await?;
     tx.commit().await?;
-    let status = if receipt.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((
-        status,
-        Json(OrderReply {
-            points_awarded: receipt.points_awarded,
-            points: receipt.points,
-        }),
-    ))
+    let status = if receipt.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(OrderReply { points_awarded: receipt.points_awarded, points: receipt.points })))
 }
 
 pub async fn refund(

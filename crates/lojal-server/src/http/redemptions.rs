@@ -18,21 +18,11 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<RedemptionReply>)> {
     let customer = shopper.signed_in()?;
     let program = &shopper.shop.program;
-    let reward = program
-        .reward(&request.reward_id)
-        .ok_or_else(|| Error::UnknownReward(request.reward_id.clone()))?;
+    let reward = program.reward(&request.reward_id).ok_or_else(|| Error::UnknownReward(request.reward_id.clone()))?;
     let shop = &shopper.shop.id;
     let mut tx = state.db.begin_write().await?;
     members::ensure(&mut tx, shop, customer).await?;
-    let redemption = redemptions::redeem(
-        &mut tx,
-        shop,
-        program,
-        customer.as_str(),
-        reward,
-        clock::now(),
-    )
-    .await?;
+    let redemption = redemptions::redeem(&mut tx, shop, program, customer.as_str(), reward, clock::now()).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,

@@ -23,12 +23,7 @@ pub async fn get(State(state): State<AppState>, shopper: Shopper) -> Result<Json
         });
         api::customer_view(
             program,
-            Standing {
-                id: &m.id,
-                points: m.points,
-                lifetime_points: m.lifetime_points,
-                referral,
-            },
+            Standing { id: &m.id, points: m.points, lifetime_points: m.lifetime_points, referral },
         )
     });
     let (ways_to_earn, tiers) = api::program_views(program);

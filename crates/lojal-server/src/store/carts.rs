@@ -6,13 +6,7 @@ use lojal_core::requests::LineItem;
 use sqlx::AnyConnection;
 
 /// Replaces the member's cart; the member must exist.
-pub async fn put(
-    conn: &mut AnyConnection,
-    shop: &str,
-    customer: &str,
-    items: &[LineItem],
-    now: i64,
-) -> Result<()> {
+pub async fn put(conn: &mut AnyConnection, shop: &str, customer: &str, items: &[LineItem], now: i64) -> Result<()> {
     let items = serde_json::to_string(items).expect("line items serialize");
     sqlx::query(
         "INSERT INTO carts (shop_id, customer_id, items, updated_at) VALUES ($1, $2, $3, $4)
@@ -28,17 +22,12 @@ pub async fn put(
 }
 
 /// The member's cart and when it last changed, if they have one.
-pub async fn get(
-    conn: &mut AnyConnection,
-    shop: &str,
-    customer: &str,
-) -> Result<Option<(Vec<LineItem>, i64)>> {
-    let row: Option<(String, i64)> = sqlx::query_as(
-        "SELECT items, updated_at FROM carts WHERE shop_id = $1 AND customer_id = $2",
-    )
-    .bind(shop)
-    .bind(customer)
-    .fetch_optional(&mut *conn)
-    .await?;
+pub async fn get(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Option<(Vec<LineItem>, i64)>> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT items, updated_at FROM carts WHERE shop_id = $1 AND customer_id = $2")
+            .bind(shop)
+            .bind(customer)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(row.map(|(items, at)| (serde_json::from_str(&items).unwrap_or_default(), at)))
 }

@@ -33,10 +33,7 @@ impl Reason {
     /// Points earned (and their reversal) move a member's tier; spending
     /// points or letting them expire does not take a tier away.
     fn counts_towards_tier(self) -> bool {
-        matches!(
-            self,
-            Reason::Earn | Reason::Refund | Reason::Referral | Reason::Adjustment
-        )
+        matches!(self, Reason::Earn | Reason::Refund | Reason::Referral | Reason::Adjustment)
     }
 }
 
@@ -53,14 +50,7 @@ pub struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     pub fn new(reason: Reason, delta: i64, at: i64) -> Self {
-        Entry {
-            delta,
-            reason,
-            order_id: None,
-            reward_id: None,
-            note: None,
-            at,
-        }
+        Entry { delta, reason, order_id: None, reward_id: None, note: None, at }
     }
 
     pub fn order(mut self, id: &'a str) -> Self {
@@ -92,18 +82,9 @@ pub async fn lock_member(conn: &mut AnyConnection, shop: &str, customer: &str) -
 }
 
 /// Appends `entry` and moves the cached balance with it.
-pub async fn record(
-    conn: &mut AnyConnection,
-    shop: &str,
-    customer: &str,
-    entry: Entry<'_>,
-) -> Result<()> {
+pub async fn record(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Entry<'_>) -> Result<()> {
     insert(conn, shop, customer, entry).await?;
-    let lifetime = if entry.reason.counts_towards_tier() {
-        entry.delta
-    } else {
-        0
-    };
+    let lifetime = if entry.reason.counts_towards_tier() { entry.delta } else { 0 };
     sqlx::query(
         "UPDATE customers SET points = points + $1, lifetime_points = lifetime_points + $2
          WHERE shop_id = $3 AND id = $4",
@@ -128,14 +109,13 @@ pub async fn spend(
     entry: Entry<'_>,
 ) -> Result<bool> {
     debug_assert_eq!(entry.delta, -points);
-    let spent = sqlx::query(
-        "UPDATE customers SET points = points - $1 WHERE shop_id = $2 AND id = $3 AND points >= $1",
-    )
-    .bind(points)
-    .bind(shop)
-    .bind(customer)
-    .execute(&mut *conn)
-    .await?;
+    let spent =
+        sqlx::query("UPDATE customers SET points = points - $1 WHERE shop_id = $2 AND id = $3 AND points >= $1")
+            .bind(points)
+            .bind(shop)
+            .bind(customer)
+            .execute(&mut *conn)
+            .await?;
     if spent.rows_affected() == 0 {
         return Ok(false);
     }
@@ -143,12 +123,7 @@ pub async fn spend(
     Ok(true)
 }
 
-async fn insert(
-    conn: &mut AnyConnection,
-    shop: &str,
-    customer: &str,
-    entry: Entry<'_>,
-) -> Result<()> {
+async fn insert(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Entry<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO ledger (shop_id, customer_id, delta, reason, order_id, reward_id, note, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -184,13 +159,11 @@ pub async fn settle_expiry(
             .await?;
         return Ok(());
     };
-    let rows = sqlx::query(
-        "SELECT at, delta, reason FROM ledger WHERE shop_id = $1 AND customer_id = $2 ORDER BY id",
-    )
-    .bind(shop)
-    .bind(customer)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query("SELECT at, delta, reason FROM ledger WHERE shop_id = $1 AND customer_id = $2 ORDER BY id")
+        .bind(shop)
+        .bind(customer)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut movements = Vec::with_capacity(rows.len());
     let mut recorded = 0;
     for row in rows {
@@ -200,11 +173,7 @@ pub async fn settle_expiry(
         if is_expiry {
             recorded -= delta;
         }
-        movements.push(Movement {
-            at: row.try_get("at")?,
-            delta,
-            is_expiry,
-        });
+        movements.push(Movement { at: row.try_get("at")?, delta, is_expiry });
     }
     let state = expiry::expired_by(&movements, rule.after_months, now);
     let due = state.expired - recorded;
@@ -232,12 +201,7 @@ pub struct HistoryRow {
 }
 
 /// A member's ledger, newest first.
-pub async fn history(
-    conn: &mut AnyConnection,
-    shop: &str,
-    customer: &str,
-    limit: i64,
-) -> Result<Vec<HistoryRow>> {
+pub async fn history(conn: &mut AnyConnection, shop: &str, customer: &str, limit: i64) -> Result<Vec<HistoryRow>> {
     let rows = sqlx::query(
         "SELECT at, delta, reason, order_id, reward_id, note FROM ledger
          WHERE shop_id = $1 AND customer_id = $2 ORDER BY id DESC LIMIT $3",

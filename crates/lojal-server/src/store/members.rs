@@ -48,12 +48,11 @@ pub async fn ensure(conn: &mut AnyConnection, shop: &str, customer: &CustomerId)
 }
 
 async fn is_member(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<bool> {
-    let found: Option<String> =
-        sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 AND id = $2")
-            .bind(shop)
-            .bind(customer)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 AND id = $2")
+        .bind(shop)
+        .bind(customer)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(found.is_some())
 }
 
@@ -82,28 +81,17 @@ pub async fn find(conn: &mut AnyConnection, shop: &str, customer: &str) -> Resul
 }
 
 /// The member whose referral code is `code`.
-pub async fn by_referral_code(
-    conn: &mut AnyConnection,
-    shop: &str,
-    code: &str,
-) -> Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 AND referral_code = $2")
-            .bind(shop)
-            .bind(code)
-            .fetch_optional(&mut *conn)
-            .await?,
-    )
+pub async fn by_referral_code(conn: &mut AnyConnection, shop: &str, code: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 AND referral_code = $2")
+        .bind(shop)
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?)
 }
 
 /// A member as of now, with any expiry that fell due since the last write
 /// settled first; `None` if they are not a member.
-pub async fn current(
-    db: &Db,
-    shop: &str,
-    program: &Program,
-    customer: &str,
-) -> Result<Option<Member>> {
+pub async fn current(db: &Db, shop: &str, program: &Program, customer: &str) -> Result<Option<Member>> {
     let mut conn = db.pool.acquire().await?;
     let member = find(&mut conn, shop, customer).await?;
     let now = clock::now();
@@ -121,20 +109,13 @@ pub async fn current(
 }
 
 /// Enrols a signed-in shopper if needed and returns their standing.
-pub async fn enrol(
-    db: &Db,
-    shop: &str,
-    program: &Program,
-    customer: &CustomerId,
-) -> Result<Member> {
+pub async fn enrol(db: &Db, shop: &str, program: &Program, customer: &CustomerId) -> Result<Member> {
     if let Some(member) = current(db, shop, program, customer.as_str()).await? {
         return Ok(member);
     }
     let mut tx = db.begin_write().await?;
     ensure(&mut tx, shop, customer).await?;
-    let member = find(&mut tx, shop, customer.as_str())
-        .await?
-        .expect("the member was just ensured");
+    let member = find(&mut tx, shop, customer.as_str()).await?.expect("the member was just ensured");
     tx.commit().await?;
     Ok(member)
 }

@@ -82,20 +82,14 @@ pub async fn compute(
     period_days: i64,
 ) -> Result<Metrics> {
     let one = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).bind(shop.to_owned());
-    let members = one("SELECT COUNT(*) FROM customers WHERE shop_id = $1")
+    let members = one("SELECT COUNT(*) FROM customers WHERE shop_id = $1").fetch_one(&mut *conn).await?;
+    let conversions = one("SELECT COUNT(*) FROM customers WHERE shop_id = $1 AND referred_by IS NOT NULL")
         .fetch_one(&mut *conn)
         .await?;
-    let conversions =
-        one("SELECT COUNT(*) FROM customers WHERE shop_id = $1 AND referred_by IS NOT NULL")
-            .fetch_one(&mut *conn)
-            .await?;
-    let visits = one("SELECT COUNT(*) FROM referral_visits WHERE shop_id = $1")
+    let visits = one("SELECT COUNT(*) FROM referral_visits WHERE shop_id = $1").fetch_one(&mut *conn).await?;
+    let outstanding = one("SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM customers WHERE shop_id = $1")
         .fetch_one(&mut *conn)
         .await?;
-    let outstanding =
-        one("SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM customers WHERE shop_id = $1")
-            .fetch_one(&mut *conn)
-            .await?;
 
     // Per customer: orders, net revenue, whether they ordered in each window.
     let period = period_days * 86_400;
@@ -115,8 +109,7 @@ pub async fn compute(
     .await?;
 
     let mut per_tier: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    let (mut ordering, mut repeat, mut orders, mut revenue, mut base, mut retained) =
-        (0, 0, 0, 0, 0, 0);
+    let (mut ordering, mut repeat, mut orders, mut revenue, mut base, mut retained) = (0, 0, 0, 0, 0, 0);
     for row in &rows {
         let n: i64 = row.try_get("orders")?;
         let net: i64 = row.try_get("revenue")?;
@@ -139,14 +132,8 @@ pub async fn compute(
     }
     let retention = ratio(retained, base);
 
-    let mut points = PointsFigures {
-        issued: 0,
-        redeemed: 0,
-        expired: 0,
-        reversed: 0,
-        outstanding,
-        redemption_rate: None,
-    };
+    let mut points =
+        PointsFigures { issued: 0, redeemed: 0, expired: 0, reversed: 0, outstanding, redemption_rate: None };
     let sums = sqlx::query(
         "SELECT reason, CAST(COALESCE(SUM(CASE WHEN delta > 0 THEN delta ELSE 0 END), 0) AS BIGINT) AS credited,
                 CAST(COALESCE(SUM(CASE WHEN delta < 0 THEN -delta ELSE 0 END), 0) AS BIGINT) AS debited
@@ -183,18 +170,10 @@ pub async fn compute(
             .iter()
             .map(|t| {
                 let (members, revenue) = per_tier.get(t.id.as_str()).copied().unwrap_or_default();
-                TierFigures {
-                    id: t.id.clone(),
-                    name: t.name.clone(),
-                    members,
-                    revenue,
-                }
+                TierFigures { id: t.id.clone(), name: t.name.clone(), members, revenue }
             })
             .collect(),
-        referrals: ReferralFigures {
-            visits,
-            conversions,
-        },
+        referrals: ReferralFigures { visits, conversions },
         nps: None,
     })
 }

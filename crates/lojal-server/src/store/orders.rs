@@ -49,35 +49,28 @@ pub async fn ingest(
     members::ensure(conn, shop, &order.customer).await?;
     ledger::lock_member(conn, shop, customer).await?;
 
-    let known = sqlx::query("SELECT customer_id, total, currency, points_awarded FROM orders WHERE shop_id = $1 AND id = $2")
-        .bind(shop)
-        .bind(&order.id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let known =
+        sqlx::query("SELECT customer_id, total, currency, points_awarded FROM orders WHERE shop_id = $1 AND id = $2")
+            .bind(shop)
+            .bind(&order.id)
+            .fetch_optional(&mut *conn)
+            .await?;
     if let Some(row) = known {
-        let (known_customer, total, currency): (String, i64, String) = (
-            row.try_get("customer_id")?,
-            row.try_get("total")?,
-            row.try_get("currency")?,
-        );
+        let (known_customer, total, currency): (String, i64, String) =
+            (row.try_get("customer_id")?, row.try_get("total")?, row.try_get("currency")?);
         if known_customer != customer || total != order.total || currency != order.currency {
             return Err(Error::OrderConflict(order.id.clone()));
         }
         let points = balance(conn, shop, customer).await?;
-        return Ok(Receipt {
-            points_awarded: row.try_get("points_awarded")?,
-            points,
-            duplicate: true,
-        });
+        return Ok(Receipt { points_awarded: row.try_get("points_awarded")?, points, duplicate: true });
     }
 
     ledger::settle_expiry(conn, shop, customer, program, now).await?;
-    let lifetime: i64 =
-        sqlx::query_scalar("SELECT lifetime_points FROM customers WHERE shop_id = $1 AND id = $2")
-            .bind(shop)
-            .bind(customer)
-            .fetch_one(&mut *conn)
-            .await?;
+    let lifetime: i64 = sqlx::query_scalar("SELECT lifetime_points FROM customers WHERE shop_id = $1 AND id = $2")
+        .bind(shop)
+        .bind(customer)
+        .fetch_one(&mut *conn)
+        .await?;
     let multiplier = tiers::tier_for(&program.tiers, lifetime).map_or(1.0, |t| t.multiplier);
     let awarded = points::for_purchase(program, order.total, multiplier);
     let first_order = !has_orders(conn, shop, customer).await?;
@@ -107,13 +100,8 @@ pub async fn ingest(
             .await?;
     }
     if awarded != 0 {
-        ledger::record(
-            conn,
-            shop,
-            customer,
-            Entry::new(Reason::Earn, awarded, order.created_at).order(&order.id),
-        )
-        .await?;
+        ledger::record(conn, shop, customer, Entry::new(Reason::Earn, awarded, order.created_at).order(&order.id))
+            .await?;
     }
     if let (Some(code), true) = (&order.referral_code, first_order) {
         credit_referral(conn, shop, program, order, code, now).await?;
@@ -126,11 +114,7 @@ pub async fn ingest(
         .await?;
     ledger::settle_expiry(conn, shop, customer, program, now).await?;
     let points = balance(conn, shop, customer).await?;
-    Ok(Receipt {
-        points_awarded: awarded,
-        points,
-        duplicate: false,
-    })
+    Ok(Receipt { points_awarded: awarded, points, duplicate: false })
 }
 
 /// Credits the member whose code brought this first order, once, unless
@@ -155,9 +139,7 @@ async fn credit_referral(
     if referrer == customer {
         return Ok(());
     }
-    let referee = members::find(conn, shop, customer)
-        .await?
-        .expect("the customer is a member");
+    let referee = members::find(conn, shop, customer).await?.expect("the customer is a member");
     if referee.referred_by.is_some() {
         return Ok(());
     }
@@ -167,9 +149,7 @@ async fn credit_referral(
         if member == customer {
             return Ok(());
         }
-        up = members::find(conn, shop, &member)
-            .await?
-            .and_then(|m| m.referred_by);
+        up = members::find(conn, shop, &member).await?.and_then(|m| m.referred_by);
     }
 
     sqlx::query("UPDATE customers SET referred_by = $1 WHERE shop_id = $2 AND id = $3")
@@ -186,16 +166,11 @@ async fn credit_referral(
         .await?;
     if rule.referrer_points > 0 {
         ledger::lock_member(conn, shop, &referrer).await?;
-        let entry =
-            Entry::new(Reason::Referral, rule.referrer_points, order.created_at).order(&order.id);
+        let entry = Entry::new(Reason::Referral, rule.referrer_points, order.created_at).order(&order.id);
         ledger::record(conn, shop, &referrer, entry).await?;
         ledger::settle_expiry(conn, shop, &referrer, program, now).await?;
     }
-    if let Some(reward) = rule
-        .referee_reward_id
-        .as_deref()
-        .and_then(|id| program.reward(id))
-    {
+    if let Some(reward) = rule.referee_reward_id.as_deref().and_then(|id| program.reward(id)) {
         // The referee's welcome reward costs them nothing.
         redemptions::issue(conn, shop, customer, &reward.id, 0, now).await?;
     }
@@ -213,13 +188,11 @@ async fn has_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -> Res
 }
 
 pub async fn balance(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT points FROM customers WHERE shop_id = $1 AND id = $2")
-            .bind(shop)
-            .bind(customer)
-            .fetch_one(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_scalar("SELECT points FROM customers WHERE shop_id = $1 AND id = $2")
+        .bind(shop)
+        .bind(customer)
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,29 +231,23 @@ pub async fn refund(
     let referrer: Option<String> = row.try_get("referrer_id")?;
     ledger::lock_member(conn, shop, &customer).await?;
     // Read again under the lock: a concurrent refund may have just committed.
-    let refunded: i64 =
-        sqlx::query_scalar("SELECT refunded FROM orders WHERE shop_id = $1 AND id = $2")
-            .bind(shop)
-            .bind(order_id)
-            .fetch_one(&mut *conn)
-            .await?;
-
-    if let Some(id) = refund_id {
-        let earlier: Option<i64> = sqlx::query_scalar(
-            "SELECT points_reversed FROM refunds WHERE shop_id = $1 AND order_id = $2 AND id = $3",
-        )
+    let refunded: i64 = sqlx::query_scalar("SELECT refunded FROM orders WHERE shop_id = $1 AND id = $2")
         .bind(shop)
         .bind(order_id)
-        .bind(id)
-        .fetch_optional(&mut *conn)
+        .fetch_one(&mut *conn)
         .await?;
+
+    if let Some(id) = refund_id {
+        let earlier: Option<i64> =
+            sqlx::query_scalar("SELECT points_reversed FROM refunds WHERE shop_id = $1 AND order_id = $2 AND id = $3")
+                .bind(shop)
+                .bind(order_id)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
         if let Some(points_reversed) = earlier {
             let points = balance(conn, shop, &customer).await?;
-            return Ok(RefundReceipt {
-                points_reversed,
-                points,
-                refundable: total - refunded,
-            });
+            return Ok(RefundReceipt { points_reversed, points, refundable: total - refunded });
         }
     }
     let refundable = total - refunded;
@@ -302,13 +269,7 @@ pub async fn refund(
         .execute(&mut *conn)
         .await?;
     if reversal > 0 {
-        ledger::record(
-            conn,
-            shop,
-            &customer,
-            Entry::new(Reason::Refund, -reversal, now).order(order_id),
-        )
-        .await?;
+        ledger::record(conn, shop, &customer, Entry::new(Reason::Refund, -reversal, now).order(order_id)).await?;
     }
     if let (Some(referrer), true) = (referrer, amount == refundable) {
         take_back_referral_bonus(conn, shop, program, &referrer, order_id, now).await?;
@@ -328,11 +289,7 @@ pub async fn refund(
     }
     ledger::settle_expiry(conn, shop, &customer, program, now).await?;
     let points = balance(conn, shop, &customer).await?;
-    Ok(RefundReceipt {
-        points_reversed: reversal,
-        points,
-        refundable: refundable - amount,
-    })
+    Ok(RefundReceipt { points_reversed: reversal, points, refundable: refundable - amount })
 }
 
 /// A referral bonus is for bringing a paying customer: when the order that
@@ -355,13 +312,7 @@ async fn take_back_referral_bonus(
     .await?;
     if let Some(bonus) = bonus.filter(|b| *b > 0) {
         ledger::lock_member(conn, shop, referrer).await?;
-        ledger::record(
-            conn,
-            shop,
-            referrer,
-            Entry::new(Reason::Referral, -bonus, now).order(order_id),
-        )
-        .await?;
+        ledger::record(conn, shop, referrer, Entry::new(Reason::Referral, -bonus, now).order(order_id)).await?;
         ledger::settle_expiry(conn, shop, referrer, program, now).await?;
     }
     Ok(())

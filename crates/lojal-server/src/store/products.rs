@@ -31,10 +31,7 @@ pub async fn upsert(conn: &mut AnyConnection, shop: &str, product: &Product) -> 
 /// Makes `products` the whole catalogue: products left out are removed.
 /// `conn` should be a transaction, so shoppers never see half a catalogue.
 pub async fn replace(conn: &mut AnyConnection, shop: &str, products: &[Product]) -> Result<()> {
-    sqlx::query("DELETE FROM products WHERE shop_id = $1")
-        .bind(shop)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("DELETE FROM products WHERE shop_id = $1").bind(shop).execute(&mut *conn).await?;
     for product in products {
         upsert(conn, shop, product).await?;
     }
@@ -42,10 +39,5 @@ pub async fn replace(conn: &mut AnyConnection, shop: &str, products: &[Product])
 }
 
 pub async fn count(conn: &mut AnyConnection, shop: &str) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE shop_id = $1")
-            .bind(shop)
-            .fetch_one(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE shop_id = $1").bind(shop).fetch_one(&mut *conn).await?)
 }

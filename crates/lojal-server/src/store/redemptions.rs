@@ -28,18 +28,12 @@ pub async fn redeem(
     let entry = Entry::new(Reason::Redeem, -reward.cost, now).reward(&reward.id);
     if !ledger::spend(conn, shop, customer, reward.cost, entry).await? {
         let points = super::orders::balance(conn, shop, customer).await?;
-        return Err(Error::InsufficientPoints {
-            needed: reward.cost - points,
-        });
+        return Err(Error::InsufficientPoints { needed: reward.cost - points });
     }
     let code = issue(conn, shop, customer, &reward.id, reward.cost, now).await?;
     ledger::settle_expiry(conn, shop, customer, program, now).await?;
     let points = super::orders::balance(conn, shop, customer).await?;
-    Ok(Redemption {
-        code,
-        points_spent: reward.cost,
-        points,
-    })
+    Ok(Redemption { code, points_spent: reward.cost, points })
 }
 
 /// Records a new, unique discount code for `reward_id`.

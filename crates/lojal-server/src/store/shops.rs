@@ -70,25 +70,21 @@ pub async fn add(db: &Db, shop: &Shop) -> Result<()> {
 }
 
 pub async fn find(db: &Db, id: &str) -> Result<Option<Shop>> {
-    let Some(row) =
-        sqlx::query("SELECT id, name, secret, currency, locale, program FROM shops WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?
+    let Some(row) = sqlx::query("SELECT id, name, secret, currency, locale, program FROM shops WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
     else {
         return Ok(None);
     };
     let id: String = row.try_get("id")?;
     let program: String = row.try_get("program")?;
-    let program = serde_json::from_str(&program).map_err(|source| Error::CorruptProgram {
-        shop: id.clone(),
-        source,
-    })?;
-    let origins =
-        sqlx::query_scalar("SELECT origin FROM shop_origins WHERE shop_id = $1 ORDER BY origin")
-            .bind(&id)
-            .fetch_all(&db.pool)
-            .await?;
+    let program =
+        serde_json::from_str(&program).map_err(|source| Error::CorruptProgram { shop: id.clone(), source })?;
+    let origins = sqlx::query_scalar("SELECT origin FROM shop_origins WHERE shop_id = $1 ORDER BY origin")
+        .bind(&id)
+        .fetch_all(&db.pool)
+        .await?;
     Ok(Some(Shop {
         id,
         name: row.try_get("name")?,
@@ -102,20 +98,17 @@ pub async fn find(db: &Db, id: &str) -> Result<Option<Shop>> {
 
 /// The shop, or the contract's 404 when there is none.
 pub async fn get(db: &Db, id: &str) -> Result<Shop> {
-    find(db, id)
-        .await?
-        .ok_or_else(|| Error::UnknownShop(id.to_owned()))
+    find(db, id).await?.ok_or_else(|| Error::UnknownShop(id.to_owned()))
 }
 
 /// Whether a page on `origin` may call shop `id`'s shopper API.
 pub async fn allows_origin(db: &Db, id: &str, origin: &str) -> Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT CAST(1 AS BIGINT) FROM shop_origins WHERE shop_id = $1 AND origin = $2",
-    )
-    .bind(id)
-    .bind(origin)
-    .fetch_optional(&db.pool)
-    .await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM shop_origins WHERE shop_id = $1 AND origin = $2")
+            .bind(id)
+            .bind(origin)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(found.is_some())
 }
 
@@ -123,23 +116,17 @@ pub async fn allows_origin(db: &Db, id: &str, origin: &str) -> Result<bool> {
 pub async fn set_program(db: &Db, id: &str, program: &Program) -> Result<()> {
     program.validate()?;
     let json = serde_json::to_string(program).expect("a program serializes");
-    sqlx::query("UPDATE shops SET program = $1 WHERE id = $2")
-        .bind(json)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query("UPDATE shops SET program = $1 WHERE id = $2").bind(json).bind(id).execute(&db.pool).await?;
     Ok(())
 }
 
 /// Lets pages on `origin` call shop `id`'s shopper API (no-op if they may).
 pub async fn allow_origin(db: &Db, id: &str, origin: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO shop_origins (shop_id, origin) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(id)
-    .bind(origin.trim_end_matches('/'))
-    .execute(&db.pool)
-    .await?;
+    sqlx::query("INSERT INTO shop_origins (shop_id, origin) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(id)
+        .bind(origin.trim_end_matches('/'))
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 

@@ -14,11 +14,7 @@ on_each_backend!(
 );
 
 async fn counts(server: &TestServer) -> (i64, i64, i64) {
-    (
-        server.count("orders").await,
-        server.count("ledger").await,
-        server.count("customers").await,
-    )
+    (server.count("orders").await, server.count("ledger").await, server.count("customers").await)
 }
 
 async fn malformed_orders_are_refused_and_write_nothing(store: Store) {
@@ -91,52 +87,25 @@ async fn malformed_orders_are_refused_and_write_nothing(store: Store) {
         ),
     ];
     for (body, status, code) in cases {
-        let reply = server
-            .merchant_raw(Method::POST, path, Some(body.to_owned()))
-            .await;
+        let reply = server.merchant_raw(Method::POST, path, Some(body.to_owned())).await;
         reply.assert_error(status, code);
     }
     // Unicode that is valid stays valid: an emoji or RTL text in an order id is data, not an error.
-    let emoji =
-        json!({"id": "ordre-🎁-\u{202e}", "customer": "anna", "total": 100, "currency": "SEK"});
-    assert_eq!(
-        server
-            .merchant(Method::POST, path, Some(emoji))
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+    let emoji = json!({"id": "ordre-🎁-\u{202e}", "customer": "anna", "total": 100, "currency": "SEK"});
+    assert_eq!(server.merchant(Method::POST, path, Some(emoji)).await.status, StatusCode::CREATED);
     let after = counts(&server).await;
-    assert_eq!(
-        (after.0, after.2),
-        (before.0 + 1, before.2),
-        "only the valid order was written"
-    );
+    assert_eq!((after.0, after.2), (before.0 + 1, before.2), "only the valid order was written");
 
     let not_json = Request::post(path)
         .header(header::AUTHORIZATION, "Bearer s3cret")
         .header(header::CONTENT_TYPE, "text/plain")
         .body(Body::from("{}"))
         .unwrap();
-    server
-        .send(not_json)
-        .await
-        .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json");
-    let refund = server
-        .merchant_raw(
-            Method::POST,
-            "/v1/shops/demo/orders/o-0/refund",
-            Some(r#"{"amount": -5}"#.into()),
-        )
-        .await;
+    server.send(not_json).await.assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json");
+    let refund =
+        server.merchant_raw(Method::POST, "/v1/shops/demo/orders/o-0/refund", Some(r#"{"amount": -5}"#.into())).await;
     refund.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
-    let refund = server
-        .merchant_raw(
-            Method::POST,
-            "/v1/shops/demo/orders/o-0/refund",
-            Some("[1,".into()),
-        )
-        .await;
+    let refund = server.merchant_raw(Method::POST, "/v1/shops/demo/orders/o-0/refund", Some("[1,".into())).await;
     refund.assert_error(StatusCode::BAD_REQUEST, "bad_json");
     assert_eq!(server.points("anna").await, 101);
 }
@@ -147,23 +116,14 @@ async fn oversized_and_deeply_nested_bodies_are_refused(store: Store) {
         r#"{{"id": "o-1", "customer": "anna", "total": 100, "currency": "SEK", "pad": "{}"}}"#,
         "x".repeat(200_000)
     );
-    let reply = server
-        .merchant_raw(Method::POST, "/v1/shops/demo/orders", Some(huge))
-        .await;
+    let reply = server.merchant_raw(Method::POST, "/v1/shops/demo/orders", Some(huge)).await;
     reply.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
     let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-    let reply = server
-        .merchant_raw(Method::POST, "/v1/shops/demo/orders", Some(nested))
-        .await;
+    let reply = server.merchant_raw(Method::POST, "/v1/shops/demo/orders", Some(nested)).await;
     assert!(reply.status.is_client_error());
-    reply.assert_error(
-        reply.status,
-        reply.json()["error"]["code"].as_str().unwrap(),
-    );
+    reply.assert_error(reply.status, reply.json()["error"]["code"].as_str().unwrap());
     let cart = json!({"items": [{"sku": "x", "qty": 1, "price": 1}], "pad": "y".repeat(100_000)});
-    let reply = server
-        .shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(cart))
-        .await;
+    let reply = server.shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(cart)).await;
     reply.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
     assert_eq!(counts(&server).await, (0, 0, 0));
 }
@@ -171,24 +131,14 @@ async fn oversized_and_deeply_nested_bodies_are_refused(store: Store) {
 async fn merchant_endpoints_need_the_shop_secret(store: Store) {
     let server = server(store).await;
     let body = r#"{"id": "o-1", "customer": "anna", "total": 100, "currency": "SEK"}"#;
-    for auth in [
-        None,
-        Some("Bearer wrong"),
-        Some("Bearer other-secret"),
-        Some("s3cret"),
-        Some("Bearer s3cret "),
-    ] {
-        let mut request =
-            Request::post("/v1/shops/demo/orders").header(header::CONTENT_TYPE, "application/json");
+    for auth in [None, Some("Bearer wrong"), Some("Bearer other-secret"), Some("s3cret"), Some("Bearer s3cret ")] {
+        let mut request = Request::post("/v1/shops/demo/orders").header(header::CONTENT_TYPE, "application/json");
         if let Some(auth) = auth {
             request = request.header(header::AUTHORIZATION, auth);
         }
         let reply = server.send(request.body(Body::from(body)).unwrap()).await;
         let message = reply.assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
-        assert!(
-            !message.contains("s3cret"),
-            "the secret never appears in an error"
-        );
+        assert!(!message.contains("s3cret"), "the secret never appears in an error");
     }
     assert_eq!(counts(&server).await, (0, 0, 0));
 }
@@ -196,44 +146,20 @@ async fn merchant_endpoints_need_the_shop_secret(store: Store) {
 async fn bad_programs_catalogues_and_carts_are_refused(store: Store) {
     let server = server(store).await;
     let program = json!({"earn": {"points_per_unit": 1}, "tiers": [{"id": "b", "name": "B", "threshold": 10}]});
-    let reply = server
-        .merchant(Method::PUT, "/v1/shops/demo/program", Some(program))
-        .await;
-    assert!(reply
-        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_program")
-        .contains("threshold 0"));
-    let widget = server
-        .shopper(Method::GET, "/v1/shops/demo/widget", None, None)
-        .await
-        .json();
-    assert_eq!(
-        widget["tiers"].as_array().unwrap().len(),
-        4,
-        "the old program stands"
-    );
+    let reply = server.merchant(Method::PUT, "/v1/shops/demo/program", Some(program)).await;
+    assert!(reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_program").contains("threshold 0"));
+    let widget = server.shopper(Method::GET, "/v1/shops/demo/widget", None, None).await.json();
+    assert_eq!(widget["tiers"].as_array().unwrap().len(), 4, "the old program stands");
 
     let catalogue = json!([{"sku": "a", "name": "A", "price": 100}, {"sku": "a", "name": "A again", "price": 100}]);
-    let reply = server
-        .merchant(Method::PUT, "/v1/shops/demo/products", Some(catalogue))
-        .await;
-    assert!(reply
-        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request")
-        .contains("twice"));
+    let reply = server.merchant(Method::PUT, "/v1/shops/demo/products", Some(catalogue)).await;
+    assert!(reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request").contains("twice"));
     assert_eq!(server.count("products").await, 0);
 
     let cart = json!({"items": [{"sku": "a", "qty": 0, "price": 100}]});
-    let reply = server
-        .shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(cart))
-        .await;
+    let reply = server.shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(cart)).await;
     reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
-    let guest = server
-        .shopper(
-            Method::PUT,
-            "/v1/shops/demo/cart",
-            None,
-            Some(json!({"items": []})),
-        )
-        .await;
+    let guest = server.shopper(Method::PUT, "/v1/shops/demo/cart", None, Some(json!({"items": []}))).await;
     guest.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
     assert_eq!(server.count("carts").await, 0);
 }

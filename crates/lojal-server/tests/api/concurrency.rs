@@ -13,28 +13,16 @@ on_each_backend!(
     orders_refunds_and_redemptions_at_once_keep_the_ledger_true,
 );
 
-async fn a_hundred_concurrent_redemptions_against_a_balance_for_ten_spend_exactly_ten(
-    store: Store,
-) {
+async fn a_hundred_concurrent_redemptions_against_a_balance_for_ten_spend_exactly_ten(store: Store) {
     let server = Arc::new(server(store).await);
     server.order("o-1", "anna", 100_000).await; // 1000 points; r10 costs 100
     let attempts = (0..100).map(|_| {
         let server = server.clone();
         tokio::spawn(async move { server.redeem("anna", "r10").await.status })
     });
-    let statuses: Vec<StatusCode> = join_all(attempts)
-        .await
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
-    let created = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CREATED)
-        .count();
-    let refused = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CONFLICT)
-        .count();
+    let statuses: Vec<StatusCode> = join_all(attempts).await.into_iter().map(Result::unwrap).collect();
+    let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
     assert_eq!((created, refused), (10, 90), "{statuses:?}");
     assert_eq!(server.points("anna").await, 0);
     assert_eq!(server.count("redemptions").await, 10);
@@ -47,25 +35,9 @@ async fn the_same_order_delivered_concurrently_counts_once(store: Store) {
         let server = server.clone();
         tokio::spawn(async move { server.order("o-1", "anna", 50_000).await.status })
     });
-    let statuses: Vec<StatusCode> = join_all(deliveries)
-        .await
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::CREATED)
-            .count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses
-            .iter()
-            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::OK),
-        "{statuses:?}"
-    );
+    let statuses: Vec<StatusCode> = join_all(deliveries).await.into_iter().map(Result::unwrap).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::OK), "{statuses:?}");
     assert_eq!(server.points("anna").await, 500);
     assert_eq!(server.count("ledger").await, 1);
 }
@@ -83,14 +55,7 @@ async fn orders_refunds_and_redemptions_at_once_keep_the_ledger_true(store: Stor
                 _ => {
                     let order = format!("o-{}", i - 2);
                     let body = Some(json!({"amount": 5_000}));
-                    server
-                        .merchant(
-                            Method::POST,
-                            &format!("/v1/shops/demo/orders/{order}/refund"),
-                            body,
-                        )
-                        .await
-                        .status
+                    server.merchant(Method::POST, &format!("/v1/shops/demo/orders/{order}/refund"), body).await.status
                 }
             }
         }));

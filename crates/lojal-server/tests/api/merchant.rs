@@ -18,40 +18,23 @@ async fn a_new_program_takes_effect_at_once(store: Store) {
     let program = json!({"earn": {"points_per_unit": 2},
                          "tiers": [{"id": "member", "name": "Medlem", "threshold": 0}],
                          "rewards": [{"id": "bag", "title": "Tygkasse", "cost": 150, "kind": "free_product"}]});
-    let reply = server
-        .merchant(Method::PUT, "/v1/shops/demo/program", Some(program.clone()))
-        .await;
+    let reply = server.merchant(Method::PUT, "/v1/shops/demo/program", Some(program.clone())).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(
-        server.order("o-1", "anna", 10_000).await.json()["points_awarded"],
-        200
-    );
-    let widget = server
-        .shopper(Method::GET, "/v1/shops/demo/widget", Some("anna"), None)
-        .await
-        .json();
+    assert_eq!(server.order("o-1", "anna", 10_000).await.json()["points_awarded"], 200);
+    let widget = server.shopper(Method::GET, "/v1/shops/demo/widget", Some("anna"), None).await.json();
     assert_eq!(widget["rewards"][0]["id"], "bag");
-    assert_eq!(
-        widget["customer"]["next_tier"],
-        serde_json::Value::Null,
-        "one tier: already at the top"
-    );
+    assert_eq!(widget["customer"]["next_tier"], serde_json::Value::Null, "one tier: already at the top");
 }
 
 async fn the_catalogue_is_replaced_as_a_whole(store: Store) {
     let server = server(store).await;
     let first = json!([{"sku": "a", "name": "Oat milk", "category": "Dairy", "price": 1990},
                        {"sku": "b", "name": "Rye bread", "category": "Bakery", "price": 3490, "recommendable": false}]);
-    let reply = server
-        .merchant(Method::PUT, "/v1/shops/demo/products", Some(first))
-        .await;
+    let reply = server.merchant(Method::PUT, "/v1/shops/demo/products", Some(first)).await;
     assert_eq!(reply.json(), json!({"products": 2}));
     let second = json!([{"sku": "c", "name": "Coffee", "price": 5990}]);
     assert_eq!(
-        server
-            .merchant(Method::PUT, "/v1/shops/demo/products", Some(second))
-            .await
-            .json(),
+        server.merchant(Method::PUT, "/v1/shops/demo/products", Some(second)).await.json(),
         json!({"products": 1})
     );
     assert_eq!(server.count("products").await, 1);
@@ -60,19 +43,10 @@ async fn the_catalogue_is_replaced_as_a_whole(store: Store) {
 async fn a_cart_is_kept_until_an_order_clears_it(store: Store) {
     let server = server(store).await;
     let cart = json!({"items": [{"sku": "a", "qty": 2, "price": 1990}]});
-    let reply = server
-        .shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(cart))
-        .await;
+    let reply = server.shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(cart)).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     let replaced = json!({"items": [{"sku": "b", "qty": 1, "price": 3490}]});
-    server
-        .shopper(
-            Method::PUT,
-            "/v1/shops/demo/cart",
-            Some("anna"),
-            Some(replaced),
-        )
-        .await;
+    server.shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(replaced)).await;
     assert_eq!(server.count("carts").await, 1);
     server.order("o-1", "anna", 3_490).await;
     assert_eq!(server.count("carts").await, 0);
@@ -94,21 +68,14 @@ async fn metrics_match_a_hand_computed_example(store: Store) {
     let server = server(store).await;
     server.order("a-1", "anna", 10_000).await;
     server.order("a-2", "anna", 30_000).await;
-    server
-        .merchant(Method::POST, "/v1/shops/demo/orders/a-1/refund", None)
-        .await;
+    server.merchant(Method::POST, "/v1/shops/demo/orders/a-1/refund", None).await;
     server.order("b-1", "bert", 20_000).await;
-    server
-        .shopper(Method::GET, "/v1/shops/demo/widget", Some("carl"), None)
-        .await;
+    server.shopper(Method::GET, "/v1/shops/demo/widget", Some("carl"), None).await;
     for i in 1..=3 {
         server.order(&format!("d-{i}"), "dora", 5_000).await;
     }
     server.redeem("anna", "r10").await;
-    let m = server
-        .merchant(Method::GET, "/v1/shops/demo/metrics", None)
-        .await
-        .json();
+    let m = server.merchant(Method::GET, "/v1/shops/demo/metrics", None).await.json();
     assert_eq!(m["members"], 4);
     assert_eq!(m["customers_with_orders"], 3);
     assert_eq!(m["orders"], 6);
@@ -129,17 +96,9 @@ async fn metrics_match_a_hand_computed_example(store: Store) {
 
 async fn an_unknown_customer_is_a_404(store: Store) {
     let server = server(store).await;
-    let reply = server
-        .merchant(Method::GET, "/v1/shops/demo/customers/nobody", None)
-        .await;
+    let reply = server.merchant(Method::GET, "/v1/shops/demo/customers/nobody", None).await;
     reply.assert_error(StatusCode::NOT_FOUND, "unknown_customer");
     let adjust = json!({"points": 10, "note": "welcome"});
-    let reply = server
-        .merchant(
-            Method::POST,
-            "/v1/shops/demo/customers/nobody/adjustments",
-            Some(adjust),
-        )
-        .await;
+    let reply = server.merchant(Method::POST, "/v1/shops/demo/customers/nobody/adjustments", Some(adjust)).await;
     reply.assert_error(StatusCode::NOT_FOUND, "unknown_customer");
 }

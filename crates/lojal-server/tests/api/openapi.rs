@@ -8,31 +8,19 @@ use axum::http::{header, Method, Request, StatusCode};
 use serde_json::{json, Value};
 
 async fn document(server: &TestServer) -> Value {
-    let reply = server
-        .send(Request::get("/openapi.json").body(Body::empty()).unwrap())
-        .await;
+    let reply = server.send(Request::get("/openapi.json").body(Body::empty()).unwrap()).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(
-        reply.headers.get(header::CONTENT_TYPE).unwrap(),
-        "application/json"
-    );
+    assert_eq!(reply.headers.get(header::CONTENT_TYPE).unwrap(), "application/json");
     reply.json()
 }
 
 /// Asserts that `reply`'s body is valid for the document's schema `name`.
 fn assert_fits(doc: &Value, name: &str, reply: &Reply) {
-    let schema =
-        json!({"$ref": format!("#/components/schemas/{name}"), "components": doc["components"]});
+    let schema = json!({"$ref": format!("#/components/schemas/{name}"), "components": doc["components"]});
     let validator = jsonschema::validator_for(&schema).expect("the document's schemas compile");
     let body = reply.json();
-    let errors: Vec<String> = validator
-        .iter_errors(&body)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{name} does not fit the document: {errors:?}\n{body:#}"
-    );
+    let errors: Vec<String> = validator.iter_errors(&body).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(errors.is_empty(), "{name} does not fit the document: {errors:?}\n{body:#}");
 }
 
 #[tokio::test]
@@ -54,17 +42,9 @@ async fn every_documented_operation_is_routed() {
                 .body(Body::from("{}"))
                 .unwrap();
             let reply = server.send(request).await;
-            assert_ne!(
-                reply.status,
-                StatusCode::METHOD_NOT_ALLOWED,
-                "{method} {path}"
-            );
+            assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
             if reply.status == StatusCode::NOT_FOUND {
-                assert_ne!(
-                    reply.json()["error"]["code"],
-                    "not_found",
-                    "{method} {path} is documented but not routed"
-                );
+                assert_ne!(reply.json()["error"]["code"], "not_found", "{method} {path} is documented but not routed");
             }
         }
     }
@@ -74,61 +54,27 @@ async fn every_documented_operation_is_routed() {
 async fn real_answers_fit_their_documented_schemas() {
     let server = server(Store::Sqlite).await;
     let doc = document(&server).await;
-    let guest = server
-        .shopper(Method::GET, "/v1/shops/demo/widget", None, None)
-        .await;
+    let guest = server.shopper(Method::GET, "/v1/shops/demo/widget", None, None).await;
     assert_fits(&doc, "WidgetData", &guest);
     let order = server.order("o-1", "anna", 214_000).await;
     assert_fits(&doc, "OrderReply", &order);
-    let member = server
-        .shopper(Method::GET, "/v1/shops/demo/widget", Some("anna"), None)
-        .await;
+    let member = server.shopper(Method::GET, "/v1/shops/demo/widget", Some("anna"), None).await;
     assert_fits(&doc, "WidgetData", &member);
     assert_fits(&doc, "RedemptionReply", &server.redeem("anna", "r10").await);
-    let refund = server
-        .merchant(
-            Method::POST,
-            "/v1/shops/demo/orders/o-1/refund",
-            Some(json!({"amount": 1000})),
-        )
-        .await;
+    let refund = server.merchant(Method::POST, "/v1/shops/demo/orders/o-1/refund", Some(json!({"amount": 1000}))).await;
     assert_fits(&doc, "RefundReply", &refund);
     let adjust = json!({"points": 5, "note": "welcome"});
-    let adjusted = server
-        .merchant(
-            Method::POST,
-            "/v1/shops/demo/customers/anna/adjustments",
-            Some(adjust),
-        )
-        .await;
+    let adjusted = server.merchant(Method::POST, "/v1/shops/demo/customers/anna/adjustments", Some(adjust)).await;
     assert_fits(&doc, "AdjustmentReply", &adjusted);
-    let detail = server
-        .merchant(Method::GET, "/v1/shops/demo/customers/anna", None)
-        .await;
+    let detail = server.merchant(Method::GET, "/v1/shops/demo/customers/anna", None).await;
     assert_fits(&doc, "CustomerDetail", &detail);
     let products = json!([{"sku": "a", "name": "Oat milk", "price": 1990}]);
-    assert_fits(
-        &doc,
-        "ProductsReply",
-        &server
-            .merchant(Method::PUT, "/v1/shops/demo/products", Some(products))
-            .await,
-    );
-    let metrics = server
-        .merchant(Method::GET, "/v1/shops/demo/metrics", None)
-        .await;
+    assert_fits(&doc, "ProductsReply", &server.merchant(Method::PUT, "/v1/shops/demo/products", Some(products)).await);
+    let metrics = server.merchant(Method::GET, "/v1/shops/demo/metrics", None).await;
     assert_fits(&doc, "Metrics", &metrics);
     let program = server
-        .merchant(
-            Method::PUT,
-            "/v1/shops/demo/program",
-            Some(serde_json::to_value(crate::support::program()).unwrap()),
-        )
+        .merchant(Method::PUT, "/v1/shops/demo/program", Some(serde_json::to_value(crate::support::program()).unwrap()))
         .await;
     assert_fits(&doc, "Program", &program);
-    assert_fits(
-        &doc,
-        "Error",
-        &server.redeem("anna", "no-such-reward").await,
-    );
+    assert_fits(&doc, "Error", &server.redeem("anna", "no-such-reward").await);
 }

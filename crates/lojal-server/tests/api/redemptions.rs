@@ -18,11 +18,7 @@ async fn redeeming_spends_points_and_issues_a_unique_code(store: Store) {
     assert_eq!(first.status, StatusCode::CREATED);
     let body = first.json();
     assert_eq!(
-        (
-            body["reward_id"].clone(),
-            body["points_spent"].clone(),
-            body["points"].clone()
-        ),
+        (body["reward_id"].clone(), body["points_spent"].clone(), body["points"].clone()),
         (json!("r10"), json!(100), json!(200))
     );
     let second = server.redeem("anna", "r10").await.json();
@@ -30,15 +26,9 @@ async fn redeeming_spends_points_and_issues_a_unique_code(store: Store) {
     let code = body["code"].as_str().unwrap();
     assert!(code.starts_with("LOJ-") && code.len() == 13, "{code}");
     assert_eq!(server.points("anna").await, 100);
-    let widget = server
-        .shopper(Method::GET, "/v1/shops/demo/widget", Some("anna"), None)
-        .await
-        .json();
+    let widget = server.shopper(Method::GET, "/v1/shops/demo/widget", Some("anna"), None).await.json();
     assert_eq!(widget["customer"]["points"], 100);
-    assert_eq!(
-        widget["customer"]["lifetime_points"], 300,
-        "spending keeps the tier"
-    );
+    assert_eq!(widget["customer"]["lifetime_points"], 300, "spending keeps the tier");
     server.assert_balances_match_ledger().await;
 }
 
@@ -55,19 +45,10 @@ async fn a_balance_short_of_the_cost_is_refused_and_says_by_how_much(store: Stor
 async fn guests_and_unknown_rewards_are_refused(store: Store) {
     let server = server(store).await;
     server.order("o-1", "anna", 100_000).await;
-    let guest = server
-        .shopper(
-            Method::POST,
-            "/v1/shops/demo/redemptions",
-            None,
-            Some(json!({"reward_id": "r10"})),
-        )
-        .await;
+    let guest =
+        server.shopper(Method::POST, "/v1/shops/demo/redemptions", None, Some(json!({"reward_id": "r10"}))).await;
     guest.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
-    server
-        .redeem("anna", "r999")
-        .await
-        .assert_error(StatusCode::NOT_FOUND, "unknown_reward");
+    server.redeem("anna", "r999").await.assert_error(StatusCode::NOT_FOUND, "unknown_reward");
     assert_eq!(server.count("redemptions").await, 0);
     assert_eq!(server.points("anna").await, 1000);
 }

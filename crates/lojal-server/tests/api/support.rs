@@ -46,10 +46,7 @@ pub enum Store {
 
 impl Store {
     pub fn postgres() -> Option<Store> {
-        std::env::var("LOJAL_TEST_POSTGRES")
-            .ok()
-            .filter(|u| !u.is_empty())
-            .map(Store::Postgres)
+        std::env::var("LOJAL_TEST_POSTGRES").ok().filter(|u| !u.is_empty()).map(Store::Postgres)
     }
 }
 
@@ -90,18 +87,10 @@ impl Reply {
     /// Asserts the status and that the body is the contract's error shape
     /// with `code`; returns the message.
     pub fn assert_error(&self, status: StatusCode, code: &str) -> String {
-        assert_eq!(
-            self.status,
-            status,
-            "{}",
-            String::from_utf8_lossy(&self.body)
-        );
+        assert_eq!(self.status, status, "{}", String::from_utf8_lossy(&self.body));
         let body = self.json();
         assert_eq!(body["error"]["code"], code, "{body}");
-        let message = body["error"]["message"]
-            .as_str()
-            .expect("an error message")
-            .to_owned();
+        let message = body["error"]["message"].as_str().expect("an error message").to_owned();
         assert!(!message.is_empty());
         message
     }
@@ -130,31 +119,16 @@ pub async fn server(store: Store) -> TestServer {
         };
         shops::add(&db, &shop).await.unwrap();
     }
-    let router = app(AppState {
-        db: db.clone(),
-        assets: dir.path().to_path_buf(),
-    });
-    TestServer {
-        router,
-        db,
-        _dir: dir,
-    }
+    let router = app(AppState { db: db.clone(), assets: dir.path().to_path_buf() });
+    TestServer { router, db, _dir: dir }
 }
 
 async fn fresh_postgres_database(admin: &str) -> String {
     use sqlx::Connection;
     sqlx::any::install_default_drivers();
-    let name = format!(
-        "lojal_test_{}",
-        lojal_server::store::shops::new_secret()[..16].to_owned()
-    );
-    let mut conn = sqlx::AnyConnection::connect(admin)
-        .await
-        .expect("LOJAL_TEST_POSTGRES must be reachable");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    let name = format!("lojal_test_{}", lojal_server::store::shops::new_secret()[..16].to_owned());
+    let mut conn = sqlx::AnyConnection::connect(admin).await.expect("LOJAL_TEST_POSTGRES must be reachable");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
     let (base, _) = admin.rsplit_once('/').expect("a URL with a database name");
     format!("{base}/{name}")
 }
@@ -164,50 +138,26 @@ impl TestServer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Reply { status, headers, body }
     }
 
     /// A merchant call with the shop secret of `demo`.
     pub async fn merchant(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        self.merchant_raw(method, path, body.map(|b| b.to_string()))
-            .await
+        self.merchant_raw(method, path, body.map(|b| b.to_string())).await
     }
 
     pub async fn merchant_raw(&self, method: Method, path: &str, body: Option<String>) -> Reply {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {SECRET}"));
+        let mut request =
+            Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {SECRET}"));
         if body.is_some() {
             request = request.header(header::CONTENT_TYPE, "application/json");
         }
-        self.send(
-            request
-                .body(body.map_or_else(Body::empty, Body::from))
-                .unwrap(),
-        )
-        .await
+        self.send(request.body(body.map_or_else(Body::empty, Body::from)).unwrap()).await
     }
 
     /// A shopper call, signed as `customer` when given.
-    pub async fn shopper(
-        &self,
-        method: Method,
-        path: &str,
-        customer: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
+    pub async fn shopper(&self, method: Method, path: &str, customer: Option<&str>, body: Option<Value>) -> Reply {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(customer) = customer {
             let ts = clock::now();
@@ -219,44 +169,22 @@ impl TestServer {
         if body.is_some() {
             request = request.header(header::CONTENT_TYPE, "application/json");
         }
-        self.send(
-            request
-                .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-                .unwrap(),
-        )
-        .await
+        self.send(request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap()).await
     }
 
     pub async fn order(&self, id: &str, customer: &str, total: i64) -> Reply {
         let body = json!({"id": id, "customer": customer, "total": total, "currency": "SEK"});
-        self.merchant(Method::POST, "/v1/shops/demo/orders", Some(body))
-            .await
+        self.merchant(Method::POST, "/v1/shops/demo/orders", Some(body)).await
     }
 
     pub async fn redeem(&self, customer: &str, reward: &str) -> Reply {
-        self.shopper(
-            Method::POST,
-            "/v1/shops/demo/redemptions",
-            Some(customer),
-            Some(json!({"reward_id": reward})),
-        )
-        .await
+        self.shopper(Method::POST, "/v1/shops/demo/redemptions", Some(customer), Some(json!({"reward_id": reward})))
+            .await
     }
 
     pub async fn customer(&self, customer: &str) -> Value {
-        let reply = self
-            .merchant(
-                Method::GET,
-                &format!("/v1/shops/demo/customers/{customer}"),
-                None,
-            )
-            .await;
-        assert_eq!(
-            reply.status,
-            StatusCode::OK,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
+        let reply = self.merchant(Method::GET, &format!("/v1/shops/demo/customers/{customer}"), None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
         reply.json()
     }
 
@@ -266,10 +194,7 @@ impl TestServer {
 
     /// Rows in a table, to prove a refused request wrote nothing.
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&self.db.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.db.pool).await.unwrap()
     }
 
     /// The ledger's promise: every member's cached balance and lifetime
@@ -283,9 +208,6 @@ impl TestServer {
         .fetch_all(&self.db.pool)
         .await
         .unwrap();
-        assert!(
-            drift.is_empty(),
-            "balances drifted from the ledger: {drift:?}"
-        );
+        assert!(drift.is_empty(), "balances drifted from the ledger: {drift:?}");
     }
 }

@@ -1,0 +1,22 @@
+//! What the shopper is doing in the widget right now, beside the data from
+//! the API: the reward they are confirming, codes they got, a message.
+
+#[derive(Debug, Default)]
+pub struct Ui {
+    /// The reward whose redemption awaits the shopper's confirmation.
+    pub confirming: Option<String>,
+    /// A redemption is on its way: buttons are disabled meanwhile.
+    pub busy: bool,
+    /// Codes issued while the page is open, newest first.
+    pub issued: Vec<Issued>,
+    /// A message for the shopper in the rewards section (a refused redemption).
+    pub message: Option<String>,
+    /// The copy button that just copied, to say so on it.
+    pub copied: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub title: String,
+    pub code: String,
+}

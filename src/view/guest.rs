@@ -1,0 +1,61 @@
+//! What a guest sees: how the program works, and the way in.
+
+use super::titled_section;
+use crate::config::Config;
+use crate::dom::{append, attr, el, el_text};
+use crate::i18n::{fill, Locale};
+use lojal_core::api::WidgetData;
+use web_sys::Element;
+
+pub fn intro(config: &Config, data: &WidgetData) -> Element {
+    let locale = config.locale;
+    let words = locale.messages();
+    let intro = el("div", "guest");
+    append(&intro, &el_text("p", "intro", words.guest_intro));
+    let cta = el("p", "cta");
+    if let Some(url) = &config.join_url {
+        let join = el_text("a", "button", words.join);
+        attr(&join, "href", url);
+        attr(&join, "part", "join");
+        append(&cta, &join);
+    }
+    if let Some(url) = &config.sign_in_url {
+        let sign_in = el_text("a", "link", words.sign_in);
+        attr(&sign_in, "href", url);
+        attr(&sign_in, "part", "sign-in");
+        append(&cta, &sign_in);
+    }
+    if cta.child_element_count() > 0 {
+        append(&intro, &cta);
+    }
+    let how = titled_section("how", words.how_heading);
+    let list = el("ul", "");
+    for way in &data.ways_to_earn {
+        let text = match way.id.as_str() {
+            "purchase" => {
+                let template = if way.points == 1 { words.earn_per_unit_one } else { words.earn_per_unit };
+                fill(template, &locale.number(way.points), &locale.price(100, &data.shop.currency))
+            }
+            "referral" => fill(words.earn_referral, &locale.number(way.points), ""),
+            _ => way.title.clone(),
+        };
+        append(&list, &el_text("li", "", &text));
+    }
+    append(&how, &list);
+    append(&intro, &how);
+    intro
+}
+
+pub fn tiers(locale: Locale, data: &WidgetData) -> Element {
+    let words = locale.messages();
+    let tiers = titled_section("tiers", words.tiers_heading);
+    let list = el("ul", "");
+    for tier in &data.tiers {
+        let item = el("li", "");
+        append(&item, &el_text("span", "", &tier.name));
+        append(&item, &el_text("span", "cost", &fill(words.from_points, &locale.number(tier.threshold), "")));
+        append(&list, &item);
+    }
+    append(&tiers, &list);
+    tiers
+}

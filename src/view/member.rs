@@ -1,0 +1,56 @@
+//! A member's standing: balance, tier and the way to the next tier.
+
+use crate::dom::{self, append, attr, el, el_text};
+use crate::i18n::{fill, Locale};
+use lojal_core::api::{CustomerView, Nudge};
+use web_sys::Element;
+
+pub fn standing(locale: Locale, customer: &CustomerView) -> Element {
+    let words = locale.messages();
+    let section = el("div", "standing");
+    let balance = el("p", "balance");
+    attr(&balance, "part", "balance");
+    let negative = customer.points < 0;
+    append(&balance, &el_text("span", if negative { "n negative" } else { "n" }, &locale.number(customer.points)));
+    append(&balance, &el_text("span", "", words.points));
+    append(&section, &balance);
+    if negative {
+        append(&section, &el_text("p", "note", words.negative_note));
+    }
+
+    let tier = el("p", "tier");
+    attr(&tier, "part", "tier");
+    dom::text(&tier, words.tier_label);
+    dom::text(&tier, ": ");
+    append(&tier, &el_text("strong", "", &customer.tier.name));
+    append(&section, &tier);
+
+    match &customer.next_tier {
+        Some(next) => {
+            let percent = (next.progress * 100.0).round().clamp(0.0, 100.0) as i64;
+            let to_next = fill(words.points_to_tier, &locale.number(next.points_needed), &next.name);
+            let bar = el("div", "bar");
+            attr(&bar, "part", "progress");
+            attr(&bar, "role", "progressbar");
+            attr(&bar, "aria-valuemin", "0");
+            attr(&bar, "aria-valuemax", "100");
+            attr(&bar, "aria-valuenow", &percent.to_string());
+            attr(&bar, "aria-label", &to_next);
+            let filled = el("span", "");
+            dom::set_style(&filled, "width", &format!("{percent}%"));
+            append(&bar, &filled);
+            append(&section, &bar);
+            append(&section, &el_text("p", "to-next", &to_next));
+        }
+        None => append(&section, &el_text("p", "to-next", words.top_tier)),
+    }
+    section
+}
+
+/// The one nudge the server chose for this shopper, as it worded it.
+pub fn nudge(nudge: &Nudge) -> Element {
+    let note = el_text("p", "nudge", &nudge.text);
+    attr(&note, "part", "nudge");
+    attr(&note, "data-kind", &nudge.kind);
+    note
+}
