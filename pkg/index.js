@@ -43,6 +43,11 @@ async function start(host) {
   }
 }
 
+function live(host) {
+  const widget = host[WIDGET];
+  return widget && widget !== "starting" ? widget : null;
+}
+
 function stop(host) {
   const widget = host[WIDGET];
   host[WIDGET] = undefined;
@@ -50,8 +55,46 @@ function stop(host) {
 }
 
 class LojalWidget extends HTMLElement {
+  static observedAttributes = ["price", "view"];
+
   connectedCallback() {
     start(this);
+  }
+
+  attributeChangedCallback(name, before, after) {
+    const widget = this[WIDGET];
+    if (before === after || !widget || widget === "starting") return;
+    if (name === "price") {
+      widget.redraw();
+    } else {
+      // Another view: draw the element anew (the data comes from the page's session).
+      stop(this);
+      this.shadowRoot?.replaceChildren();
+      start(this);
+    }
+  }
+
+  // The handle's methods on the element itself, for pages that use the
+  // script tag: document.querySelector("lojal-widget").setCart([...]).
+  refresh() {
+    return live(this)?.refresh() ?? Promise.resolve();
+  }
+
+  open() {
+    live(this)?.open();
+  }
+
+  close() {
+    live(this)?.close();
+  }
+
+  setCart(items) {
+    const widget = live(this);
+    return widget ? widget.setCart(items) : Promise.reject(new Error("lojal: the widget is not running yet"));
+  }
+
+  referralCode() {
+    return live(this)?.referralCode() ?? null;
   }
 
   disconnectedCallback() {
@@ -104,14 +147,11 @@ export async function mount(element, options) {
   await loadWasm();
   return {
     element: host,
-    refresh: () => (host[WIDGET]?.refresh?.() ?? Promise.resolve()),
-    open: () => host[WIDGET]?.open?.(),
-    close: () => host[WIDGET]?.close?.(),
-    setCart: (items) =>
-      host[WIDGET]?.setCart
-        ? host[WIDGET].setCart(items)
-        : Promise.reject(new Error("lojal: the widget is not running")),
-    referralCode: () => host[WIDGET]?.referralCode?.() ?? null,
+    refresh: () => host.refresh(),
+    open: () => host.open(),
+    close: () => host.close(),
+    setCart: (items) => host.setCart(items),
+    referralCode: () => host.referralCode(),
     destroy() {
       stop(host);
       host[OPTIONS] = undefined;

@@ -50,6 +50,17 @@ impl Locale {
             .unwrap_or_else(|| n.to_string())
     }
 
+    /// An RFC 3339 time as a date this locale reads ("24 Nov 2026").
+    pub fn date(self, rfc3339: &str) -> String {
+        let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+        if date.get_time().is_nan() {
+            return rfc3339.to_owned();
+        }
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        String::from(date.to_locale_date_string(self.tag(), &options))
+    }
+
     /// An amount in minor units as a price in `currency` ("249,00 kr").
     pub fn price(self, minor: i64, currency: &str) -> String {
         let options = Object::new();
@@ -103,6 +114,23 @@ pub struct Messages {
     pub recommendations_heading: &'static str,
     pub balance_now: &'static str,
     pub try_again: &'static str,
+    pub join_prompt: &'static str,
+    pub earn_member: &'static str,
+    pub earn_guest: &'static str,
+    pub cart_earns: &'static str,
+    pub cart_reaches: &'static str,
+    pub cart_after: &'static str,
+    pub cart_reward: &'static str,
+    pub cart_join: &'static str,
+    pub history_heading: &'static str,
+    pub history_empty: &'static str,
+    pub reason_earn: &'static str,
+    pub reason_redeem: &'static str,
+    pub reason_refund: &'static str,
+    pub reason_referral: &'static str,
+    pub reason_referral_back: &'static str,
+    pub reason_expiry: &'static str,
+    pub reason_adjustment: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -141,6 +169,23 @@ static EN: Messages = Messages {
     recommendations_heading: "Picked for you",
     balance_now: "You have {n} points",
     try_again: "That did not work. Please try again.",
+    join_prompt: "Join to collect points",
+    earn_member: "Earn {n} points",
+    earn_guest: "Join and earn {n} points",
+    cart_earns: "This order earns {n} points",
+    cart_reaches: "This order takes you to {name}!",
+    cart_after: "After this order: {n} points to {name}",
+    cart_reward: "You can use {name} on this order",
+    cart_join: "Join and earn {n} points on this order",
+    history_heading: "Your points history",
+    history_empty: "Nothing yet: your first purchase earns your first points.",
+    reason_earn: "Purchase, order {name}",
+    reason_redeem: "Redeemed: {name}",
+    reason_refund: "Return, order {name}",
+    reason_referral: "A friend you invited placed an order",
+    reason_referral_back: "Referral bonus withdrawn (order returned)",
+    reason_expiry: "Points expired",
+    reason_adjustment: "Adjustment",
 };
 
 static SV: Messages = Messages {
@@ -179,6 +224,23 @@ static SV: Messages = Messages {
     recommendations_heading: "Utvalt för dig",
     balance_now: "Du har {n} poäng",
     try_again: "Det gick inte. Försök igen.",
+    join_prompt: "Bli medlem och samla poäng",
+    earn_member: "Du får {n} poäng",
+    earn_guest: "Bli medlem och få {n} poäng",
+    cart_earns: "Den här beställningen ger {n} poäng",
+    cart_reaches: "Den här beställningen tar dig till {name}!",
+    cart_after: "Efter beställningen: {n} poäng till {name}",
+    cart_reward: "Du kan använda {name} på den här beställningen",
+    cart_join: "Bli medlem och få {n} poäng på den här beställningen",
+    history_heading: "Din poänghistorik",
+    history_empty: "Inget än: ditt första köp ger dina första poäng.",
+    reason_earn: "Köp, order {name}",
+    reason_redeem: "Inlöst: {name}",
+    reason_refund: "Retur, order {name}",
+    reason_referral: "En vän du bjöd in handlade",
+    reason_referral_back: "Värvningsbonus återtagen (order returnerad)",
+    reason_expiry: "Poäng som gått ut",
+    reason_adjustment: "Justering",
 };
 
 static DA: Messages = Messages {
@@ -217,6 +279,23 @@ static DA: Messages = Messages {
     recommendations_heading: "Udvalgt til dig",
     balance_now: "Du har {n} point",
     try_again: "Det lykkedes ikke. Prøv igen.",
+    join_prompt: "Bliv medlem og optjen point",
+    earn_member: "Du får {n} point",
+    earn_guest: "Bliv medlem og få {n} point",
+    cart_earns: "Denne ordre giver {n} point",
+    cart_reaches: "Denne ordre bringer dig til {name}!",
+    cart_after: "Efter ordren: {n} point til {name}",
+    cart_reward: "Du kan bruge {name} på denne ordre",
+    cart_join: "Bliv medlem og få {n} point på denne ordre",
+    history_heading: "Din pointhistorik",
+    history_empty: "Intet endnu: dit første køb giver dine første point.",
+    reason_earn: "Køb, ordre {name}",
+    reason_redeem: "Indløst: {name}",
+    reason_refund: "Retur, ordre {name}",
+    reason_referral: "En ven, du inviterede, handlede",
+    reason_referral_back: "Henvisningsbonus trukket tilbage (ordre returneret)",
+    reason_expiry: "Udløbne point",
+    reason_adjustment: "Justering",
 };
 
 /// Fills `{n}` and `{name}` in a message.

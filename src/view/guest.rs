@@ -59,3 +59,12 @@ pub fn tiers(locale: Locale, data: &WidgetData) -> Element {
     append(&tiers, &list);
     tiers
 }
+
+/// A one-line way in for a guest, where a compact view has nothing else to say.
+pub fn join_prompt(config: &Config) -> Option<Element> {
+    let url = config.join_url.as_ref()?;
+    let join = el_text("a", "link", config.locale.messages().join_prompt);
+    attr(&join, "href", url);
+    attr(&join, "part", "join");
+    Some(join)
+}

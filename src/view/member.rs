@@ -25,6 +25,14 @@ pub fn standing(locale: Locale, customer: &CustomerView) -> Element {
     append(&tier, &el_text("strong", "", &customer.tier.name));
     append(&section, &tier);
 
+    append(&section, &progress(locale, customer));
+    section
+}
+
+/// The tier progress bar and what the next tier takes (the progress view).
+pub fn progress(locale: Locale, customer: &CustomerView) -> Element {
+    let words = locale.messages();
+    let section = el("div", "progress");
     match &customer.next_tier {
         Some(next) => {
             let percent = (next.progress * 100.0).round().clamp(0.0, 100.0) as i64;

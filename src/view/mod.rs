@@ -1,7 +1,10 @@
-//! Drawing the widget into its shadow root: plain functions from state to
+//! Drawing the widget into a shadow root: plain functions from state to
 //! nodes, every text through [`dom::text`]. The frame (launcher, panel,
-//! live region) is built once; renders replace the panel's body.
+//! live region) is built once per element; renders replace its body.
 
+mod account;
+mod cart;
+mod earn;
 mod guest;
 mod member;
 mod recommendations;
@@ -10,17 +13,63 @@ mod rewards;
 
 use crate::config::Config;
 use crate::dom::{self, append, attr, el, el_text};
+use crate::session::View;
 use crate::ui::Ui;
 use lojal_core::api::WidgetData;
+use lojal_core::requests::LineItem;
 use web_sys::{Element, HtmlElement, ShadowRoot};
 
 const STYLE: &str = include_str!("../style.css");
 
-/// Builds the frame: styles, the launcher button (in launcher mode), the
-/// panel with its heading, and a polite live region for announcements.
-pub fn frame(root: &ShadowRoot, config: &Config, launcher: bool) {
+/// What an element shows, from its attributes: `launcher`, or
+/// `view="earn" | "cart" | "progress" | "account"`; the full panel inline
+/// otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Launcher,
+    Panel,
+    Account,
+    /// `price` (minor units) on the element: what buying it earns.
+    Earn,
+    Cart,
+    Progress,
+}
+
+impl Kind {
+    pub fn of(host: &HtmlElement) -> Kind {
+        if host.has_attribute("launcher") {
+            return Kind::Launcher;
+        }
+        match host.get_attribute("view").as_deref() {
+            Some("account") => Kind::Account,
+            Some("earn") => Kind::Earn,
+            Some("cart") => Kind::Cart,
+            Some("progress") => Kind::Progress,
+            _ => Kind::Panel,
+        }
+    }
+
+    /// The small views that sit inside the merchant's own page.
+    fn is_compact(self) -> bool {
+        matches!(self, Kind::Earn | Kind::Cart | Kind::Progress)
+    }
+}
+
+/// Builds the frame: styles; for the panel kinds a panel with its heading
+/// (a dialog behind a launcher button in launcher mode); for the compact
+/// kinds a bare container; and a polite live region for announcements.
+pub fn frame(root: &ShadowRoot, config: &Config, kind: Kind) {
     dom::adopt_styles(root, STYLE);
     let words = config.locale.messages();
+    let status = el("p", "sr-only");
+    attr(&status, "role", "status");
+    attr(&status, "aria-live", "polite");
+    if kind.is_compact() {
+        let body = el("div", "body compact");
+        attr(&body, "part", "body");
+        dom::replace_children(root, &[&body, &status]);
+        return;
+    }
     let panel = el("section", "panel");
     attr(&panel, "part", "panel");
     attr(&panel, "id", "panel");
@@ -29,7 +78,7 @@ pub fn frame(root: &ShadowRoot, config: &Config, launcher: bool) {
     let title = el_text("h2", "", words.title);
     attr(&title, "id", "lojal-title");
     append(&head, &title);
-    if launcher {
+    if kind == Kind::Launcher {
         attr(&panel, "role", "dialog");
         attr(&panel, "hidden", "");
         let close = dom::button("close", "×", "close", "");
@@ -41,29 +90,21 @@ pub fn frame(root: &ShadowRoot, config: &Config, launcher: bool) {
     let body = el("div", "body");
     attr(&body, "part", "body");
     append(&panel, &body);
-    let status = el("p", "sr-only");
-    attr(&status, "role", "status");
-    attr(&status, "aria-live", "polite");
-    let mut nodes: Vec<&web_sys::Node> = vec![&panel, &status];
-    let button;
-    if launcher {
+    if kind == Kind::Launcher {
         let label = config.launcher_label.as_deref().unwrap_or(words.launcher);
-        button = dom::button("launcher", label, "toggle", "");
+        let button = dom::button("launcher", label, "toggle", "");
         attr(&button, "part", "launcher");
         attr(&button, "aria-controls", "panel");
         attr(&button, "aria-haspopup", "dialog");
         attr(&button, "aria-expanded", "false");
-        nodes.push(&button);
+        dom::replace_children(root, &[&panel, &status, &button]);
+    } else {
+        dom::replace_children(root, &[&panel, &status]);
     }
-    dom::replace_children(root, &nodes);
-}
-
-fn body(root: &ShadowRoot) -> Option<Element> {
-    dom::query(root, ".body")
 }
 
 fn fill_body(root: &ShadowRoot, children: &[Element]) {
-    let Some(body) = body(root) else { return };
+    let Some(body) = dom::query(root, ".body") else { return };
     while let Some(child) = body.first_child() {
         let _ = body.remove_child(&child);
     }
@@ -72,41 +113,69 @@ fn fill_body(root: &ShadowRoot, children: &[Element]) {
     }
 }
 
-pub fn render_loading(root: &ShadowRoot, config: &Config) {
-    fill_body(root, &[el_text("p", "quiet", config.locale.messages().loading)]);
+pub fn render_loading(root: &ShadowRoot, config: &Config, kind: Kind) {
+    // The compact views stay empty until there is something true to say.
+    if !kind.is_compact() {
+        fill_body(root, &[el_text("p", "quiet", config.locale.messages().loading)]);
+    }
 }
 
-/// What shows when the API is down or answers nonsense: quiet, no jargon.
-pub fn render_fallback(root: &ShadowRoot, config: &Config) {
+/// What shows when the API is down or answers nonsense: quiet, no jargon;
+/// nothing at all in the compact views, which sit in the merchant's page.
+pub fn render_fallback(root: &ShadowRoot, config: &Config, kind: Kind) {
+    if kind.is_compact() {
+        fill_body(root, &[]);
+        return;
+    }
     let note = el_text("p", "quiet", config.locale.messages().unavailable);
     attr(&note, "part", "fallback");
     fill_body(root, &[note]);
 }
 
-pub fn render(root: &ShadowRoot, config: &Config, data: &WidgetData, ui: &Ui) {
+pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>) {
+    let config = &view.config;
     let locale = config.locale;
-    let mut sections = Vec::new();
-    match &data.customer {
-        Some(customer) => {
-            sections.push(member::standing(locale, customer));
-            if let Some(nudge) = &data.nudge {
-                sections.push(member::nudge(nudge));
+    let sections = match view.kind {
+        Kind::Earn => earn::view(config, data, price_of(&view.host)),
+        Kind::Cart => cart::view(config, data, ui, cart.unwrap_or_default()),
+        Kind::Progress => match &data.customer {
+            Some(customer) => vec![member::progress(locale, customer)],
+            None => guest::join_prompt(config).into_iter().collect(),
+        },
+        Kind::Launcher | Kind::Panel | Kind::Account => {
+            let mut sections = Vec::new();
+            match &data.customer {
+                Some(customer) => {
+                    sections.push(member::standing(locale, customer));
+                    if let Some(nudge) = &data.nudge {
+                        sections.push(member::nudge(nudge));
+                    }
+                    sections.push(rewards::section(locale, data, ui));
+                    if let Some(referral) = &customer.referral {
+                        sections.push(referral::section(locale, data, referral, ui));
+                    }
+                    if !data.recommendations.is_empty() {
+                        sections.push(recommendations::section(locale, data));
+                    }
+                    if view.kind == Kind::Account {
+                        sections.push(account::history(locale, data));
+                    }
+                }
+                None => {
+                    sections.push(guest::intro(config, data));
+                    sections.push(rewards::section(locale, data, ui));
+                    sections.push(guest::tiers(locale, data));
+                }
             }
-            sections.push(rewards::section(locale, data, ui));
-            if let Some(referral) = &customer.referral {
-                sections.push(referral::section(locale, data, referral, ui));
-            }
-            if !data.recommendations.is_empty() {
-                sections.push(recommendations::section(locale, data));
-            }
+            sections
         }
-        None => {
-            sections.push(guest::intro(config, data));
-            sections.push(rewards::section(locale, data, ui));
-            sections.push(guest::tiers(locale, data));
-        }
-    }
-    fill_body(root, &sections);
+    };
+    fill_body(&view.root, &sections);
+}
+
+/// The `price` attribute of an earn view, in minor units.
+fn price_of(host: &HtmlElement) -> Option<i64> {
+    host.get_attribute("price")?.trim().parse().ok().filter(|p| *p >= 0)
 }
 
 /// Says `text` to screen readers, politely.
@@ -140,6 +209,39 @@ pub fn set_open(root: &ShadowRoot, open: bool) {
     }
     if let Some(button) = launcher_button(root) {
         attr(&button, "aria-expanded", if open { "true" } else { "false" });
+    }
+}
+
+/// Closes the panel and gives focus back to the launcher that opened it.
+pub fn close_and_refocus(root: &ShadowRoot) {
+    set_open(root, false);
+    if let Some(button) = launcher_button(root) {
+        let _ = button.focus();
+    }
+}
+
+/// The dialog's keyboard: Escape closes it, Tab stays inside it.
+pub fn key(root: &ShadowRoot, kind: Kind, key: &web_sys::KeyboardEvent) {
+    if kind != Kind::Launcher || !is_open(root) {
+        return;
+    }
+    match key.key().as_str() {
+        "Escape" => close_and_refocus(root),
+        "Tab" => {
+            let Some(panel) = panel(root) else { return };
+            let controls = dom::focusables(&panel);
+            let (Some(first), Some(last)) = (controls.first(), controls.last()) else { return };
+            let active = root.active_element();
+            let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.as_ref() as &Element);
+            if key.shift_key() && at(first) {
+                key.prevent_default();
+                let _ = last.focus();
+            } else if !key.shift_key() && at(last) {
+                key.prevent_default();
+                let _ = first.focus();
+            }
+        }
+        _ => {}
     }
 }
 

@@ -139,18 +139,20 @@ export async function openPage(browser, url, { api } = {}) {
   return { page, context, problems, apiRequests };
 }
 
-/** The text of the first element matching `selector` in the widget's shadow root. */
+/** The text of the first element matching `selector` in any widget's shadow root. */
 export async function widgetText(page, selector) {
   return page.evaluate((selector) => {
-    const host = document.querySelector("lojal-widget");
-    const node = host?.shadowRoot?.querySelector(selector);
-    return node ? node.textContent : null;
+    for (const host of document.querySelectorAll("lojal-widget")) {
+      const node = host.shadowRoot?.querySelector(selector);
+      if (node) return node.textContent;
+    }
+    return null;
   }, selector);
 }
 
 /** Waits for the launcher, clicks it and waits for the panel. */
 export async function openLauncher(page) {
-  await page.waitForFunction(() => document.querySelector("lojal-widget")?.shadowRoot?.querySelector(".launcher"));
+  await page.waitForFunction(() => document.querySelector("lojal-widget[launcher]")?.shadowRoot?.querySelector(".launcher"));
   await page.locator("lojal-widget .launcher").click();
   await page.locator("lojal-widget .panel").waitFor({ state: "visible" });
 }

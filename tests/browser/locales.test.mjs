@@ -46,8 +46,8 @@ describe("each locale", () => {
       const guest = await openPage(browser, `${server.storefront}/?as=guest&locale=${locale}`, server);
       await openLauncher(guest.page);
       await guest.page.locator("lojal-widget .intro").waitFor();
-      assert.equal(await guest.page.locator("lojal-widget [part=join]").textContent(), words.join);
-      const earn = await guest.page.locator("lojal-widget .how li").first().textContent();
+      assert.equal(await guest.page.locator("lojal-widget[launcher] [part=join]").textContent(), words.join);
+      const earn = await guest.page.locator("lojal-widget[launcher] .how li").first().textContent();
       const price = new Intl.NumberFormat(words.format, { style: "currency", currency: "SEK" }).format(1);
       assert.ok(earn.includes(price), `${earn} shows ${price}`);
       assert.deepEqual(guest.problems, []);
@@ -60,15 +60,15 @@ describe("each locale", () => {
 describe("keyboard and screen reader", () => {
   test("the launcher opens a dialog that keeps focus inside until Escape returns it", async () => {
     const { page, context } = await openPage(browser, `${server.storefront}/?locale=en`, server);
-    await page.waitForFunction(() => document.querySelector("lojal-widget")?.shadowRoot?.querySelector(".launcher"));
+    await page.waitForFunction(() => document.querySelector("lojal-widget[launcher]")?.shadowRoot?.querySelector(".launcher"));
     await page.locator("lojal-widget .balance").waitFor({ state: "attached" });
     const active = () => page.evaluate(() => {
-      const root = document.querySelector("lojal-widget").shadowRoot;
+      const root = document.querySelector("lojal-widget[launcher]").shadowRoot;
       const el = root.activeElement;
       return el ? (el.dataset.action ?? el.className) : null;
     });
     // Tab from the page reaches the launcher (after the page's own links).
-    for (let i = 0; i < 12 && (await active()) !== "toggle"; i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 40 && (await active()) !== "toggle"; i++) await page.keyboard.press("Tab");
     assert.equal(await active(), "toggle");
     await page.keyboard.press("Enter");
     await page.locator("lojal-widget .panel").waitFor({ state: "visible" });
@@ -99,7 +99,7 @@ describe("keyboard and screen reader", () => {
     await openLauncher(page);
     await page.keyboard.press("Tab"); // from the close button to the next control, by keyboard
     const look = await page.evaluate(() => {
-      const root = document.querySelector("lojal-widget").shadowRoot;
+      const root = document.querySelector("lojal-widget[launcher]").shadowRoot;
       const button = root.activeElement;
       const style = getComputedStyle(button);
       const parse = (c) => c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);

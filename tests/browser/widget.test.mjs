@@ -56,7 +56,7 @@ describe("the demo storefront with the script tag", () => {
 
     // The widget lives in a shadow root and is loaded cross-origin.
     assert.notEqual(new URL(server.api).origin, new URL(server.storefront).origin);
-    assert.ok(await page.evaluate(() => !!document.querySelector("lojal-widget").shadowRoot));
+    assert.ok(await page.evaluate(() => !!document.querySelector("lojal-widget[launcher]").shadowRoot));
     assert.deepEqual(apiRequests, ["GET " + `${server.api}/v1/shops/demo/widget`]);
     assert.deepEqual(problems, []);
     // The page holds the signature, never the secret.
@@ -86,7 +86,7 @@ describe("the demo storefront with the script tag", () => {
     assert.equal(await page.locator("lojal-widget .launcher").getAttribute("aria-expanded"), "true");
     await page.keyboard.press("Escape");
     await page.locator("lojal-widget .panel").waitFor({ state: "hidden" });
-    const focused = await page.evaluate(() => document.querySelector("lojal-widget").shadowRoot.activeElement?.className);
+    const focused = await page.evaluate(() => document.querySelector("lojal-widget[launcher]").shadowRoot.activeElement?.className);
     assert.equal(focused, "launcher");
     await context.close();
   });

@@ -15,6 +15,45 @@ pub struct WidgetData {
     pub tiers: Vec<TierView>,
     pub recommendations: Vec<Recommendation>,
     pub nudge: Option<Nudge>,
+    /// The member's cart as last reported (`PUT .../cart`), for the cart view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart: Option<CartView>,
+    /// The member's latest ledger rows, newest first, for the account view.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<LedgerEntryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartView {
+    pub items: Vec<crate::requests::LineItem>,
+    /// Sum of qty x price, minor units.
+    pub total: i64,
+}
+
+impl WidgetData {
+    /// Points a purchase of `total_minor` would earn this shopper now: at
+    /// their tier's multiplier, or the base rate for a guest (what joining
+    /// would earn them).
+    pub fn earn_preview(&self, total_minor: i64) -> i64 {
+        let per_unit = self.ways_to_earn.iter().find(|w| w.id == "purchase").map_or(0, |w| w.points);
+        let multiplier = self
+            .customer
+            .as_ref()
+            .and_then(|c| self.tiers.iter().find(|t| t.id == c.tier.id))
+            .map_or(1.0, |t| t.multiplier);
+        crate::points::earned(per_unit, total_minor, multiplier)
+    }
+
+    /// The costliest reward the member's balance covers: the one to offer
+    /// on a cart.
+    pub fn best_affordable_reward(&self) -> Option<&RewardView> {
+        self.rewards.iter().filter(|r| r.redeemable).max_by_key(|r| r.cost)
+    }
+}
+
+/// The total of a cart's lines.
+pub fn cart_total(items: &[crate::requests::LineItem]) -> i64 {
+    items.iter().map(|i| i.qty.saturating_mul(i.price)).fold(0_i64, i64::saturating_add)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -236,6 +275,43 @@ mod tests {
         assert_eq!(json["tier"], serde_json::json!({"id": "gold", "name": "Guld"}));
         assert_eq!(json["next_tier"]["name"], "Platina");
         assert_eq!(json["next_tier"]["points_needed"], 860);
+    }
+
+    fn widget_for(program: &Program, standing: Option<Standing<'_>>) -> WidgetData {
+        let (ways_to_earn, tiers) = program_views(program);
+        let points = standing.as_ref().map(|s| s.points);
+        WidgetData {
+            shop: ShopInfo { id: "demo".into(), name: "Demo".into(), currency: "SEK".into(), locale: "sv".into() },
+            customer: standing.map(|s| customer_view(program, s)),
+            ways_to_earn,
+            rewards: reward_views(program, points),
+            tiers,
+            recommendations: vec![],
+            nudge: None,
+            cart: None,
+            history: vec![],
+        }
+    }
+
+    #[test]
+    fn the_earn_preview_uses_the_members_tier_as_the_order_will() {
+        let program = sample();
+        let guest = widget_for(&program, None);
+        assert_eq!(guest.earn_preview(24_900), 249);
+        // Guld (1.5x): 249 kr earns 373 (373.5 rounded down), as the order would.
+        let gold = widget_for(&program, Some(Standing { id: "c", points: 740, lifetime_points: 2140, referral: None }));
+        assert_eq!(gold.earn_preview(24_900), 373);
+        assert_eq!(gold.earn_preview(24_900), crate::points::for_purchase(&program, 24_900, 1.5));
+        assert_eq!(gold.best_affordable_reward().map(|r| r.id.as_str()), Some("r100"));
+        assert_eq!(guest.best_affordable_reward(), None);
+    }
+
+    #[test]
+    fn cart_totals_do_not_overflow() {
+        use crate::requests::LineItem;
+        let line = |qty, price| LineItem { sku: "x".into(), qty, price };
+        assert_eq!(cart_total(&[line(2, 1990), line(1, 500)]), 4480);
+        assert_eq!(cart_total(&[line(i64::MAX, 2), line(1, 1)]), i64::MAX);
     }
 
     #[test]

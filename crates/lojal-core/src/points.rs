@@ -10,11 +10,18 @@ use crate::program::Program;
 /// The product is computed in integer hundredths of a multiplier so that
 /// float error cannot drop a point (1.15 x 100 is 114.999.. in f64).
 pub fn for_purchase(program: &Program, total_minor: i64, multiplier: f64) -> i64 {
-    if total_minor <= 0 {
+    earned(i64::from(program.earn.points_per_unit), total_minor, multiplier)
+}
+
+/// [`for_purchase`] from the figures the widget has: `points_per_unit` as
+/// published in `ways_to_earn`, so a product page's "Earn 249 points" is
+/// computed exactly as the order will be.
+pub fn earned(points_per_unit: i64, total_minor: i64, multiplier: f64) -> i64 {
+    if total_minor <= 0 || points_per_unit <= 0 {
         return 0;
     }
     let multiplier_hundredths = (multiplier * 100.0).round() as i128;
-    let points = total_minor as i128 * program.earn.points_per_unit as i128 * multiplier_hundredths / (100 * 100);
+    let points = total_minor as i128 * points_per_unit as i128 * multiplier_hundredths / (100 * 100);
     points.clamp(0, i64::MAX as i128) as i64
 }
 

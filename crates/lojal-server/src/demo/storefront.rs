@@ -7,7 +7,7 @@ use crate::clock;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::shops;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -16,6 +16,7 @@ use lojal_core::identity::{self, CustomerId};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 #[derive(Debug, Clone)]
@@ -30,10 +31,16 @@ pub struct StorefrontConfig {
 /// Where the page template wants the widget's script tag.
 const SCRIPT_SLOT: &str = "<!-- lojal:script -->";
 const WHO_SLOT: &str = "<!-- lojal:who -->";
+const QUERY_SLOT: &str = "{{query}}";
 
 pub fn storefront(config: StorefrontConfig) -> Router {
-    let assets = ServeDir::new(&config.www);
-    Router::new().route("/", get(page)).fallback_service(assets).with_state(Arc::new(config))
+    let files = ServeDir::new(&config.www);
+    Router::new()
+        .route("/", get(home))
+        .route("/{page}", get(page))
+        // Files in folders (an app's node_modules, say), as they are.
+        .fallback_service(files)
+        .with_state(Arc::new(config))
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,18 +51,40 @@ struct PageQuery {
     locale: Option<String>,
 }
 
-async fn page(State(config): State<Arc<StorefrontConfig>>, Query(query): Query<PageQuery>) -> Response {
-    match render(&config, &query).await {
+async fn home(state: State<Arc<StorefrontConfig>>, query: Query<PageQuery>, request: Request) -> Response {
+    page(state, Path("index.html".to_owned()), query, request).await
+}
+
+/// The storefront's pages (`index.html`, `cart.html`, `account.html`, ...),
+/// each with the widget's script tag filled in for the shopper.
+async fn page(
+    State(config): State<Arc<StorefrontConfig>>,
+    Path(name): Path<String>,
+    Query(query): Query<PageQuery>,
+    request: Request,
+) -> Response {
+    let is_page =
+        name.ends_with(".html") && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !is_page || name.contains("..") {
+        // Styles and other files, as they are.
+        return match ServeDir::new(&config.www).oneshot(request).await {
+            Ok(response) => response.into_response(),
+            Err(never) => match never {},
+        };
+    }
+    match render(&config, &name, &query).await {
         Ok(html) => Html(html).into_response(),
         Err(Error::Invalid(e)) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-async fn render(config: &StorefrontConfig, query: &PageQuery) -> Result<String> {
-    let template = tokio::fs::read_to_string(config.www.join("index.html"))
-        .await
-        .map_err(Error::io("reading the storefront page"))?;
+async fn render(config: &StorefrontConfig, name: &str, query: &PageQuery) -> Result<String> {
+    let template = match tokio::fs::read_to_string(config.www.join(name)).await {
+        Ok(template) => template,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::NotFound),
+        Err(e) => return Err(Error::io("reading a storefront page")(e)),
+    };
     let shop = shops::get(&config.db, DEMO_SHOP).await?;
     let who = query.who.as_deref().unwrap_or(DEMO_CUSTOMER);
     let shipped = |l: &&str| matches!(*l, "en" | "sv" | "da");
@@ -86,6 +115,8 @@ async fn render(config: &StorefrontConfig, query: &PageQuery) -> Result<String> 
     Ok(template
         .replace(SCRIPT_SLOT, &tag)
         .replace(WHO_SLOT, &escape(&who_text))
+        // Links between the pages keep who is browsing and in which language.
+        .replace(QUERY_SLOT, &escape(&format!("?as={who}&locale={locale}")))
         .replace("<html lang=\"sv\">", &format!("<html lang=\"{locale}\">")))
 }
 

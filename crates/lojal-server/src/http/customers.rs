@@ -40,17 +40,7 @@ pub async fn get(
         tier,
         referral_code: member.referral_code,
         referred_by: member.referred_by,
-        ledger: history
-            .into_iter()
-            .map(|row| LedgerEntryView {
-                at: rfc3339(row.at),
-                delta: row.delta,
-                reason: row.reason,
-                order_id: row.order_id,
-                reward_id: row.reward_id,
-                note: row.note,
-            })
-            .collect(),
+        ledger: history.into_iter().map(entry_view).collect(),
     }))
 }
 
@@ -74,6 +64,17 @@ pub async fn adjust(
     let points = crate::store::orders::balance(&mut tx, &shop.id, &customer).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(json!({ "points": points }))))
+}
+
+pub fn entry_view(row: ledger::HistoryRow) -> LedgerEntryView {
+    LedgerEntryView {
+        at: rfc3339(row.at),
+        delta: row.delta,
+        reason: row.reason,
+        order_id: row.order_id,
+        reward_id: row.reward_id,
+        note: row.note,
+    }
 }
 
 pub fn rfc3339(unix: i64) -> String {

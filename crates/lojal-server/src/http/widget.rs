@@ -4,9 +4,13 @@ use super::auth::Shopper;
 use super::json::Json;
 use super::AppState;
 use crate::error::Result;
-use crate::store::members;
+use crate::store::{carts, ledger, members};
 use axum::extract::State;
+use lojal_core::api::CartView;
 use lojal_core::api::{self, ReferralView, ShopInfo, Standing, WidgetData};
+
+/// The ledger rows the account view lists: the latest few, in plain words.
+const HISTORY_IN_WIDGET: i64 = 10;
 
 pub async fn get(State(state): State<AppState>, shopper: Shopper) -> Result<Json<WidgetData>> {
     let shop = &shopper.shop;
@@ -26,6 +30,17 @@ pub async fn get(State(state): State<AppState>, shopper: Shopper) -> Result<Json
             Standing { id: &m.id, points: m.points, lifetime_points: m.lifetime_points, referral },
         )
     });
+    let (cart, history) = match &member {
+        Some(m) => {
+            let mut conn = state.db.pool.acquire().await?;
+            let cart = carts::get(&mut conn, &shop.id, &m.id)
+                .await?
+                .map(|(items, _)| CartView { total: api::cart_total(&items), items });
+            let history = ledger::history(&mut conn, &shop.id, &m.id, HISTORY_IN_WIDGET).await?;
+            (cart, history.into_iter().map(super::customers::entry_view).collect())
+        }
+        None => (None, Vec::new()),
+    };
     let (ways_to_earn, tiers) = api::program_views(program);
     Ok(Json(WidgetData {
         shop: ShopInfo {
@@ -40,5 +55,7 @@ pub async fn get(State(state): State<AppState>, shopper: Shopper) -> Result<Json
         tiers,
         recommendations: Vec::new(),
         nudge: None,
+        cart,
+        history,
     }))
 }
