@@ -59,7 +59,8 @@ fn shop_url(config: &Config, rest: &str) -> String {
 }
 
 pub async fn fetch_widget(config: &Config) -> Result<WidgetData, ApiError> {
-    let body = send(config, "GET", &shop_url(config, "widget"), None).await?;
+    let url = format!("{}?locale={}", shop_url(config, "widget"), config.locale.tag());
+    let body = send(config, "GET", &url, None).await?;
     decode(body)
 }
 
@@ -72,6 +73,11 @@ pub async fn redeem(config: &Config, reward_id: &str) -> Result<RedemptionReply,
 pub async fn put_cart(config: &Config, items: Vec<LineItem>) -> Result<(), ApiError> {
     let request = CartRequest { items };
     send(config, "PUT", &shop_url(config, "cart"), Some(to_json(&request)?)).await.map(|_| ())
+}
+
+pub async fn dismiss_nudge(config: &Config, kind: &str) -> Result<(), ApiError> {
+    let url = shop_url(config, &format!("nudges/{}/dismiss", encode(kind)));
+    send(config, "POST", &url, None).await.map(|_| ())
 }
 
 pub async fn referral_visit(config: &Config, code: &str) -> Result<(), ApiError> {

@@ -131,6 +131,7 @@ pub struct Messages {
     pub reason_referral_back: &'static str,
     pub reason_expiry: &'static str,
     pub reason_adjustment: &'static str,
+    pub dismiss: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -186,6 +187,7 @@ static EN: Messages = Messages {
     reason_referral_back: "Referral bonus withdrawn (order returned)",
     reason_expiry: "Points expired",
     reason_adjustment: "Adjustment",
+    dismiss: "Dismiss",
 };
 
 static SV: Messages = Messages {
@@ -241,6 +243,7 @@ static SV: Messages = Messages {
     reason_referral_back: "Värvningsbonus återtagen (order returnerad)",
     reason_expiry: "Poäng som gått ut",
     reason_adjustment: "Justering",
+    dismiss: "Stäng",
 };
 
 static DA: Messages = Messages {
@@ -296,6 +299,7 @@ static DA: Messages = Messages {
     reason_referral_back: "Henvisningsbonus trukket tilbage (ordre returneret)",
     reason_expiry: "Udløbne point",
     reason_adjustment: "Justering",
+    dismiss: "Luk",
 };
 
 /// Fills `{n}` and `{name}` in a message.

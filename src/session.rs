@@ -215,6 +215,16 @@ impl Session {
                 let referral = action == "copy-referral";
                 wasm_bindgen_futures::spawn_local(async move { session.copy(&view, arg, referral).await });
             }
+            "dismiss-nudge" => {
+                if let Some(data) = self.data.borrow_mut().as_mut() {
+                    data.nudge = None;
+                }
+                self.redraw();
+                let session = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = api::dismiss_nudge(&session.config, &arg).await;
+                });
+            }
             "share-referral" => {
                 let title = self.data.borrow().as_ref().map(|d| d.shop.name.clone()).unwrap_or_default();
                 wasm_bindgen_futures::spawn_local(async move { dom::share(&title, &arg).await });

@@ -55,10 +55,15 @@ pub fn progress(locale: Locale, customer: &CustomerView) -> Element {
     section
 }
 
-/// The one nudge the server chose for this shopper, as it worded it.
-pub fn nudge(nudge: &Nudge) -> Element {
-    let note = el_text("p", "nudge", &nudge.text);
+/// The one nudge the server chose for this shopper, as it worded it, with
+/// a button to dismiss it.
+pub fn nudge(locale: Locale, nudge: &Nudge) -> Element {
+    let note = el("div", "nudge");
     attr(&note, "part", "nudge");
     attr(&note, "data-kind", &nudge.kind);
+    append(&note, &el_text("p", "nudge-text", &nudge.text));
+    let close = dom::button("dismiss", "×", "dismiss-nudge", &nudge.kind);
+    attr(&close, "aria-label", locale.messages().dismiss);
+    append(&note, &close);
     note
 }

@@ -148,7 +148,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                 Some(customer) => {
                     sections.push(member::standing(locale, customer));
                     if let Some(nudge) = &data.nudge {
-                        sections.push(member::nudge(nudge));
+                        sections.push(member::nudge(locale, nudge));
                     }
                     sections.push(rewards::section(locale, data, ui));
                     if let Some(referral) = &customer.referral {

@@ -133,10 +133,25 @@ pub struct Recommendation {
     pub reason: String,
 }
 
+/// The one nudge for this shopper now, worded in their language, with the
+/// figures it speaks of.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Nudge {
+    /// `abandoned_cart`, `expiring_points`, `win_back` or `next_tier`.
     pub kind: String,
     pub text: String,
+    /// Points the nudge speaks of: what the cart earns, what expires, what
+    /// the next tier still needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
+    /// When the points expire (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// A win-back offer's personal code and its reward.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward_id: Option<String>,
 }
 
 /// `201` of `POST .../redemptions`.

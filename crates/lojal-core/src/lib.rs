@@ -9,9 +9,12 @@ pub mod api;
 pub mod error;
 pub mod expiry;
 pub mod identity;
+pub mod nudge;
 pub mod points;
 pub mod program;
+pub mod recommend;
 pub mod requests;
 pub mod tiers;
+pub mod words;
 
 pub use error::Error;

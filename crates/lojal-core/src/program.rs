@@ -19,6 +19,9 @@ pub struct Program {
     /// Without it, points never expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<Expiry>,
+    /// When to nudge a shopper, and with what (every field has a default).
+    #[serde(default)]
+    pub nudges: crate::nudge::NudgeRules,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +137,12 @@ impl Program {
                 }
             }
         }
+        self.nudges.validate().map_err(Error::InvalidProgram)?;
+        if let Some(id) = &self.nudges.win_back_reward_id {
+            if self.reward(id).is_none() {
+                return invalid(format!("nudges.win_back_reward_id {id} is not a reward"));
+            }
+        }
         if let Some(expiry) = &self.expiry {
             if !(1..=120).contains(&expiry.after_months) {
                 return invalid("expiry.after_months must be 1 to 120".into());
@@ -167,6 +176,7 @@ impl Program {
             }],
             referral: None,
             expiry: Some(Expiry { after_months: 12 }),
+            nudges: crate::nudge::NudgeRules::default(),
         }
     }
 

@@ -30,6 +30,12 @@ enum Command {
         #[command(subcommand)]
         command: ShopCommand,
     },
+    /// Recount what recommendations are made from, from all of a shop's
+    /// orders (after an import; orders keep it up to date one by one).
+    Recommendations {
+        #[command(subcommand)]
+        command: RecommendationsCommand,
+    },
     /// Seed the demo shop (once) and serve it with its storefront page.
     Demo {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -53,6 +59,16 @@ struct StoreArgs {
     /// The built widget: `widget.js`, its module and its wasm.
     #[arg(long, env = "LOJAL_ASSETS", default_value = "pkg")]
     assets: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum RecommendationsCommand {
+    Rebuild {
+        #[arg(long)]
+        shop: String,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +139,15 @@ async fn run(cli: Cli) -> Result<()> {
             if generated {
                 println!("Its secret (shown only now; keep it on your server): {}", shop.secret);
             }
+            Ok(())
+        }
+        Command::Recommendations { command: RecommendationsCommand::Rebuild { shop, db } } => {
+            let db = db::open(&db).await?;
+            shops::get(&db, &shop).await?;
+            let mut tx = db.begin_write().await?;
+            let baskets = lojal_server::store::recommendations::rebuild(&mut tx, &shop).await?;
+            tx.commit().await?;
+            println!("Recounted {baskets} orders of shop {shop}.");
             Ok(())
         }
         Command::Demo { addr, storefront_addr, www, store } => {

@@ -75,9 +75,7 @@ pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
         products::upsert(&mut tx, DEMO_SHOP, product).await?;
     }
     let now = clock::now();
-    for order in demo_orders(&catalogue, now) {
-        orders::ingest(&mut tx, DEMO_SHOP, &shop.program, &order, now).await?;
-    }
+    orders::import(&mut tx, DEMO_SHOP, &shop.program, &demo_orders(&catalogue, now), now).await?;
     tx.commit().await?;
     Ok(shop)
 }

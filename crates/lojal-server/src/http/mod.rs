@@ -7,6 +7,7 @@ mod cors;
 mod customers;
 mod json;
 mod metrics;
+mod nudges;
 mod openapi;
 mod orders;
 mod products;
@@ -46,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/redemptions", post(redemptions::create))
         .route("/v1/shops/{shop}/cart", put(cart::put))
         .route("/v1/shops/{shop}/referrals/{code}/visits", post(referrals::visit))
+        .route("/v1/shops/{shop}/nudges/{kind}/dismiss", post(nudges::dismiss))
         .layer(cors::per_shop(state.db.clone()));
     // Called by the merchant's back end with the shop secret: no CORS, so
     // no browser page can call them with a shopper's cookies or otherwise.

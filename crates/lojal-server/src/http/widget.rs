@@ -3,16 +3,31 @@
 use super::auth::Shopper;
 use super::json::Json;
 use super::AppState;
+use crate::clock;
 use crate::error::Result;
-use crate::store::{carts, ledger, members};
+use crate::store::{carts, ledger, members, nudges, recommendations};
+use axum::extract::Query;
 use axum::extract::State;
 use lojal_core::api::CartView;
 use lojal_core::api::{self, ReferralView, ShopInfo, Standing, WidgetData};
+use lojal_core::words::Lang;
+use serde::Deserialize;
 
 /// The ledger rows the account view lists: the latest few, in plain words.
 const HISTORY_IN_WIDGET: i64 = 10;
 
-pub async fn get(State(state): State<AppState>, shopper: Shopper) -> Result<Json<WidgetData>> {
+#[derive(Debug, Deserialize)]
+pub struct WidgetQuery {
+    /// The shopper's language, for the sentences the server writes
+    /// (recommendation reasons, nudges); the shop's own by default.
+    locale: Option<String>,
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    shopper: Shopper,
+    Query(query): Query<WidgetQuery>,
+) -> Result<Json<WidgetData>> {
     let shop = &shopper.shop;
     let program = &shop.program;
     let member = match &shopper.customer {
@@ -30,17 +45,23 @@ pub async fn get(State(state): State<AppState>, shopper: Shopper) -> Result<Json
             Standing { id: &m.id, points: m.points, lifetime_points: m.lifetime_points, referral },
         )
     });
-    let (cart, history) = match &member {
+    let lang = Lang::parse(query.locale.as_deref().unwrap_or(&shop.locale));
+    let mut conn = state.db.pool.acquire().await?;
+    let (cart, history, nudge) = match &member {
         Some(m) => {
-            let mut conn = state.db.pool.acquire().await?;
             let cart = carts::get(&mut conn, &shop.id, &m.id)
                 .await?
                 .map(|(items, _)| CartView { total: api::cart_total(&items), items });
             let history = ledger::history(&mut conn, &shop.id, &m.id, HISTORY_IN_WIDGET).await?;
-            (cart, history.into_iter().map(super::customers::entry_view).collect())
+            let nudge = nudges::for_member(&mut conn, &shop.id, program, m, lang, clock::now()).await?;
+            (cart, history.into_iter().map(super::customers::entry_view).collect(), nudge)
         }
-        None => (None, Vec::new()),
+        None => (None, Vec::new(), None),
     };
+    let in_cart: Vec<String> = cart.iter().flat_map(|c| c.items.iter().map(|i| i.sku.clone())).collect();
+    let recommendations =
+        recommendations::for_shopper(&mut conn, &shop.id, member.as_ref().map(|m| m.id.as_str()), &in_cart, lang)
+            .await?;
     let (ways_to_earn, tiers) = api::program_views(program);
     Ok(Json(WidgetData {
         shop: ShopInfo {
@@ -53,8 +74,8 @@ pub async fn get(State(state): State<AppState>, shopper: Shopper) -> Result<Json
         customer,
         ways_to_earn,
         tiers,
-        recommendations: Vec::new(),
-        nudge: None,
+        recommendations,
+        nudge,
         cart,
         history,
     }))

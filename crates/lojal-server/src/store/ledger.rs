@@ -180,8 +180,9 @@ pub async fn settle_expiry(
     if due > 0 {
         record(conn, shop, customer, Entry::new(Reason::Expiry, -due, now)).await?;
     }
-    sqlx::query("UPDATE customers SET next_expiry_at = $1 WHERE shop_id = $2 AND id = $3")
+    sqlx::query("UPDATE customers SET next_expiry_at = $1, next_expiry_points = $2 WHERE shop_id = $3 AND id = $4")
         .bind(state.next_expiry_at)
+        .bind(state.next_expiry_points)
         .bind(shop)
         .bind(customer)
         .execute(&mut *conn)

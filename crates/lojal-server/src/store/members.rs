@@ -21,6 +21,8 @@ pub struct Member {
     /// How many members this one has referred.
     pub referrals: i64,
     pub next_expiry_at: Option<i64>,
+    /// How many points expire at `next_expiry_at`.
+    pub next_expiry_points: i64,
 }
 
 /// Makes `customer` a member of `shop` if they are not one yet. A merchant
@@ -58,7 +60,7 @@ async fn is_member(conn: &mut AnyConnection, shop: &str, customer: &str) -> Resu
 
 pub async fn find(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Option<Member>> {
     let row = sqlx::query(
-        "SELECT id, points, lifetime_points, referral_code, referred_by, next_expiry_at,
+        "SELECT id, points, lifetime_points, referral_code, referred_by, next_expiry_at, next_expiry_points,
                 (SELECT COUNT(*) FROM customers r WHERE r.shop_id = c.shop_id AND r.referred_by = c.id) AS referrals
          FROM customers c WHERE shop_id = $1 AND id = $2",
     )
@@ -75,6 +77,7 @@ pub async fn find(conn: &mut AnyConnection, shop: &str, customer: &str) -> Resul
             referred_by: row.try_get("referred_by")?,
             referrals: row.try_get("referrals")?,
             next_expiry_at: row.try_get("next_expiry_at")?,
+            next_expiry_points: row.try_get("next_expiry_points")?,
         })
     })
     .transpose()

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
-use crate::store::{members, redemptions};
+use crate::store::{members, recommendations, redemptions};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
@@ -44,6 +44,34 @@ pub async fn ingest(
     program: &Program,
     order: &NewOrder,
     now: i64,
+) -> Result<Receipt> {
+    ingest_counting(conn, shop, program, order, now, true).await
+}
+
+/// Many orders at once (an import, the demo's seed): each ingested as by
+/// [`ingest`], and the recommendation counts rebuilt once at the end rather
+/// than updated order by order.
+pub async fn import(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    orders: &[NewOrder],
+    now: i64,
+) -> Result<()> {
+    for order in orders {
+        ingest_counting(conn, shop, program, order, now, false).await?;
+    }
+    recommendations::rebuild(conn, shop).await?;
+    Ok(())
+}
+
+async fn ingest_counting(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    order: &NewOrder,
+    now: i64,
+    count_for_recommendations: bool,
 ) -> Result<Receipt> {
     let customer = order.customer.as_str();
     members::ensure(conn, shop, &order.customer).await?;
@@ -102,6 +130,10 @@ pub async fn ingest(
     if awarded != 0 {
         ledger::record(conn, shop, customer, Entry::new(Reason::Earn, awarded, order.created_at).order(&order.id))
             .await?;
+    }
+    if count_for_recommendations && !order.items.is_empty() {
+        let skus: Vec<&str> = order.items.iter().map(|i| i.sku.as_str()).collect();
+        recommendations::count_basket(conn, shop, &skus).await?;
     }
     if let (Some(code), true) = (&order.referral_code, first_order) {
         credit_referral(conn, shop, program, order, code, now).await?;

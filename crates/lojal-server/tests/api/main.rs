@@ -13,6 +13,7 @@ mod merchant;
 mod openapi;
 
 mod orders;
+mod recommendations;
 mod redemptions;
 mod referrals;
 mod widget;

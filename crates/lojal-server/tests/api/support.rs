@@ -99,6 +99,8 @@ impl Reply {
 /// A server with shops `demo` (secret `s3cret`, the program above) and
 /// `other`, both allowing `https://shop.example`.
 pub async fn server(store: Store) -> TestServer {
+    // The server logs the cause of a 500 here; shown with a failing test.
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("lojal_server=debug").try_init();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("lojal_wasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(dir.path().join("widget.js"), b"/* loader */").unwrap();

@@ -1,0 +1,29 @@
+//! `POST /v1/shops/{shop}/nudges/{kind}/dismiss`: the shopper closed a
+//! nudge; it stays away for the program's dismissal period.
+
+use super::auth::Shopper;
+use super::AppState;
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::store::{members, nudges};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use lojal_core::nudge::NudgeKind;
+
+pub async fn dismiss(
+    State(state): State<AppState>,
+    shopper: Shopper,
+    Path((_shop, kind)): Path<(String, String)>,
+) -> Result<StatusCode> {
+    let customer = shopper.signed_in()?;
+    let kind = NudgeKind::parse(&kind).ok_or_else(|| {
+        Error::Invalid(lojal_core::Error::InvalidRequest(format!(
+            "there is no nudge `{kind}`: abandoned_cart, expiring_points, win_back or next_tier"
+        )))
+    })?;
+    let mut tx = state.db.begin_write().await?;
+    members::ensure(&mut tx, &shopper.shop.id, customer).await?;
+    nudges::dismiss(&mut tx, &shopper.shop.id, customer.as_str(), kind, clock::now()).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

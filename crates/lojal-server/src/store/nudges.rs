@@ -1,0 +1,148 @@
+//! The facts the nudge rules look at (`lojal_core::nudge`), the one nudge
+//! they choose, worded for the shopper, and the shopper's dismissals.
+
+use crate::error::Result;
+use crate::http::rfc3339;
+use crate::store::members::Member;
+use crate::store::{carts, redemptions};
+use lojal_core::api::{self, Nudge};
+use lojal_core::nudge::{self, CartFacts, Facts, NudgeKind};
+use lojal_core::program::Program;
+use lojal_core::words::{self, Lang, NudgeFigures};
+use lojal_core::{points, tiers};
+use sqlx::{AnyConnection, Row};
+
+/// The nudge for `member` now, if any. May issue a win-back code (once per
+/// lapse), so `conn` should be able to write.
+pub async fn for_member(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    member: &Member,
+    lang: Lang,
+    now: i64,
+) -> Result<Option<Nudge>> {
+    let rules = &program.nudges;
+    let multiplier = tiers::tier_for(&program.tiers, member.lifetime_points).map_or(1.0, |t| t.multiplier);
+    let cart = carts::get(conn, shop, &member.id).await?.map(|(items, updated_at)| CartFacts {
+        items: items.iter().map(|i| i.qty).sum(),
+        points: points::for_purchase(program, api::cart_total(&items), multiplier),
+        updated_at,
+    });
+    let last_order_at: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(created_at) FROM orders WHERE shop_id = $1 AND customer_id = $2")
+            .bind(shop)
+            .bind(&member.id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let next_tier = tiers::next_tier(&program.tiers, member.lifetime_points);
+    let mut dismissed = Vec::new();
+    for row in sqlx::query("SELECT kind, at FROM nudge_dismissals WHERE shop_id = $1 AND customer_id = $2")
+        .bind(shop)
+        .bind(&member.id)
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        if let Some(kind) = NudgeKind::parse(&row.try_get::<String, _>("kind")?) {
+            dismissed.push((kind, row.try_get("at")?));
+        }
+    }
+    let facts = Facts {
+        now,
+        cart,
+        next_expiry: member.next_expiry_at.map(|at| (at, member.next_expiry_points)),
+        last_order_at,
+        next_tier: next_tier.as_ref().map(|n| (n.points_needed, n.tier.threshold)),
+        dismissed,
+    };
+    let Some(kind) = nudge::choose(rules, &facts) else { return Ok(None) };
+    let mut nudge = Nudge {
+        kind: kind.as_str().to_owned(),
+        text: String::new(),
+        points: None,
+        expires_at: None,
+        code: None,
+        reward_id: None,
+    };
+    let mut figures = NudgeFigures::default();
+    let date;
+    let code;
+    match kind {
+        NudgeKind::AbandonedCart => figures.points = facts.cart.map_or(0, |c| c.points),
+        NudgeKind::ExpiringPoints => {
+            let (at, points) = facts.next_expiry.unwrap_or_default();
+            figures.points = points;
+            nudge.expires_at = Some(rfc3339(at));
+            date = rfc3339(at).chars().take(10).collect::<String>();
+            figures.date = &date;
+        }
+        NudgeKind::WinBack => {
+            let reward = rules.win_back_reward_id.as_deref().and_then(|id| program.reward(id));
+            let Some(reward) = reward else { return Ok(None) };
+            code = win_back_code(conn, shop, &member.id, &reward.id, last_order_at.unwrap_or(0), now).await?;
+            figures.name = &reward.title;
+            figures.code = &code;
+            nudge.code = Some(code.clone());
+            nudge.reward_id = Some(reward.id.clone());
+        }
+        NudgeKind::NextTier => {
+            let next = next_tier.as_ref().expect("the rule saw a next tier");
+            figures.points = next.points_needed;
+            figures.name = &next.tier.name;
+        }
+    }
+    if kind != NudgeKind::WinBack {
+        nudge.points = Some(figures.points);
+    }
+    nudge.text = words::nudge(lang, kind, &figures);
+    Ok(Some(nudge))
+}
+
+/// The member's win-back code for this lapse: the one issued since their
+/// last order, or a new one.
+async fn win_back_code(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    reward_id: &str,
+    last_order_at: i64,
+    now: i64,
+) -> Result<String> {
+    let issued: Option<String> = sqlx::query_scalar(
+        "SELECT code FROM win_backs WHERE shop_id = $1 AND customer_id = $2 AND issued_at >= $3
+         ORDER BY issued_at DESC LIMIT 1",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(last_order_at)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(code) = issued {
+        return Ok(code);
+    }
+    let code = redemptions::issue(conn, shop, customer, reward_id, 0, now).await?;
+    sqlx::query("INSERT INTO win_backs (shop_id, customer_id, code, reward_id, issued_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(shop)
+        .bind(customer)
+        .bind(&code)
+        .bind(reward_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(code)
+}
+
+/// Keeps `kind` away from the member for the program's dismissal period.
+pub async fn dismiss(conn: &mut AnyConnection, shop: &str, customer: &str, kind: NudgeKind, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO nudge_dismissals (shop_id, customer_id, kind, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (shop_id, customer_id, kind) DO UPDATE SET at = excluded.at",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(kind.as_str())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

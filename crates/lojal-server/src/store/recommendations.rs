@@ -1,0 +1,303 @@
+//! Recommendations: the co-occurrence counts they are made from, kept up to
+//! date order by order, and the picks for one shopper.
+
+use crate::error::Result;
+use lojal_core::api::Recommendation;
+use lojal_core::recommend::{self, Because, CoCounts, Context, Params};
+use lojal_core::words::{self, Lang};
+use sqlx::{AnyConnection, Row};
+use std::collections::{HashMap, HashSet};
+
+/// How many picks the widget shows.
+pub const PICKS: usize = 4;
+/// The orders of a member the picks look at.
+const RECENT_ORDERS: i64 = 10;
+/// ... of which the latest few are the context of "bought together".
+const CONTEXT_ORDERS: usize = 3;
+/// Popular items loaded as candidates beside the context's neighbours.
+const POPULAR: i64 = 50;
+
+/// Adds one order's distinct items to the counts: one basket, each item
+/// once, each pair once in each direction. Called in the order's transaction.
+pub async fn count_basket(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<()> {
+    let mut distinct: Vec<&str> = skus.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    sqlx::query(
+        "INSERT INTO shop_baskets (shop_id, baskets) VALUES ($1, 1)
+         ON CONFLICT (shop_id) DO UPDATE SET baskets = shop_baskets.baskets + 1",
+    )
+    .bind(shop)
+    .execute(&mut *conn)
+    .await?;
+    for (i, a) in distinct.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO item_counts (shop_id, sku, baskets) VALUES ($1, $2, 1)
+             ON CONFLICT (shop_id, sku) DO UPDATE SET baskets = item_counts.baskets + 1",
+        )
+        .bind(shop)
+        .bind(a)
+        .execute(&mut *conn)
+        .await?;
+        for b in &distinct[i + 1..] {
+            for (x, y) in [(a, b), (b, a)] {
+                sqlx::query(
+                    "INSERT INTO pair_counts (shop_id, a, b, baskets) VALUES ($1, $2, $3, 1)
+                     ON CONFLICT (shop_id, a, b) DO UPDATE SET baskets = pair_counts.baskets + 1",
+                )
+                .bind(shop)
+                .bind(x)
+                .bind(y)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Recounts everything from the shop's orders (after an import, or to
+/// repair). `conn` should be a write transaction. Returns the baskets counted.
+pub async fn rebuild(conn: &mut AnyConnection, shop: &str) -> Result<u32> {
+    for table in ["shop_baskets", "item_counts", "pair_counts"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE shop_id = $1")).bind(shop).execute(&mut *conn).await?;
+    }
+    let rows = sqlx::query("SELECT order_id, sku FROM order_items WHERE shop_id = $1 ORDER BY order_id")
+        .bind(shop)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut baskets: HashMap<String, Vec<String>> = HashMap::new();
+    for row in rows {
+        baskets.entry(row.try_get("order_id")?).or_default().push(row.try_get("sku")?);
+    }
+    let mut model = CoCounts::default();
+    for items in baskets.values() {
+        model.add_basket(items);
+    }
+    sqlx::query("INSERT INTO shop_baskets (shop_id, baskets) VALUES ($1, $2)")
+        .bind(shop)
+        .bind(i64::from(model.baskets()))
+        .execute(&mut *conn)
+        .await?;
+    for (sku, n) in model.popular() {
+        sqlx::query("INSERT INTO item_counts (shop_id, sku, baskets) VALUES ($1, $2, $3)")
+            .bind(shop)
+            .bind(sku)
+            .bind(i64::from(n))
+            .execute(&mut *conn)
+            .await?;
+        for (other, together) in model.neighbors(sku) {
+            sqlx::query("INSERT INTO pair_counts (shop_id, a, b, baskets) VALUES ($1, $2, $3, $4)")
+                .bind(shop)
+                .bind(sku)
+                .bind(other)
+                .bind(i64::from(together))
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(model.baskets())
+}
+
+/// `$first, $first+1, ...` for an `IN (...)` of `n` values (the Any driver
+/// binds no arrays).
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The member's recent orders, newest first, each as its items.
+async fn recent_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Vec<Vec<String>>> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM orders WHERE shop_id = $1 AND customer_id = $2 ORDER BY created_at DESC LIMIT $3",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(RECENT_ORDERS)
+    .fetch_all(&mut *conn)
+    .await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT order_id, sku FROM order_items WHERE shop_id = $1 AND order_id IN ({})",
+        placeholders(2, ids.len())
+    );
+    let mut query = sqlx::query(&sql).bind(shop);
+    for id in &ids {
+        query = query.bind(id);
+    }
+    let mut by_order: HashMap<String, Vec<String>> = HashMap::new();
+    for row in query.fetch_all(&mut *conn).await? {
+        by_order.entry(row.try_get("order_id")?).or_default().push(row.try_get("sku")?);
+    }
+    Ok(ids.iter().map(|id| by_order.remove(id).unwrap_or_default()).collect())
+}
+
+/// The part of the model a ranking for `context` needs: the context items'
+/// neighbours, their counts and the most popular items.
+async fn model_for(conn: &mut AnyConnection, shop: &str, context: &[&str]) -> Result<CoCounts> {
+    let baskets: Option<i64> = sqlx::query_scalar("SELECT baskets FROM shop_baskets WHERE shop_id = $1")
+        .bind(shop)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let mut pairs = Vec::new();
+    if !context.is_empty() {
+        let sql = format!(
+            "SELECT a, b, baskets FROM pair_counts WHERE shop_id = $1 AND a IN ({})",
+            placeholders(2, context.len())
+        );
+        let mut query = sqlx::query(&sql).bind(shop);
+        for sku in context {
+            query = query.bind(*sku);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let n: i64 = row.try_get("baskets")?;
+            pairs.push((row.try_get::<String, _>("a")?, row.try_get::<String, _>("b")?, n as u32));
+        }
+    }
+    let mut wanted: HashSet<&str> = context.iter().copied().collect();
+    wanted.extend(pairs.iter().map(|(_, b, _)| b.as_str()));
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    let popular =
+        sqlx::query("SELECT sku, baskets FROM item_counts WHERE shop_id = $1 ORDER BY baskets DESC, sku LIMIT $2")
+            .bind(shop)
+            .bind(POPULAR)
+            .fetch_all(&mut *conn)
+            .await?;
+    for row in popular {
+        let n: i64 = row.try_get("baskets")?;
+        counts.insert(row.try_get("sku")?, n as u32);
+    }
+    let missing: Vec<&str> = wanted.into_iter().filter(|s| !counts.contains_key(*s)).collect();
+    for chunk in missing.chunks(500) {
+        let sql = format!(
+            "SELECT sku, baskets FROM item_counts WHERE shop_id = $1 AND sku IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(&sql).bind(shop);
+        for sku in chunk {
+            query = query.bind(*sku);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let n: i64 = row.try_get("baskets")?;
+            counts.insert(row.try_get("sku")?, n as u32);
+        }
+    }
+    Ok(CoCounts::from_parts(baskets.unwrap_or(0) as u32, counts, pairs))
+}
+
+struct ProductRow {
+    name: String,
+    category: String,
+    price: i64,
+    url: String,
+    image: String,
+    recommendable: bool,
+}
+
+async fn products(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<HashMap<String, ProductRow>> {
+    let mut out = HashMap::new();
+    for chunk in skus.chunks(500) {
+        let sql = format!(
+            // The Any driver reads no SQLite BOOLEAN: the flag comes back as a number.
+            "SELECT sku, name, category, price, url, image,
+                    CAST(CASE WHEN recommendable THEN 1 ELSE 0 END AS BIGINT) AS recommendable
+             FROM products WHERE shop_id = $1 AND sku IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(&sql).bind(shop);
+        for sku in chunk {
+            query = query.bind(*sku);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            out.insert(
+                row.try_get("sku")?,
+                ProductRow {
+                    name: row.try_get("name")?,
+                    category: row.try_get("category")?,
+                    price: row.try_get("price")?,
+                    url: row.try_get("url")?,
+                    image: row.try_get("image")?,
+                    recommendable: row.try_get::<i64, _>("recommendable")? == 1,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Picks for a member (their recent orders and cart) or a guest (the cart
+/// alone), each with its reason in `lang`.
+pub async fn for_shopper(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: Option<&str>,
+    cart: &[String],
+    lang: Lang,
+) -> Result<Vec<Recommendation>> {
+    let orders = match customer {
+        Some(customer) => recent_orders(conn, shop, customer).await?,
+        None => Vec::new(),
+    };
+    // Bought in two or more recent orders: a staple of this household.
+    let mut seen_in: HashMap<&str, usize> = HashMap::new();
+    for order in &orders {
+        let distinct: HashSet<&str> = order.iter().map(String::as_str).collect();
+        for sku in distinct {
+            *seen_in.entry(sku).or_default() += 1;
+        }
+    }
+    let mut buy_again: Vec<&str> = seen_in.iter().filter(|(_, n)| **n >= 2).map(|(s, _)| *s).collect();
+    buy_again.sort_by(|a, b| seen_in[b].cmp(&seen_in[a]).then(a.cmp(b)));
+    let just_bought: HashSet<&str> = orders.first().into_iter().flatten().map(String::as_str).collect();
+    let in_cart: HashSet<&str> = cart.iter().map(String::as_str).collect();
+    let mut items: Vec<&str> = cart.iter().map(String::as_str).collect();
+    for order in orders.iter().take(CONTEXT_ORDERS) {
+        for sku in order {
+            if !items.contains(&sku.as_str()) {
+                items.push(sku);
+            }
+        }
+    }
+    // What is in the cart or was just bought is not offered again, unless
+    // it is a staple the shopper keeps buying (and it is not in the cart).
+    let mut exclude: HashSet<&str> = in_cart.clone();
+    exclude.extend(just_bought.iter().filter(|s| !buy_again.contains(s)));
+    buy_again.retain(|s| !in_cart.contains(s));
+    buy_again.truncate(1);
+
+    let model = model_for(conn, shop, &items).await?;
+    // Rank more than needed: some picks may be unknown or not recommendable.
+    let context = Context { items: items.clone(), exclude, buy_again };
+    let picks = recommend::rank(&model, &context, PICKS * 3, Params::default());
+    let mut wanted: Vec<&str> = picks.iter().map(|p| p.sku.as_str()).collect();
+    for pick in &picks {
+        if let Because::BoughtWith(with) = &pick.because {
+            wanted.push(with);
+        }
+    }
+    let catalogue = products(conn, shop, &wanted).await?;
+    let mut out = Vec::new();
+    for pick in picks {
+        let Some(product) = catalogue.get(&pick.sku).filter(|p| p.recommendable) else { continue };
+        let reason = match &pick.because {
+            Because::BoughtWith(with) => {
+                words::often_bought_with(lang, catalogue.get(with).map_or(with.as_str(), |p| p.name.as_str()))
+            }
+            Because::BuyAgain => words::buy_again(lang),
+            Because::Popular => words::popular_in(lang, &product.category),
+        };
+        out.push(Recommendation {
+            sku: pick.sku,
+            name: product.name.clone(),
+            url: product.url.clone(),
+            image: product.image.clone(),
+            price: product.price,
+            reason,
+        });
+        if out.len() == PICKS {
+            break;
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,179 @@
+//! Recommendations and nudges in the widget's answer.
+
+use crate::on_each_backend;
+use crate::support::{program, server, Store, TestServer};
+use axum::http::{Method, StatusCode};
+use lojal_server::clock;
+use lojal_server::http::rfc3339;
+use serde_json::{json, Value};
+
+on_each_backend!(
+    recommendations_follow_what_is_bought_together_with_a_reason,
+    counts_kept_order_by_order_match_a_full_rebuild,
+    an_abandoned_cart_nudges_until_an_order_clears_it,
+    a_dismissed_nudge_gives_way_to_the_next,
+    expiring_points_and_win_back_nudges_carry_their_figures,
+);
+
+async fn catalogue(server: &TestServer) {
+    let products = json!([
+        {"sku": "pasta", "name": "Pasta", "category": "Pantry", "price": 1990},
+        {"sku": "sauce", "name": "Tomato sauce", "category": "Pantry", "price": 2490},
+        {"sku": "milk", "name": "Milk", "category": "Dairy", "price": 1490},
+        {"sku": "tea", "name": "Tea", "category": "Drinks", "price": 3990},
+        {"sku": "honey", "name": "Honey", "category": "Pantry", "price": 5990},
+        {"sku": "gift-card", "name": "Gift card", "category": "", "price": 50000, "recommendable": false},
+    ]);
+    assert_eq!(server.merchant(Method::PUT, "/v1/shops/demo/products", Some(products)).await.status, StatusCode::OK);
+}
+
+async fn basket(server: &TestServer, id: &str, customer: &str, skus: &[&str]) {
+    let items: Vec<Value> = skus.iter().map(|s| json!({"sku": s, "qty": 1, "price": 1000})).collect();
+    let body =
+        json!({"id": id, "customer": customer, "total": 1000 * skus.len() as i64, "currency": "SEK", "items": items});
+    let reply = server.merchant(Method::POST, "/v1/shops/demo/orders", Some(body)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&reply.body));
+}
+
+async fn history(server: &TestServer) {
+    let baskets: [&[&str]; 8] = [
+        &["pasta", "sauce", "gift-card"],
+        &["pasta", "sauce"],
+        &["milk", "pasta", "sauce"],
+        &["milk", "tea", "honey"],
+        &["tea", "honey"],
+        &["milk", "gift-card"],
+        &["milk"],
+        &["milk", "gift-card"],
+    ];
+    for (i, items) in baskets.iter().enumerate() {
+        basket(server, &format!("h-{i}"), &format!("shopper-{i}"), items).await;
+    }
+}
+
+async fn widget(server: &TestServer, customer: Option<&str>, locale: &str) -> Value {
+    let reply = server.shopper(Method::GET, &format!("/v1/shops/demo/widget?locale={locale}"), customer, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+    reply.json()
+}
+
+async fn recommendations_follow_what_is_bought_together_with_a_reason(store: Store) {
+    let server = server(store).await;
+    catalogue(&server).await;
+    history(&server).await;
+    basket(&server, "a-1", "anna", &["pasta"]).await;
+    let picks = widget(&server, Some("anna"), "en").await["recommendations"].clone();
+    assert_eq!(picks[0]["sku"], "sauce");
+    assert_eq!(picks[0]["reason"], "Often bought with pasta");
+    assert_eq!(picks[0]["name"], "Tomato sauce");
+    assert_eq!(picks[0]["price"], 2490);
+    let skus: Vec<&str> = picks.as_array().unwrap().iter().map(|p| p["sku"].as_str().unwrap()).collect();
+    assert!(!skus.contains(&"pasta"), "just bought: {skus:?}");
+    assert!(!skus.contains(&"gift-card"), "not recommendable: {skus:?}");
+    assert!(skus.len() <= 4);
+    // In Swedish, and for a guest: the most bought, by category.
+    let guest = widget(&server, None, "sv").await["recommendations"].clone();
+    assert_eq!(guest[0]["sku"], "milk");
+    assert_eq!(guest[0]["reason"], "Populär i Dairy");
+    // What is in the cart is not offered; what goes with it is.
+    let cart = json!({"items": [{"sku": "tea", "qty": 1, "price": 3990}]});
+    server.shopper(Method::PUT, "/v1/shops/demo/cart", Some("bert"), Some(cart)).await;
+    let with_cart = widget(&server, Some("bert"), "en").await["recommendations"].clone();
+    assert_eq!(with_cart[0]["sku"], "honey");
+    assert!(with_cart.as_array().unwrap().iter().all(|p| p["sku"] != "tea"));
+}
+
+async fn counts_kept_order_by_order_match_a_full_rebuild(store: Store) {
+    let server = server(store).await;
+    catalogue(&server).await;
+    history(&server).await;
+    let counts = |server: &TestServer| {
+        let pool = server.db.pool.clone();
+        async move {
+            let pairs: Vec<(String, String, i64)> =
+                sqlx::query_as("SELECT a, b, baskets FROM pair_counts ORDER BY a, b").fetch_all(&pool).await.unwrap();
+            let items: Vec<(String, i64)> =
+                sqlx::query_as("SELECT sku, baskets FROM item_counts ORDER BY sku").fetch_all(&pool).await.unwrap();
+            (pairs, items)
+        }
+    };
+    let incremental = counts(&server).await;
+    let mut tx = server.db.begin_write().await.unwrap();
+    assert_eq!(lojal_server::store::recommendations::rebuild(&mut tx, "demo").await.unwrap(), 8);
+    tx.commit().await.unwrap();
+    assert_eq!(counts(&server).await, incremental);
+    assert!(incremental.0.contains(&("pasta".into(), "sauce".into(), 3)));
+}
+
+async fn set_nudges(server: &TestServer, nudges: Value) {
+    let mut program = serde_json::to_value(program()).unwrap();
+    program["nudges"] = nudges;
+    let reply = server.merchant(Method::PUT, "/v1/shops/demo/program", Some(program)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+}
+
+async fn an_abandoned_cart_nudges_until_an_order_clears_it(store: Store) {
+    let server = server(store).await;
+    set_nudges(&server, json!({"abandoned_cart_after_hours": 0})).await;
+    server.order("o-1", "anna", 10_000).await;
+    assert_eq!(widget(&server, Some("anna"), "en").await["nudge"], Value::Null);
+    let cart = json!({"items": [{"sku": "tea", "qty": 2, "price": 12_000}]});
+    server.shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(cart)).await;
+    let nudge = widget(&server, Some("anna"), "en").await["nudge"].clone();
+    assert_eq!(nudge["kind"], "abandoned_cart");
+    assert_eq!(nudge["points"], 240);
+    assert_eq!(nudge["text"], "Your cart is waiting: complete your order to earn 240 points.");
+    server.order("o-2", "anna", 24_000).await;
+    assert_eq!(widget(&server, Some("anna"), "en").await["nudge"], Value::Null, "the order cleared the cart");
+}
+
+async fn a_dismissed_nudge_gives_way_to_the_next(store: Store) {
+    let server = server(store).await;
+    set_nudges(&server, json!({"abandoned_cart_after_hours": 0, "next_tier_within": 0.5})).await;
+    server.order("o-1", "anna", 30_000).await; // 300 of Silver's 500: 200 to go, within half
+    let cart = json!({"items": [{"sku": "tea", "qty": 1, "price": 5_000}]});
+    server.shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(cart)).await;
+    assert_eq!(widget(&server, Some("anna"), "en").await["nudge"]["kind"], "abandoned_cart");
+    let reply = server.shopper(Method::POST, "/v1/shops/demo/nudges/abandoned_cart/dismiss", Some("anna"), None).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    let nudge = widget(&server, Some("anna"), "sv").await["nudge"].clone();
+    assert_eq!(nudge["kind"], "next_tier");
+    assert_eq!(nudge["text"], "Bara 200 poäng kvar till Silver.");
+    let bad = server.shopper(Method::POST, "/v1/shops/demo/nudges/lottery/dismiss", Some("anna"), None).await;
+    bad.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    let guest = server.shopper(Method::POST, "/v1/shops/demo/nudges/next_tier/dismiss", None, None).await;
+    guest.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+}
+
+async fn expiring_points_and_win_back_nudges_carry_their_figures(store: Store) {
+    let server = server(store).await;
+    set_nudges(&server, json!({"win_back_after_days": 60, "win_back_reward_id": "r10", "expiring_within_days": 30}))
+        .await;
+    // 11 months ago: expires in about a month's last days (within 30 days).
+    let at = clock::now() - 340 * 86_400;
+    let body = json!({"id": "old", "customer": "anna", "total": 20_000, "currency": "SEK", "created_at": rfc3339(at)});
+    server.merchant(Method::POST, "/v1/shops/demo/orders", Some(body)).await;
+    let nudge = widget(&server, Some("anna"), "en").await["nudge"].clone();
+    assert_eq!(nudge["kind"], "expiring_points", "{nudge}");
+    assert_eq!(nudge["points"], 200);
+    let date = &nudge["expires_at"].as_str().unwrap()[..10];
+    assert_eq!(nudge["text"], format!("200 of your points expire on {date}. Use them before then."));
+
+    // Bert last ordered 61 days ago: a personal code, the same on every visit.
+    let at = clock::now() - 61 * 86_400;
+    let body = json!({"id": "b-old", "customer": "bert", "total": 5_000, "currency": "SEK", "created_at": rfc3339(at)});
+    server.merchant(Method::POST, "/v1/shops/demo/orders", Some(body)).await;
+    let first = widget(&server, Some("bert"), "en").await["nudge"].clone();
+    assert_eq!(first["kind"], "win_back", "{first}");
+    let code = first["code"].as_str().unwrap();
+    assert!(code.starts_with("LOJ-"));
+    assert_eq!(first["text"], format!("We miss you! 10 kr rabatt is yours with code {code}."));
+    let again = widget(&server, Some("bert"), "en").await["nudge"].clone();
+    assert_eq!(again["code"], first["code"]);
+    let issued: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM redemptions WHERE customer_id = 'bert' AND points_spent = 0")
+            .fetch_one(&server.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(issued, 1);
+}
