@@ -47,7 +47,7 @@ pub fn widget() -> Result<(), String> {
 
 /// What a shopper's browser downloads for the widget: the loader, the
 /// module, the glue and the wasm, raw and gzipped.
-const SHIPPED: [&str; 4] = ["pkg/widget.js", "pkg/index.js", "pkg/lojal_wasm.js", "pkg/lojal_wasm_bg.wasm"];
+pub const SHIPPED: [&str; 4] = ["pkg/widget.js", "pkg/index.js", "pkg/lojal_wasm.js", "pkg/lojal_wasm_bg.wasm"];
 
 fn report_sizes() -> Result<(), String> {
     shell::step("Widget size (what a shopper downloads)");
@@ -60,8 +60,20 @@ fn report_sizes() -> Result<(), String> {
         gzip_total += gzip;
     }
     println!("{:<28} {raw_total:>8} bytes  {gzip_total:>7} gzipped", "total");
+    let wasm = gzipped_len("pkg/lojal_wasm_bg.wasm")?;
+    if wasm > WASM_GZIP_BUDGET {
+        return Err(format!(
+            "the widget's wasm is {wasm} bytes gzipped, over its budget of {WASM_GZIP_BUDGET}: make it smaller \
+             (or, if the growth is worth it, raise WASM_GZIP_BUDGET in xtask/src/build.rs and say why in BENCHMARKS.md)"
+        ));
+    }
+    println!("wasm gzipped: {wasm} of its {WASM_GZIP_BUDGET}-byte budget");
     Ok(())
 }
+
+/// The most the wasm may weigh gzipped: size, unlike time, is stable, so the
+/// test command fails when it grows past this.
+pub const WASM_GZIP_BUDGET: usize = 85_000;
 
 /// Size after `gzip -9`, as a server would send it.
 pub fn gzipped_len(file: &str) -> Result<usize, String> {

@@ -8,6 +8,7 @@
 //! Each installs what it lacks first and says what it is doing. Kept free of
 //! dependencies so it builds in seconds on a fresh machine.
 
+mod bench;
 mod build;
 mod setup;
 mod shell;
@@ -20,6 +21,7 @@ cargo xtask <command>
   demo [--port N]   build everything and run the demo (API on N, storefront on N+1; default 8080)
   test              every check and test: fmt, clippy, unit, HTTP and browser tests
   build-widget      build the widget into pkg/ (wasm-bindgen + wasm-opt)
+  bench [--quick]   measure and write BENCHMARKS.md (--quick: a short run into target/)
   postgres          start the tests' private PostgreSQL and print its URL
 ";
 
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("build-widget") => setup::for_build().and_then(|()| build::widget()),
+        Some("bench") => bench(&args[1..]),
         Some("postgres") => setup::postgres().map(|url| println!("LOJAL_TEST_POSTGRES={url}")),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
@@ -75,6 +78,17 @@ fn demo(args: &[String]) -> Result<(), String> {
     )
 }
 
+fn bench(args: &[String]) -> Result<(), String> {
+    let quick = match args {
+        [] => false,
+        [flag] if flag == "--quick" => true,
+        _ => return Err(format!("bench takes only --quick\n\n{HELP}")),
+    };
+    setup::for_build()?;
+    build::widget()?;
+    bench::run(quick)
+}
+
 fn test() -> Result<(), String> {
     setup::for_build()?;
     setup::for_browser_tests()?;
@@ -91,6 +105,8 @@ fn test() -> Result<(), String> {
     shell::step("Unit and HTTP tests, on SQLite and PostgreSQL (cargo test)");
     shell::run_with_env("cargo", &["test", "--workspace"], &[("LOJAL_TEST_POSTGRES", &postgres)])?;
     build::widget()?;
+    shell::step("A short benchmark run, so the benchmark code cannot rot");
+    bench::run(true)?;
     shell::step("Building the server for the browser tests");
     shell::run("cargo", &["build", "-p", "lojal-server"])?;
     shell::step("Browser tests (headless Chromium against the real server on loopback)");
