@@ -57,7 +57,7 @@ describe("the demo storefront with the script tag", () => {
     // The widget lives in a shadow root and is loaded cross-origin.
     assert.notEqual(new URL(server.api).origin, new URL(server.storefront).origin);
     assert.ok(await page.evaluate(() => !!document.querySelector("lojal-widget[launcher]").shadowRoot));
-    assert.deepEqual(apiRequests, ["GET " + `${server.api}/v1/shops/demo/widget`]);
+    assert.deepEqual(apiRequests, ["GET " + `${server.api}/v1/shops/demo/widget?locale=sv`]);
     assert.deepEqual(problems, []);
     // The page holds the signature, never the secret.
     const html = await page.content();
