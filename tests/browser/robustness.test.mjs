@@ -130,6 +130,31 @@ describe("hostile data and hostile pages", () => {
     await context.close();
   });
 
+  test("a page with a strict Content Security Policy still shows the widget", async () => {
+    // The minimal policy the widget needs, as SECURITY.md states it.
+    const csp = `default-src 'none'; script-src ${server.api} 'wasm-unsafe-eval'; connect-src ${server.api}; img-src ${server.api} data:`;
+    const head = `<meta http-equiv="Content-Security-Policy" content="${csp}">
+      <script src="data:text/javascript,window.ranInline=1"></script>` + scriptTag(server, { customer: "xena" });
+    server.addPage("csp.html", htmlPage("Shop", head));
+    const { page: p, context, problems } = await openPage(browser, `${server.storefront}/csp.html`, server);
+    await p.evaluate(() => {
+      window.violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await openLauncher(p);
+    await p.locator("lojal-widget .balance").waitFor();
+    assert.equal(await widgetText(p, ".balance .n"), "200");
+    // The policy is in force (the page's own data: script was blocked) ...
+    assert.equal(await p.evaluate(() => window.ranInline), undefined);
+    // ... and the widget broke none of it, styles included.
+    const violations = await p.evaluate(() => window.violations.filter((v) => !v.includes("data")));
+    assert.deepEqual(violations, []);
+    const styled = await p.evaluate(() => getComputedStyle(document.querySelector("lojal-widget").shadowRoot.querySelector(".launcher")).borderRadius);
+    assert.equal(styled, "999px");
+    assert.ok(problems.every((line) => !line.startsWith("uncaught")), problems.join("\n"));
+    await context.close();
+  });
+
   test("two copies of the script on one page make one launcher", async () => {
     const tag = scriptTag(server, { customer: "xena" });
     server.addPage("twice.html", htmlPage("Shop", tag + tag));

@@ -47,6 +47,8 @@ pub enum Error {
     RefundTooLarge { refundable: i64 },
     #[error("created_at must be an RFC 3339 time, such as 2026-11-24T10:00:00Z")]
     BadTime,
+    #[error("Too many requests; try again in {retry_after} seconds.")]
+    RateLimited { retry_after: u64 },
     #[error("could not draw an unused code")]
     CodeSpaceExhausted,
     #[error("shop `{0}` already exists")]
@@ -92,6 +94,7 @@ impl Error {
             Error::AlreadyRefunded(_) => (StatusCode::CONFLICT, "already_refunded"),
             Error::RefundTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refund_too_large"),
             Error::ShopExists(_) => (StatusCode::CONFLICT, "shop_exists"),
+            Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Error::CodeSpaceExhausted
             | Error::Database(_)
             | Error::Migrate(_)
@@ -111,7 +114,11 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
-        (status, Json(json!({"error": {"code": code, "message": message}}))).into_response()
+        let mut response = (status, Json(json!({"error": {"code": code, "message": message}}))).into_response();
+        if let Error::RateLimited { retry_after } = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        response
     }
 }
 

@@ -117,7 +117,7 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { addr, store } => {
-            let state = AppState { db: db::open(&store.db).await?, assets: store.assets };
+            let state = AppState::new(db::open(&store.db).await?, store.assets);
             let listener = bind(addr).await?;
             println!("Lojal API on http://{}", local_addr(&listener)?);
             serve(listener, app(state)).await
@@ -162,7 +162,7 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Lojal API on {api_origin}");
             println!("Demo storefront: {shop_origin}/");
             let (api, shop) = tokio::join!(
-                serve(api_listener, app(AppState { db, assets: store.assets })),
+                serve(api_listener, app(AppState::new(db, store.assets))),
                 serve(shop_listener, storefront),
             );
             api.and(shop)
@@ -179,7 +179,7 @@ fn local_addr(listener: &TcpListener) -> Result<SocketAddr> {
 }
 
 async fn serve(listener: TcpListener, router: axum::Router) -> Result<()> {
-    axum::serve(listener, router)
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

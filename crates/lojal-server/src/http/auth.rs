@@ -62,6 +62,11 @@ impl FromRequestParts<AppState> for Shopper {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let shop = shop_in_path(parts, state).await?;
         let customer = signed_customer(&shop, &parts.headers);
+        // Per customer only once the signature holds: a forger must not be
+        // able to use up a real customer's allowance.
+        if let Some(customer) = &customer {
+            state.limits.check_customer(&shop.id, customer.as_str())?;
+        }
         Ok(Shopper { shop, customer })
     }
 }

@@ -6,6 +6,7 @@ mod cart;
 mod cors;
 mod customers;
 mod json;
+pub mod limits;
 mod metrics;
 mod nudges;
 mod openapi;
@@ -21,7 +22,9 @@ use crate::error::Error;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use axum::Router;
+use limits::Limits;
 use std::path::PathBuf;
+use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 
 pub use customers::rfc3339;
@@ -32,6 +35,14 @@ pub struct AppState {
     pub db: Db,
     /// The built widget (`pkg/`): `widget.js`, its module and its wasm.
     pub assets: PathBuf,
+    pub limits: Arc<Limits>,
+}
+
+impl AppState {
+    /// With the standard rate limits.
+    pub fn new(db: Db, assets: PathBuf) -> AppState {
+        AppState { db, assets, limits: Limits::standard() }
+    }
 }
 
 /// No request but a catalogue is near this size; a bigger body is refused
@@ -48,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/cart", put(cart::put))
         .route("/v1/shops/{shop}/referrals/{code}/visits", post(referrals::visit))
         .route("/v1/shops/{shop}/nudges/{kind}/dismiss", post(nudges::dismiss))
+        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), limits::per_ip))
         .layer(cors::per_shop(state.db.clone()));
     // Called by the merchant's back end with the shop secret: no CORS, so
     // no browser page can call them with a shopper's cookies or otherwise.

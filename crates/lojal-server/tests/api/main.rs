@@ -9,6 +9,8 @@ mod assets;
 mod bad_input;
 mod concurrency;
 mod expiry;
+mod fuzz;
+mod limits;
 mod merchant;
 mod openapi;
 

@@ -7,6 +7,7 @@ use http_body_util::BodyExt;
 use lojal_core::identity::sign;
 use lojal_core::program::Program;
 use lojal_server::db::{self, Db};
+use lojal_server::http::limits::Limits;
 use lojal_server::store::shops::{self, Shop};
 use lojal_server::{app, clock, AppState};
 use serde_json::{json, Value};
@@ -99,6 +100,11 @@ impl Reply {
 /// A server with shops `demo` (secret `s3cret`, the program above) and
 /// `other`, both allowing `https://shop.example`.
 pub async fn server(store: Store) -> TestServer {
+    // Limits far above what any test sends, except the rate limit tests'.
+    server_with_limits(store, Limits::new((100_000, 100_000), (100_000, 100_000))).await
+}
+
+pub async fn server_with_limits(store: Store, limits: std::sync::Arc<Limits>) -> TestServer {
     // The server logs the cause of a 500 here; shown with a failing test.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("lojal_server=debug").try_init();
     let dir = tempfile::tempdir().unwrap();
@@ -121,7 +127,7 @@ pub async fn server(store: Store) -> TestServer {
         };
         shops::add(&db, &shop).await.unwrap();
     }
-    let router = app(AppState { db: db.clone(), assets: dir.path().to_path_buf() });
+    let router = app(AppState { db: db.clone(), assets: dir.path().to_path_buf(), limits });
     TestServer { router, db, _dir: dir }
 }
 
