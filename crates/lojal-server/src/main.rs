@@ -100,7 +100,10 @@ enum ShopCommand {
 
 #[tokio::main]
 async fn main() {
+    // Logs to stderr; stdout carries only what the commands print for people
+    // and scripts (the addresses, a new shop's secret).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     if let Err(e) = run(Cli::parse()).await {
