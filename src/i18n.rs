@@ -132,6 +132,8 @@ pub struct Messages {
     pub reason_expiry: &'static str,
     pub reason_adjustment: &'static str,
     pub dismiss: &'static str,
+    pub reason_birthday: &'static str,
+    pub earn_birthday: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -188,6 +190,8 @@ static EN: Messages = Messages {
     reason_expiry: "Points expired",
     reason_adjustment: "Adjustment",
     dismiss: "Dismiss",
+    reason_birthday: "Happy birthday!",
+    earn_birthday: "Earn {n} points on your birthday",
 };
 
 static SV: Messages = Messages {
@@ -244,6 +248,8 @@ static SV: Messages = Messages {
     reason_expiry: "Poäng som gått ut",
     reason_adjustment: "Justering",
     dismiss: "Stäng",
+    reason_birthday: "Grattis på födelsedagen!",
+    earn_birthday: "{n} poäng på din födelsedag",
 };
 
 static DA: Messages = Messages {
@@ -300,6 +306,8 @@ static DA: Messages = Messages {
     reason_expiry: "Udløbne point",
     reason_adjustment: "Justering",
     dismiss: "Luk",
+    reason_birthday: "Tillykke med fødselsdagen!",
+    earn_birthday: "{n} point på din fødselsdag",
 };
 
 /// Fills `{n}` and `{name}` in a message.

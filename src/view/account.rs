@@ -46,6 +46,7 @@ fn describe(locale: Locale, data: &WidgetData, entry: &LedgerEntryView) -> Strin
         "referral" if entry.delta < 0 => words.reason_referral_back.to_owned(),
         "referral" => words.reason_referral.to_owned(),
         "expiry" => words.reason_expiry.to_owned(),
+        "birthday" => words.reason_birthday.to_owned(),
         _ => entry.note.clone().unwrap_or_else(|| words.reason_adjustment.to_owned()),
     }
 }

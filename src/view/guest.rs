@@ -37,6 +37,7 @@ pub fn intro(config: &Config, data: &WidgetData) -> Element {
                 fill(template, &locale.number(way.points), &locale.price(100, &data.shop.currency))
             }
             "referral" => fill(words.earn_referral, &locale.number(way.points), ""),
+            "birthday" => fill(words.earn_birthday, &locale.number(way.points), ""),
             _ => way.title.clone(),
         };
         append(&list, &el_text("li", "", &text));

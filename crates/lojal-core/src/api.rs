@@ -225,6 +225,9 @@ pub fn program_views(program: &Program) -> (Vec<WayToEarn>, Vec<TierView>) {
         title: "Shop".into(),
         points: i64::from(program.earn.points_per_unit),
     }];
+    if let Some(birthday) = &program.birthday {
+        ways.push(WayToEarn { id: "birthday".into(), title: "Birthday".into(), points: birthday.points });
+    }
     if let Some(referral) = program.referral.as_ref().filter(|r| r.referrer_points > 0) {
         ways.push(WayToEarn {
             id: "referral".into(),

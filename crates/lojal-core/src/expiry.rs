@@ -93,6 +93,16 @@ pub fn add_months(t: i64, months: u32) -> i64 {
     days_from_civil(ny, nm, nd) * 86_400 + seconds
 }
 
+/// (year, month, day) of a Unix time, UTC.
+pub fn civil_from_unix(t: i64) -> (i64, u32, u32) {
+    civil_from_days(t.div_euclid(86_400))
+}
+
+/// Unix time of midnight UTC starting a date.
+pub fn unix_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    days_from_civil(y, m, d) * 86_400
+}
+
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }

@@ -6,6 +6,7 @@
 //! rule in it is unit-tested here.
 
 pub mod api;
+pub mod birthday;
 pub mod error;
 pub mod expiry;
 pub mod identity;

@@ -19,9 +19,17 @@ pub struct Program {
     /// Without it, points never expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<Expiry>,
+    /// Points a member gets in their birthday month, once a year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<BirthdayReward>,
     /// When to nudge a shopper, and with what (every field has a default).
     #[serde(default)]
     pub nudges: crate::nudge::NudgeRules,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BirthdayReward {
+    pub points: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +146,11 @@ impl Program {
             }
         }
         self.nudges.validate().map_err(Error::InvalidProgram)?;
+        if let Some(birthday) = &self.birthday {
+            if !(1..=MAX_POINTS).contains(&birthday.points) {
+                return invalid(format!("birthday.points must be 1 to {MAX_POINTS}"));
+            }
+        }
         if let Some(id) = &self.nudges.win_back_reward_id {
             if self.reward(id).is_none() {
                 return invalid(format!("nudges.win_back_reward_id {id} is not a reward"));
@@ -176,6 +189,7 @@ impl Program {
             }],
             referral: None,
             expiry: Some(Expiry { after_months: 12 }),
+            birthday: None,
             nudges: crate::nudge::NudgeRules::default(),
         }
     }

@@ -49,6 +49,8 @@ pub enum Error {
     BadTime,
     #[error("Too many requests; try again in {retry_after} seconds.")]
     RateLimited { retry_after: u64 },
+    #[error("your birthday is already set; it cannot be changed")]
+    BirthdayLocked,
     #[error("could not draw an unused code")]
     CodeSpaceExhausted,
     #[error("shop `{0}` already exists")]
@@ -94,6 +96,7 @@ impl Error {
             Error::AlreadyRefunded(_) => (StatusCode::CONFLICT, "already_refunded"),
             Error::RefundTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refund_too_large"),
             Error::ShopExists(_) => (StatusCode::CONFLICT, "shop_exists"),
+            Error::BirthdayLocked => (StatusCode::CONFLICT, "birthday_locked"),
             Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Error::CodeSpaceExhausted
             | Error::Database(_)

@@ -2,6 +2,7 @@
 
 mod assets;
 mod auth;
+mod birthday;
 mod cart;
 mod cors;
 mod customers;
@@ -57,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/widget", get(widget::get))
         .route("/v1/shops/{shop}/redemptions", post(redemptions::create))
         .route("/v1/shops/{shop}/cart", put(cart::put))
+        .route("/v1/shops/{shop}/birthday", put(birthday::put))
         .route("/v1/shops/{shop}/referrals/{code}/visits", post(referrals::visit))
         .route("/v1/shops/{shop}/nudges/{kind}/dismiss", post(nudges::dismiss))
         .layer(axum::middleware::from_fn_with_state(state.limits.clone(), limits::per_ip))

@@ -16,6 +16,7 @@ pub enum Reason {
     Referral,
     Expiry,
     Adjustment,
+    Birthday,
 }
 
 impl Reason {
@@ -27,13 +28,14 @@ impl Reason {
             Reason::Referral => "referral",
             Reason::Expiry => "expiry",
             Reason::Adjustment => "adjustment",
+            Reason::Birthday => "birthday",
         }
     }
 
     /// Points earned (and their reversal) move a member's tier; spending
     /// points or letting them expire does not take a tier away.
     fn counts_towards_tier(self) -> bool {
-        matches!(self, Reason::Earn | Reason::Refund | Reason::Referral | Reason::Adjustment)
+        matches!(self, Reason::Earn | Reason::Refund | Reason::Referral | Reason::Adjustment | Reason::Birthday)
     }
 }
 

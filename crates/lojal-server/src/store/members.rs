@@ -4,7 +4,7 @@
 use crate::clock;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::store::{codes, ledger};
+use crate::store::{birthdays, codes, ledger};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
@@ -111,9 +111,20 @@ pub async fn current(db: &Db, shop: &str, program: &Program, customer: &str) -> 
     }
 }
 
-/// Enrols a signed-in shopper if needed and returns their standing.
+/// Enrols a signed-in shopper if needed and returns their standing, with
+/// a birthday reward paid first if one fell due.
 pub async fn enrol(db: &Db, shop: &str, program: &Program, customer: &CustomerId) -> Result<Member> {
     if let Some(member) = current(db, shop, program, customer.as_str()).await? {
+        let now = clock::now();
+        let mut conn = db.pool.acquire().await?;
+        let Some(year) = birthdays::due_year(&mut conn, shop, program, customer.as_str(), now).await? else {
+            return Ok(member);
+        };
+        drop(conn);
+        let mut tx = db.begin_write().await?;
+        let paid = birthdays::pay(&mut tx, shop, program, customer.as_str(), year, now).await?;
+        let member = if paid { find(&mut tx, shop, customer.as_str()).await?.unwrap_or(member) } else { member };
+        tx.commit().await?;
         return Ok(member);
     }
     let mut tx = db.begin_write().await?;

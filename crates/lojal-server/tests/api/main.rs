@@ -7,6 +7,7 @@ mod support;
 
 mod assets;
 mod bad_input;
+mod birthday;
 mod concurrency;
 mod expiry;
 mod fuzz;

@@ -1,0 +1,100 @@
+//! Birthdays: set once by the shopper, rewarded once a year in the
+//! birthday month (rules in `lojal_core::birthday`).
+
+use crate::error::{Error, Result};
+use crate::store::ledger::{self, Entry, Reason};
+use lojal_core::birthday::{self, Birthday};
+use lojal_core::program::Program;
+use sqlx::{AnyConnection, Row};
+
+/// Sets the member's birthday; refused once one is set, so it cannot be
+/// moved around the calendar to collect the reward again.
+pub async fn set(conn: &mut AnyConnection, shop: &str, customer: &str, birthday: Birthday, now: i64) -> Result<()> {
+    birthday.validate()?;
+    let set = sqlx::query(
+        "UPDATE customers SET birthday_month = $1, birthday_day = $2, birthday_set_at = $3
+         WHERE shop_id = $4 AND id = $5 AND birthday_month IS NULL",
+    )
+    .bind(i64::from(birthday.month))
+    .bind(i64::from(birthday.day))
+    .bind(now)
+    .bind(shop)
+    .bind(customer)
+    .execute(&mut *conn)
+    .await?;
+    if set.rows_affected() == 0 {
+        return Err(Error::BirthdayLocked);
+    }
+    Ok(())
+}
+
+/// The member's birthday and when they set it, if they did.
+pub async fn get(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Option<(Birthday, i64)>> {
+    let row = sqlx::query(
+        "SELECT birthday_month, birthday_day, birthday_set_at FROM customers WHERE shop_id = $1 AND id = $2",
+    )
+    .bind(shop)
+    .bind(customer)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (month, day, set_at): (Option<i64>, Option<i64>, Option<i64>) =
+        (row.try_get("birthday_month")?, row.try_get("birthday_day")?, row.try_get("birthday_set_at")?);
+    Ok(match (month, day, set_at) {
+        (Some(month), Some(day), Some(set_at)) => Some((Birthday { month: month as u32, day: day as u32 }, set_at)),
+        _ => None,
+    })
+}
+
+/// The year whose birthday reward is due now and unpaid, if any: a read,
+/// so the page views of the other eleven months write nothing.
+pub async fn due_year(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    customer: &str,
+    now: i64,
+) -> Result<Option<i32>> {
+    if program.birthday.is_none() {
+        return Ok(None);
+    }
+    let Some((birthday, set_at)) = get(conn, shop, customer).await? else { return Ok(None) };
+    let paid: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(year) FROM birthday_rewards WHERE shop_id = $1 AND customer_id = $2")
+            .bind(shop)
+            .bind(customer)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(birthday::due(birthday, set_at, paid.map(|y| y as i32), now))
+}
+
+/// Pays `year`'s birthday reward. Run in a write transaction; the (member,
+/// year) key makes a second payment impossible even for two requests at
+/// once. Returns whether it paid.
+pub async fn pay(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    customer: &str,
+    year: i32,
+    now: i64,
+) -> Result<bool> {
+    let Some(reward) = program.birthday else { return Ok(false) };
+    let inserted = sqlx::query(
+        "INSERT INTO birthday_rewards (shop_id, customer_id, year, points) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(i64::from(year))
+    .bind(reward.points)
+    .execute(&mut *conn)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(false);
+    }
+    ledger::lock_member(conn, shop, customer).await?;
+    ledger::settle_expiry(conn, shop, customer, program, now).await?;
+    ledger::record(conn, shop, customer, Entry::new(Reason::Birthday, reward.points, now)).await?;
+    ledger::settle_expiry(conn, shop, customer, program, now).await?;
+    Ok(true)
+}
