@@ -22,6 +22,7 @@ cargo xtask <command>
   test              every check and test: fmt, clippy, unit, HTTP and browser tests
   build-widget      build the widget into pkg/ (wasm-bindgen + wasm-opt)
   bench [--quick]   measure and write BENCHMARKS.md (--quick: a short run into target/)
+  fuzz              the long property, fuzz and crash runs (the test command runs short ones)
   postgres          start the tests' private PostgreSQL and print its URL
 ";
 
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build-widget") => setup::for_build().and_then(|()| build::widget()),
         Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz(),
         Some("postgres") => setup::postgres().map(|url| println!("LOJAL_TEST_POSTGRES={url}")),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
@@ -87,6 +89,21 @@ fn bench(args: &[String]) -> Result<(), String> {
     setup::for_build()?;
     build::widget()?;
     bench::run(quick)
+}
+
+fn fuzz() -> Result<(), String> {
+    let postgres = setup::postgres()?;
+    let cases = [("PROPTEST_CASES", "20000"), ("LOJAL_TEST_POSTGRES", postgres.as_str())];
+    shell::step("Property tests of the rules and parsers, 20,000 cases each");
+    shell::run_with_env("cargo", &["test", "--release", "-p", "lojal-core", "--test", "properties"], &cases)?;
+    shell::step("Generated bodies against the JSON endpoints, 20,000 cases");
+    shell::run_with_env("cargo", &["test", "--release", "-p", "lojal-server", "--test", "api", "fuzz"], &cases)?;
+    for round in 1..=5 {
+        shell::step(&format!("SIGKILL mid-ingestion, round {round} of 5"));
+        shell::run_with_env("cargo", &["test", "--release", "-p", "lojal-server", "--test", "crash"], &cases)?;
+    }
+    shell::step("All long runs passed");
+    Ok(())
 }
 
 fn test() -> Result<(), String> {
