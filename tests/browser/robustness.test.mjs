@@ -49,6 +49,13 @@ before(async () => {
     rewards: [{ id: "x", title: "<img src=x onerror=\"window.pwned=1\">", cost: 100, kind: "free_shipping" }],
   });
   await merchant(server, "POST", "/orders", { id: "x-1", customer: "xena", total: 20000, currency: "SEK" });
+  // A product whose name is markup, bought by someone: popular, so recommended to xena.
+  await merchant(server, "PUT", "/products", [
+    { sku: "evil", name: '<img src=x onerror="window.pwned=2">Evil cake', category: "<b>Bakery</b>", price: 990, url: "javascript:alert(1)", image: "javascript:alert(2)" },
+  ]);
+  await merchant(server, "POST", "/orders", {
+    id: "e-1", customer: "eve", total: 990, currency: "SEK", items: [{ sku: "evil", qty: 1, price: 990 }],
+  });
 });
 
 after(async () => {
@@ -106,6 +113,13 @@ describe("hostile data and hostile pages", () => {
     assert.equal(await p.locator("lojal-widget [part=rewards] .title").textContent(), '<img src=x onerror="window.pwned=1">');
     assert.equal(await p.locator("lojal-widget img").count(), 0);
     assert.equal(await widgetText(p, ".tier strong"), "<b>Bronze</b>");
+    // A product name and category of markup, with javascript: links, in the recommendations.
+    await p.locator("lojal-widget [part=recommendations] li").first().waitFor();
+    const product = p.locator("lojal-widget [part=recommendations] li").first();
+    assert.equal(await product.locator(".title").textContent(), '<img src=x onerror="window.pwned=2">Evil cake');
+    assert.equal(await product.locator(".reason").textContent(), "Popular in <b>Bakery</b>");
+    assert.equal(await product.locator("a").count(), 0, "a javascript: URL is not made a link");
+    assert.equal(await product.locator("img").count(), 0, "nor an image");
     assert.equal(await p.evaluate(() => window.pwned), undefined);
     assert.deepEqual(problems, []);
     await p.screenshot({ path: join(ARTIFACTS, "hostile-titles.png") });
@@ -152,6 +166,16 @@ describe("hostile data and hostile pages", () => {
     const styled = await p.evaluate(() => getComputedStyle(document.querySelector("lojal-widget").shadowRoot.querySelector(".launcher")).borderRadius);
     assert.equal(styled, "999px");
     assert.ok(problems.every((line) => !line.startsWith("uncaught")), problems.join("\n"));
+    await context.close();
+  });
+
+  test("the launcher's corner and words are the merchant's to choose", async () => {
+    server.addPage("left.html", htmlPage("Shop", scriptTag(server, { customer: "xena", attrs: { position: "left", "launcher-label": "Bonus" } })));
+    const { page: p, context } = await openPage(browser, `${server.storefront}/left.html`, server);
+    await openLauncher(p);
+    assert.equal(await p.locator("lojal-widget .launcher").textContent(), "Bonus");
+    const box = await p.locator("lojal-widget[launcher]").boundingBox();
+    assert.ok(box.x < 100, `on the left: ${JSON.stringify(box)}`);
     await context.close();
   });
 
