@@ -12,8 +12,9 @@ const OPTIONS = Symbol("lojal.options");
 const WIDGET = Symbol("lojal.widget");
 
 let wasm;
-function loadWasm() {
-  wasm ??= init({ module_or_path: new URL("./lojal_wasm_bg.wasm", import.meta.url) });
+/** Loads the wasm once; `download`, when the loader started it already, is its Response promise. */
+function loadWasm(download) {
+  wasm ??= init({ module_or_path: download ?? new URL("./lojal_wasm_bg.wasm", import.meta.url) });
   return wasm;
 }
 
@@ -27,8 +28,12 @@ function fail(host, code, message) {
 }
 
 async function start(host) {
-  const options = host[OPTIONS] ?? pageOptions;
-  if (!options || host[WIDGET]) return;
+  const given = host[OPTIONS] ?? pageOptions;
+  if (!given || host[WIDGET]) return;
+  // The loader's early request serves the first element's session only: a
+  // response body can be read once.
+  const options = { ...given };
+  given.prefetch = null;
   host[WIDGET] = "starting";
   try {
     await loadWasm();
@@ -117,6 +122,8 @@ function normalise(options) {
   const c = o.customer;
   const complete = c && c.id && c.sig && Number.isFinite(Number(c.ts));
   return {
+    // The loader's early request for this shopper's data, used once.
+    prefetch: o.prefetch ?? null,
     shop: o.shop,
     api: o.api,
     locale: o.locale || document.documentElement.lang || "en",
@@ -165,8 +172,9 @@ export async function mount(element, options) {
  * What the script tag calls: upgrade the page's <lojal-widget> elements, or
  * add one floating launcher when the page has none. Not part of the npm API.
  */
-export function autoMount(options) {
+export function autoMount(options, wasmDownload) {
   pageOptions = normalise(options);
+  loadWasm(wasmDownload).catch(() => {});
   const go = () => {
     define();
     if (!document.querySelector(TAG)) {

@@ -58,9 +58,19 @@ fn shop_url(config: &Config, rest: &str) -> String {
     format!("{}/v1/shops/{}/{rest}", config.api, encode(&config.shop))
 }
 
-pub async fn fetch_widget(config: &Config) -> Result<WidgetData, ApiError> {
-    let url = format!("{}?locale={}", shop_url(config, "widget"), config.locale.tag());
-    let body = send(config, "GET", &url, None).await?;
+/// The widget's data; from `prefetched` (the loader's early request) when
+/// given, else by a request of its own.
+pub async fn fetch_widget(config: &Config, prefetched: Option<js_sys::Promise>) -> Result<WidgetData, ApiError> {
+    let body = match prefetched {
+        Some(promise) => {
+            let response = JsFuture::from(promise).await.map_err(|_| ApiError::Unreachable)?;
+            read(response.unchecked_into()).await?
+        }
+        None => {
+            let url = format!("{}?locale={}", shop_url(config, "widget"), config.locale.tag());
+            send(config, "GET", &url, None).await?
+        }
+    };
     decode(body)
 }
 
@@ -118,6 +128,11 @@ async fn send(config: &Config, method: &str, url: &str, body: Option<String>) ->
     let window = web_sys::window().ok_or(ApiError::Unreachable)?;
     let response: Response =
         JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| ApiError::Unreachable)?.unchecked_into();
+    read(response).await
+}
+
+/// The JSON body of a 2xx answer (`None` for an empty one), or the error.
+async fn read(response: Response) -> Result<Option<JsValue>, ApiError> {
     if response.status() == 204 {
         return Ok(None);
     }

@@ -3,7 +3,7 @@
 
 use crate::i18n::Locale;
 use serde::Deserialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -17,6 +17,9 @@ pub struct Config {
     pub sign_in_url: Option<String>,
     /// The launcher button's words, instead of the locale's "Rewards".
     pub launcher_label: Option<String>,
+    /// The loader's early `fetch` of the widget's data (a `Promise` of a
+    /// `Response`), started while the wasm was still downloading.
+    pub prefetch: Option<js_sys::Promise>,
 }
 
 /// The merchant-signed identity, passed through untouched: the server checks it.
@@ -41,6 +44,8 @@ struct RawConfig {
 
 impl Config {
     pub fn from_js(value: JsValue) -> Result<Self, String> {
+        let prefetch =
+            js_sys::Reflect::get(&value, &"prefetch".into()).ok().and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
         let raw: RawConfig = serde_wasm_bindgen::from_value(value).map_err(|e| format!("lojal: bad options: {e}"))?;
         let shop = raw.shop.filter(|s| !s.is_empty()).ok_or("lojal: the `shop` option is required")?;
         let api = raw.api.filter(|s| !s.is_empty()).ok_or("lojal: the `api` option is required")?;
@@ -52,6 +57,7 @@ impl Config {
             join_url: raw.join_url.filter(|u| is_safe_link(u)),
             sign_in_url: raw.sign_in_url.filter(|u| is_safe_link(u)),
             launcher_label: raw.launcher_label.filter(|l| !l.trim().is_empty()),
+            prefetch,
         })
     }
 }

@@ -32,6 +32,8 @@ pub struct Session {
     generation: Cell<u32>,
     loading: Cell<bool>,
     data: RefCell<Option<WidgetData>>,
+    /// The loader's early request, used by the first refresh.
+    prefetch: RefCell<Option<js_sys::Promise>>,
     /// A cart set on this page (`setCart`), ahead of the server's copy.
     cart: RefCell<Option<Vec<LineItem>>>,
     pub ui: RefCell<Ui>,
@@ -67,6 +69,7 @@ impl Session {
                 config: view.config.clone(),
                 generation: Cell::new(0),
                 loading: Cell::new(false),
+                prefetch: RefCell::new(view.config.prefetch.clone()),
                 data: RefCell::new(None),
                 cart: RefCell::new(None),
                 ui: RefCell::new(Ui::default()),
@@ -102,7 +105,8 @@ impl Session {
         let generation = self.generation.get().wrapping_add(1);
         self.generation.set(generation);
         self.loading.set(true);
-        let result = api::fetch_widget(&self.config).await;
+        let prefetched = self.prefetch.borrow_mut().take();
+        let result = api::fetch_widget(&self.config, prefetched).await;
         if self.generation.get() != generation {
             return;
         }

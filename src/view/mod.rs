@@ -105,11 +105,25 @@ pub fn frame(root: &ShadowRoot, config: &Config, kind: Kind) {
 
 fn fill_body(root: &ShadowRoot, children: &[Element]) {
     let Some(body) = dom::query(root, ".body") else { return };
+    // A redraw replaces the nodes: a keyboard user's focus must not fall
+    // out of the widget with them, so it moves to the same control anew.
+    let focused = root
+        .active_element()
+        .filter(|el| body.contains(Some(el)))
+        .and_then(|el| Some((el.get_attribute("data-action")?, el.get_attribute("data-arg").unwrap_or_default())));
     while let Some(child) = body.first_child() {
         let _ = body.remove_child(&child);
     }
     for child in children {
         append(&body, child);
+    }
+    if let Some((action, arg)) = focused {
+        let selector = if arg.is_empty() {
+            format!("[data-action=\"{action}\"]")
+        } else {
+            format!("[data-action=\"{action}\"][data-arg=\"{}\"]", arg.replace('\\', "\\\\").replace('"', "\\\""))
+        };
+        dom::focus(root, &selector);
     }
 }
 

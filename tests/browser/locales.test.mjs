@@ -97,6 +97,7 @@ describe("keyboard and screen reader", () => {
   test("focus is visible and the default colours pass WCAG AA", async () => {
     const { page, context } = await openPage(browser, `${server.storefront}/?locale=en`, server);
     await openLauncher(page);
+    await page.locator("lojal-widget[launcher] .balance").waitFor();
     await page.keyboard.press("Tab"); // from the close button to the next control, by keyboard
     const look = await page.evaluate(() => {
       const root = document.querySelector("lojal-widget[launcher]").shadowRoot;

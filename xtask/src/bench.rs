@@ -21,6 +21,18 @@ pub fn run(quick: bool) -> Result<(), String> {
     shell::step("Widget weight");
     report.push_str(&weight()?);
 
+    shell::step("Time to first paint (headless Chromium, cold loads)");
+    let server = if quick { "target/debug/lojal-server" } else { "target/release/lojal-server" };
+    let profile: &[&str] =
+        if quick { &["build", "-p", "lojal-server"] } else { &["build", "--release", "-p", "lojal-server"] };
+    shell::run("cargo", profile)?;
+    crate::setup::for_browser_tests()?;
+    let loads = if quick { "3" } else { "30" };
+    let paint = shell::capture_with_env("node", &["tests/bench/first-paint.mjs", loads], &[("LOJAL_SERVER", server)])?;
+    print!("{paint}");
+    report.push_str(&paint);
+    report.push('\n');
+
     shell::step("Recommendation quality (hit rate at 5 on data/groceries.csv)");
     let mut args = vec![
         "run",

@@ -40,8 +40,13 @@ pub fn output(program: &str, args: &[&str]) -> Option<String> {
 
 /// A command's standard output; its failure is an error with its stderr.
 pub fn capture(program: &str, args: &[&str]) -> Result<String, String> {
+    capture_with_env(program, args, &[])
+}
+
+pub fn capture_with_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<String, String> {
     let out = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root())
         .output()
         .map_err(|e| format!("could not start `{program}`: {e}"))?;
