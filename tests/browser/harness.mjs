@@ -99,7 +99,13 @@ export async function startDemo() {
     www,
     /** Serves `html` at `${storefront}/${name}`. */
     addPage: (name, html) => writeFileSync(join(www, name), html),
-    stop: () => child.kill("SIGTERM"),
+    // SIGKILL: a graceful shutdown could wait on a connection the browser
+    // left open, and keep the test process alive. The data is thrown away.
+    stop: () => {
+      child.kill("SIGKILL");
+      child.stdout.destroy();
+      child.stderr.destroy();
+    },
     log: () => log,
   };
 }

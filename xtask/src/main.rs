@@ -129,7 +129,8 @@ fn test() -> Result<(), String> {
     shell::step("Browser tests (headless Chromium against the real server on loopback)");
     shell::run_with_env(
         "node",
-        &["--test", "--test-concurrency=1", "tests/browser/"],
+        // A test that hangs fails after two minutes instead of holding CI.
+        &["--test", "--test-concurrency=1", "--test-timeout=120000", "tests/browser/"],
         &[("LOJAL_SERVER", "target/debug/lojal-server")],
     )?;
     shell::step("All tests passed");
