@@ -138,6 +138,14 @@ export async function openPage(browser, url, { api } = {}) {
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
+  // Every lojal:* event from the very start of the page, so a test cannot
+  // miss one that fired before it began to listen.
+  await page.addInitScript(() => {
+    window.lojalEvents = [];
+    for (const name of ["lojal:ready", "lojal:error", "lojal:redeemed", "lojal:referral-copied"]) {
+      document.addEventListener(name, (e) => window.lojalEvents.push({ type: name, detail: e.detail }));
+    }
+  });
   page.on("request", (request) => {
     if (api && request.url().startsWith(`${api}/v1/`)) apiRequests.push(`${request.method()} ${request.url()}`);
   });
@@ -161,6 +169,12 @@ export async function openLauncher(page) {
   await page.waitForFunction(() => document.querySelector("lojal-widget[launcher]")?.shadowRoot?.querySelector(".launcher"));
   await page.locator("lojal-widget .launcher").click();
   await page.locator("lojal-widget .panel").waitFor({ state: "visible" });
+}
+
+/** The detail of the first `name` event the page has fired (waiting for one). */
+export async function firstEvent(page, name) {
+  await page.waitForFunction((name) => window.lojalEvents?.some((e) => e.type === name), name);
+  return page.evaluate((name) => window.lojalEvents.find((e) => e.type === name).detail, name);
 }
 
 /** Resolves with the detail of the next `name` event on the document. */

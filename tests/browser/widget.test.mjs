@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, launchBrowser, openLauncher, openPage, startDemo, widgetText } from "./harness.mjs";
+import { ARTIFACTS, firstEvent, launchBrowser, openLauncher, openPage, startDemo, widgetText } from "./harness.mjs";
 
 let server;
 let browser;
@@ -35,9 +35,6 @@ async function standingFromApi(page) {
 describe("the demo storefront with the script tag", () => {
   test("a signed-in member sees their balance and tier, fetched in one request", async () => {
     const { page, context, problems, apiRequests } = await openPage(browser, `${server.storefront}/?locale=sv`, server);
-    const ready = page.evaluate(
-      () => new Promise((resolve) => document.addEventListener("lojal:ready", (e) => resolve(e.detail), { once: true })),
-    );
     await openLauncher(page);
     await page.locator("lojal-widget .balance").waitFor();
     const expected = await standingFromApi(page);
@@ -52,7 +49,7 @@ describe("the demo storefront with the script tag", () => {
       toNext,
       `${new Intl.NumberFormat("sv").format(expected.next_tier.points_needed)} poäng till ${expected.next_tier.name}`,
     );
-    assert.deepEqual(await ready, { points: expected.points, tier: expected.tier.id });
+    assert.deepEqual(await firstEvent(page, "lojal:ready"), { points: expected.points, tier: expected.tier.id });
 
     // The widget lives in a shadow root and is loaded cross-origin.
     assert.notEqual(new URL(server.api).origin, new URL(server.storefront).origin);
