@@ -102,6 +102,17 @@ pub fn button(class: &str, label: &str, action: &str, arg: &str) -> Element {
     button
 }
 
+/// The selector of the button for `action` (and `arg`, when not empty):
+/// how renders find a control again to give it focus. `arg` comes from the
+/// merchant's data, so it is quoted for CSS.
+pub fn action_selector(action: &str, arg: &str) -> String {
+    if arg.is_empty() {
+        format!("[data-action=\"{action}\"]")
+    } else {
+        format!("[data-action=\"{action}\"][data-arg=\"{}\"]", arg.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
 /// The `data-action` and `data-arg` of the button an event happened in.
 pub fn action_of(event: &web_sys::Event) -> Option<(String, String)> {
     let target = event.target()?.dyn_into::<Element>().ok()?;

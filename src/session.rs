@@ -208,7 +208,7 @@ impl Session {
             "cancel" => {
                 self.ui.borrow_mut().confirming = None;
                 self.redraw();
-                dom::focus(&view.root, &format!("[data-action=redeem][data-arg=\"{}\"]", css_escape(&arg)));
+                dom::focus(&view.root, &dom::action_selector("redeem", &arg));
             }
             "confirm" => {
                 let (session, view) = (self.clone(), view.clone());
@@ -282,7 +282,7 @@ impl Session {
         self.ui.borrow_mut().copied = Some(text.clone());
         self.redraw();
         let action = if referral { "copy-referral" } else { "copy-code" };
-        dom::focus(&view.root, &format!("[data-action={action}]"));
+        dom::focus(&view.root, &dom::action_selector(action, ""));
         if referral {
             events::referral_copied(&view.host, &text);
         }
@@ -293,9 +293,4 @@ impl Session {
 /// they buy: the merchant's checkout reads it.
 fn referral_key(shop: &str) -> String {
     format!("lojal:ref:{shop}")
-}
-
-/// Reward ids come from the merchant: quote them for a CSS selector.
-fn css_escape(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"")
 }

@@ -118,12 +118,7 @@ fn fill_body(root: &ShadowRoot, children: &[Element]) {
         append(&body, child);
     }
     if let Some((action, arg)) = focused {
-        let selector = if arg.is_empty() {
-            format!("[data-action=\"{action}\"]")
-        } else {
-            format!("[data-action=\"{action}\"][data-arg=\"{}\"]", arg.replace('\\', "\\\\").replace('"', "\\\""))
-        };
-        dom::focus(root, &selector);
+        dom::focus(root, &dom::action_selector(&action, &arg));
     }
 }
 

@@ -184,3 +184,19 @@ export function nextEvent(page, name) {
     name,
   );
 }
+
+/**
+ * What the API says to the shopper the page signed in (the demo shop), read
+ * with the page's own script tag signature. Fails on anything but a 200.
+ */
+export async function standingOf(server, page) {
+  const attrs = await page.evaluate(() => {
+    const s = document.querySelector("script[data-shop]");
+    return { customer: s.dataset.customer, ts: s.dataset.customerTs, sig: s.dataset.customerSig };
+  });
+  const response = await fetch(`${server.api}/v1/shops/demo/widget`, {
+    headers: { "X-Lojal-Customer": attrs.customer, "X-Lojal-Ts": attrs.ts, "X-Lojal-Sig": attrs.sig },
+  });
+  if (response.status !== 200) throw new Error(`the widget request answered ${response.status}`);
+  return response.json();
+}

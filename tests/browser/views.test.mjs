@@ -5,7 +5,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, launchBrowser, openPage, startDemo } from "./harness.mjs";
+import { ARTIFACTS, launchBrowser, openPage, standingOf, startDemo } from "./harness.mjs";
 
 let server;
 let browser;
@@ -28,24 +28,13 @@ function viewText(page, selector) {
   }, selector);
 }
 
-async function standing(page) {
-  const attrs = await page.evaluate(() => {
-    const s = document.querySelector("script[data-shop]");
-    return { customer: s.dataset.customer, ts: s.dataset.customerTs, sig: s.dataset.customerSig };
-  });
-  const response = await fetch(`${server.api}/v1/shops/demo/widget`, {
-    headers: { "X-Lojal-Customer": attrs.customer, "X-Lojal-Ts": attrs.ts, "X-Lojal-Sig": attrs.sig },
-  });
-  return response.json();
-}
-
 const widgetGets = (requests) => requests.filter((r) => r.startsWith("GET ") && new URL(r.slice(4)).pathname.endsWith("/widget"));
 
 describe("views in the merchant's pages", () => {
   test("product page: each product says what it earns, at the member's tier, from one request", async () => {
     const { page, context, problems, apiRequests } = await openPage(browser, `${server.storefront}/?locale=en`, server);
     await page.waitForFunction(() => document.querySelectorAll("lojal-widget[view=earn]")[5]?.shadowRoot?.textContent.includes("Earn"));
-    const data = await standing(page);
+    const data = await standingOf(server, page);
     const multiplier = data.tiers.find((t) => t.id === data.customer.tier.id).multiplier;
     assert.ok(multiplier > 1, "the demo member holds a tier with a bonus");
     const prices = await page.$$eval("lojal-widget[view=earn]", (els) => els.map((e) => Number(e.getAttribute("price"))));
@@ -85,10 +74,10 @@ describe("views in the merchant's pages", () => {
     const { page, context, problems, apiRequests } = await openPage(browser, `${server.storefront}/cart.html?as=cust-7&locale=en`, server);
     await page.waitForFunction(() => document.querySelector("#cart-rewards")?.shadowRoot?.textContent.includes("This order earns"));
     // The view shows the cart at once; the server's copy follows the PUT.
-    let data = await standing(page);
+    let data = await standingOf(server, page);
     for (let i = 0; i < 50 && !data.cart; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      data = await standing(page);
+      data = await standingOf(server, page);
     }
     const cartText = await viewText(page, "#cart-rewards");
     const total = 2 * 1490 + 3 * 7990 + 14900;
@@ -127,7 +116,7 @@ describe("views in the merchant's pages", () => {
   test("account page: the full panel with the member's history in plain words", async () => {
     const { page, context, problems } = await openPage(browser, `${server.storefront}/account.html?locale=en`, server);
     await page.locator("#account-rewards [part=history] li").first().waitFor();
-    const data = await standing(page);
+    const data = await standingOf(server, page);
     const rows = await page.locator("#account-rewards [part=history] li").allTextContents();
     assert.equal(rows.length, data.history.length);
     const first = data.history[0];

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, firstEvent, launchBrowser, openLauncher, openPage, startDemo, widgetText } from "./harness.mjs";
+import { ARTIFACTS, firstEvent, launchBrowser, openLauncher, openPage, standingOf, startDemo, widgetText } from "./harness.mjs";
 
 let server;
 let browser;
@@ -19,25 +19,12 @@ after(async () => {
   server?.stop();
 });
 
-/** What the API says of the customer the page signed in, read with the page's own signature. */
-async function standingFromApi(page) {
-  const attrs = await page.evaluate(() => {
-    const s = document.querySelector("script[data-shop]");
-    return { customer: s.dataset.customer, ts: s.dataset.customerTs, sig: s.dataset.customerSig };
-  });
-  const response = await fetch(`${server.api}/v1/shops/demo/widget`, {
-    headers: { "X-Lojal-Customer": attrs.customer, "X-Lojal-Ts": attrs.ts, "X-Lojal-Sig": attrs.sig },
-  });
-  assert.equal(response.status, 200);
-  return (await response.json()).customer;
-}
-
 describe("the demo storefront with the script tag", () => {
   test("a signed-in member sees their balance and tier, fetched in one request", async () => {
     const { page, context, problems, apiRequests } = await openPage(browser, `${server.storefront}/?locale=sv`, server);
     await openLauncher(page);
     await page.locator("lojal-widget .balance").waitFor();
-    const expected = await standingFromApi(page);
+    const expected = (await standingOf(server, page)).customer;
     assert.ok(expected.points > 0, "the demo customer has points from the seeded orders");
 
     const balance = await widgetText(page, ".balance .n");

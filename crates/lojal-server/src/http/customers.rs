@@ -14,8 +14,6 @@ use lojal_core::api::{CustomerDetail, LedgerEntryView, TierRef};
 use lojal_core::requests::AdjustmentRequest;
 use lojal_core::tiers;
 use serde_json::{json, Value};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 /// The most ledger rows one answer carries, newest first.
 const HISTORY_LIMIT: i64 = 500;
@@ -61,22 +59,18 @@ pub async fn adjust(
     let entry = Entry::new(Reason::Adjustment, adjustment.points, now).note(&adjustment.note);
     ledger::record(&mut tx, &shop.id, &customer, entry).await?;
     ledger::settle_expiry(&mut tx, &shop.id, &customer, &shop.program, now).await?;
-    let points = crate::store::orders::balance(&mut tx, &shop.id, &customer).await?;
+    let points = ledger::balance(&mut tx, &shop.id, &customer).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(json!({ "points": points }))))
 }
 
 pub fn entry_view(row: ledger::HistoryRow) -> LedgerEntryView {
     LedgerEntryView {
-        at: rfc3339(row.at),
+        at: clock::rfc3339(row.at),
         delta: row.delta,
         reason: row.reason,
         order_id: row.order_id,
         reward_id: row.reward_id,
         note: row.note,
     }
-}
-
-pub fn rfc3339(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
 }

@@ -28,8 +28,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 
-pub use customers::rfc3339;
-
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {

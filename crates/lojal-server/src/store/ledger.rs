@@ -227,3 +227,12 @@ pub async fn history(conn: &mut AnyConnection, shop: &str, customer: &str, limit
         })
         .collect()
 }
+
+/// The member's balance: the cached sum of their ledger rows.
+pub async fn balance(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT points FROM customers WHERE shop_id = $1 AND id = $2")
+        .bind(shop)
+        .bind(customer)
+        .fetch_one(&mut *conn)
+        .await?)
+}

@@ -1,8 +1,8 @@
 //! The facts the nudge rules look at (`lojal_core::nudge`), the one nudge
 //! they choose, worded for the shopper, and the shopper's dismissals.
 
+use crate::clock;
 use crate::error::Result;
-use crate::http::rfc3339;
 use crate::store::members::Member;
 use crate::store::{carts, redemptions};
 use lojal_core::api::{self, Nudge};
@@ -72,8 +72,9 @@ pub async fn for_member(
         NudgeKind::ExpiringPoints => {
             let (at, points) = facts.next_expiry.unwrap_or_default();
             figures.points = points;
-            nudge.expires_at = Some(rfc3339(at));
-            date = rfc3339(at).chars().take(10).collect::<String>();
+            let expires_at = clock::rfc3339(at);
+            date = expires_at.get(..10).unwrap_or_default().to_owned();
+            nudge.expires_at = Some(expires_at);
             figures.date = &date;
         }
         NudgeKind::WinBack => {

@@ -89,7 +89,7 @@ async fn ingest_counting(
         if known_customer != customer || total != order.total || currency != order.currency {
             return Err(Error::OrderConflict(order.id.clone()));
         }
-        let points = balance(conn, shop, customer).await?;
+        let points = ledger::balance(conn, shop, customer).await?;
         return Ok(Receipt { points_awarded: row.try_get("points_awarded")?, points, duplicate: true });
     }
 
@@ -145,7 +145,7 @@ async fn ingest_counting(
         .execute(&mut *conn)
         .await?;
     ledger::settle_expiry(conn, shop, customer, program, now).await?;
-    let points = balance(conn, shop, customer).await?;
+    let points = ledger::balance(conn, shop, customer).await?;
     Ok(Receipt { points_awarded: awarded, points, duplicate: false })
 }
 
@@ -219,14 +219,6 @@ async fn has_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -> Res
     Ok(found.is_some())
 }
 
-pub async fn balance(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT points FROM customers WHERE shop_id = $1 AND id = $2")
-        .bind(shop)
-        .bind(customer)
-        .fetch_one(&mut *conn)
-        .await?)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RefundReceipt {
     pub points_reversed: i64,
@@ -278,7 +270,7 @@ pub async fn refund(
                 .fetch_optional(&mut *conn)
                 .await?;
         if let Some(points_reversed) = earlier {
-            let points = balance(conn, shop, &customer).await?;
+            let points = ledger::balance(conn, shop, &customer).await?;
             return Ok(RefundReceipt { points_reversed, points, refundable: total - refunded });
         }
     }
@@ -320,7 +312,7 @@ pub async fn refund(
         .await?;
     }
     ledger::settle_expiry(conn, shop, &customer, program, now).await?;
-    let points = balance(conn, shop, &customer).await?;
+    let points = ledger::balance(conn, shop, &customer).await?;
     Ok(RefundReceipt { points_reversed: reversal, points, refundable: refundable - amount })
 }
 

@@ -27,12 +27,12 @@ pub async fn redeem(
     ledger::settle_expiry(conn, shop, customer, program, now).await?;
     let entry = Entry::new(Reason::Redeem, -reward.cost, now).reward(&reward.id);
     if !ledger::spend(conn, shop, customer, reward.cost, entry).await? {
-        let points = super::orders::balance(conn, shop, customer).await?;
+        let points = ledger::balance(conn, shop, customer).await?;
         return Err(Error::InsufficientPoints { needed: reward.cost - points });
     }
     let code = issue(conn, shop, customer, &reward.id, reward.cost, now).await?;
     ledger::settle_expiry(conn, shop, customer, program, now).await?;
-    let points = super::orders::balance(conn, shop, customer).await?;
+    let points = ledger::balance(conn, shop, customer).await?;
     Ok(Redemption { code, points_spent: reward.cost, points })
 }
 

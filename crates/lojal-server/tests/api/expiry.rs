@@ -3,8 +3,7 @@
 use crate::on_each_backend;
 use crate::support::{server, Store, TestServer};
 use axum::http::{Method, StatusCode};
-use lojal_server::clock;
-use lojal_server::http::rfc3339;
+use lojal_server::clock::{self, rfc3339};
 use serde_json::json;
 
 on_each_backend!(unspent_points_expire_a_year_after_they_were_earned, expiry_is_written_once_however_often_it_is_read);

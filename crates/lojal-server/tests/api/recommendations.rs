@@ -3,8 +3,7 @@
 use crate::on_each_backend;
 use crate::support::{program, server, Store, TestServer};
 use axum::http::{Method, StatusCode};
-use lojal_server::clock;
-use lojal_server::http::rfc3339;
+use lojal_server::clock::{self, rfc3339};
 use serde_json::{json, Value};
 
 on_each_backend!(
