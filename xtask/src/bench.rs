@@ -3,7 +3,7 @@
 //! `target/bench-quick.md`, as part of the test command, so the benchmark
 //! code cannot rot.
 
-use crate::{build, shell};
+use crate::{build, load, shell};
 use std::fmt::Write as _;
 
 pub fn run(quick: bool) -> Result<(), String> {
@@ -32,6 +32,9 @@ pub fn run(quick: bool) -> Result<(), String> {
     print!("{paint}");
     report.push_str(&paint);
     report.push('\n');
+
+    shell::step("The API under load (wrk), and as the shop grows");
+    report.push_str(&load::run(&load::Plan::new(quick))?);
 
     shell::step("Recommendation quality (hit rate at 5 on data/groceries.csv)");
     let mut args = vec![

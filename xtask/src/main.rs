@@ -10,6 +10,7 @@
 
 mod bench;
 mod build;
+mod load;
 mod setup;
 mod shell;
 

@@ -72,6 +72,8 @@ fn main() {
                 model.add_basket(basket);
             }
         }
+        // As the server reads the model: each item's strongest neighbours only.
+        let model = model.strongest_neighbours(recommend::NEIGHBOURS_PER_ITEM);
         for basket in baskets.iter().enumerate().filter(|(i, b)| i % folds == fold && b.len() >= 2).map(|(_, b)| b) {
             let hidden = rng.below(basket.len());
             let query: Vec<&str> =

@@ -40,6 +40,12 @@ impl Params {
 /// can lift a staple the context says nothing about.
 const POPULAR_CANDIDATES: usize = 50;
 
+/// How many of an item's neighbours a ranking looks at: its strongest, by
+/// baskets shared. Bounds the work of a request however large the catalogue
+/// (a staple can share baskets with thousands of products); the quality
+/// benchmark measures the shipped ranking with this cap.
+pub const NEIGHBOURS_PER_ITEM: usize = 50;
+
 /// How often items were bought, alone and together: the model.
 #[derive(Debug, Clone, Default)]
 pub struct CoCounts {
@@ -88,6 +94,20 @@ impl CoCounts {
 
     pub fn neighbors(&self, sku: &str) -> impl Iterator<Item = (&str, u32)> {
         self.together.get(sku).into_iter().flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), *v)))
+    }
+
+    /// The model with each item's neighbours cut to its `n` strongest
+    /// (most baskets shared; ties by name), as the server reads them.
+    pub fn strongest_neighbours(mut self, n: usize) -> CoCounts {
+        for neighbours in self.together.values_mut() {
+            if neighbours.len() > n {
+                let mut sorted: Vec<(String, u32)> = neighbours.drain().collect();
+                sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                sorted.truncate(n);
+                neighbours.extend(sorted);
+            }
+        }
+        self
     }
 
     /// Items by how many baskets hold them, most first (ties by name).
@@ -224,6 +244,18 @@ mod tests {
             m.add_basket(basket);
         }
         m
+    }
+
+    #[test]
+    fn strongest_neighbours_keeps_the_most_shared_and_breaks_ties_by_name() {
+        let capped = model().strongest_neighbours(4);
+        let mut milk: Vec<(&str, u32)> = capped.neighbors("milk").collect();
+        milk.sort();
+        // Milk shares 4 baskets with bread and pasta, 3 with sauce, 2 with
+        // honey and tea: the tie for the fourth place goes to honey by name.
+        assert_eq!(milk, vec![("bread", 4), ("honey", 2), ("pasta", 4), ("sauce", 3)]);
+        assert_eq!(capped.neighbors("tea").count(), 2, "items under the cap keep all their neighbours");
+        assert_eq!(capped.count("bread"), model().count("bread"), "item counts are untouched");
     }
 
     #[test]

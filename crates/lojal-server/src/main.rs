@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use lojal_server::demo::{self, StorefrontConfig};
+use lojal_server::http::limits::Limits;
 use lojal_server::store::shops::{self, Shop};
 use lojal_server::{app, db, AppState, Error, Result};
 use std::net::SocketAddr;
@@ -24,6 +25,10 @@ enum Command {
         addr: SocketAddr,
         #[command(flatten)]
         store: StoreArgs,
+        /// Serve without the shopper API's rate limits: for a load test
+        /// from one address only, never for a server shoppers reach.
+        #[arg(long)]
+        no_rate_limits: bool,
     },
     /// Manage shops.
     Shop {
@@ -119,8 +124,12 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { addr, store } => {
-            let state = AppState::new(db::open(&store.db).await?, store.assets);
+        Command::Serve { addr, store, no_rate_limits } => {
+            let mut state = AppState::new(db::open(&store.db).await?, store.assets);
+            if no_rate_limits {
+                tracing::warn!("serving without rate limits (--no-rate-limits)");
+                state.limits = Limits::off();
+            }
             let listener = bind(addr).await?;
             println!("Lojal API on http://{}", local_addr(&listener)?);
             serve(listener, app(state)).await

@@ -2,9 +2,9 @@
 //! (`data/groceries.csv`), and the storefront page that shows the widget
 //! as a merchant's site would.
 
-mod catalogue;
+pub mod catalogue;
 mod seed;
 mod storefront;
 
-pub use seed::{seed, DEMO_CUSTOMER, DEMO_SHOP};
+pub use seed::{program, seed, DEMO_CUSTOMER, DEMO_SHOP};
 pub use storefront::{storefront, StorefrontConfig};

@@ -45,6 +45,11 @@ const PROGRAM: &str = r#"{
   "referral": {"referrer_points": 200, "referee_reward_id": "r50"}
 }"#;
 
+/// The demo shop's program: four tiers, five rewards and referrals.
+pub fn program() -> Program {
+    serde_json::from_str(PROGRAM).expect("the demo program is valid JSON")
+}
+
 /// Creates the demo shop with its history unless it exists, and lets pages
 /// on `storefront_origin` call it. Returns the shop.
 pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
@@ -52,7 +57,7 @@ pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
         shops::allow_origin(db, DEMO_SHOP, storefront_origin).await?;
         return shops::get(db, &shop.id).await;
     }
-    let program: Program = serde_json::from_str(PROGRAM).expect("the demo program is valid JSON");
+    let program = program();
     let shop = Shop {
         id: DEMO_SHOP.into(),
         name: "Lojal Livs".into(),

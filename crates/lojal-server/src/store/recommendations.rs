@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use lojal_core::api::Recommendation;
-use lojal_core::recommend::{self, Because, CoCounts, Context, Params};
+use lojal_core::recommend::{self, Because, CoCounts, Context, Params, NEIGHBOURS_PER_ITEM};
 use lojal_core::words::{self, Lang};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -142,10 +142,19 @@ async fn model_for(conn: &mut AnyConnection, shop: &str, context: &[&str]) -> Re
         .await?;
     let mut pairs = Vec::new();
     if !context.is_empty() {
-        let sql = format!(
-            "SELECT a, b, baskets FROM pair_counts WHERE shop_id = $1 AND a IN ({})",
-            placeholders(2, context.len())
-        );
+        // Each context item's strongest neighbours only, as the quality
+        // benchmark measures: one index range per item, however many
+        // products share baskets with it.
+        let sql = (0..context.len())
+            .map(|i| {
+                format!(
+                    "SELECT * FROM (SELECT a, b, baskets FROM pair_counts WHERE shop_id = $1 AND a = ${param}
+                     ORDER BY baskets DESC, b LIMIT {NEIGHBOURS_PER_ITEM}) AS n{i}",
+                    param = i + 2
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
         let mut query = sqlx::query(&sql).bind(shop);
         for sku in context {
             query = query.bind(*sku);
