@@ -61,6 +61,19 @@ impl Locale {
         String::from(date.to_locale_date_string(self.tag(), &options))
     }
 
+    /// A `YYYY-MM-DD` day as this locale reads it, as the day it is in UTC
+    /// (campaign days are UTC days), whatever the shopper's time zone.
+    pub fn day(self, ymd: &str) -> String {
+        let date = js_sys::Date::new(&JsValue::from_str(&format!("{ymd}T12:00:00Z")));
+        if date.get_time().is_nan() {
+            return ymd.to_owned();
+        }
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+        String::from(date.to_locale_date_string(self.tag(), &options))
+    }
+
     /// An amount in minor units as a price in `currency` ("249,00 kr").
     pub fn price(self, minor: i64, currency: &str) -> String {
         let options = Object::new();
@@ -84,6 +97,8 @@ pub struct Messages {
     pub points: &'static str,
     pub points_to_tier: &'static str,
     pub top_tier: &'static str,
+    /// A running campaign: `{n}` its multiplier, `{name}` its last day.
+    pub campaign_until: &'static str,
     pub tier_label: &'static str,
     pub negative_note: &'static str,
     pub guest_intro: &'static str,
@@ -142,6 +157,7 @@ static EN: Messages = Messages {
     points: "points",
     points_to_tier: "{n} points to {name}",
     top_tier: "You have reached our top tier.",
+    campaign_until: "{n}× points until {name}",
     tier_label: "Your tier",
     negative_note: "Your balance is below zero after a refund; new purchases earn it back.",
     guest_intro: "Join our rewards program: earn points on every purchase and unlock rewards.",
@@ -200,6 +216,7 @@ static SV: Messages = Messages {
     points: "poäng",
     points_to_tier: "{n} poäng till {name}",
     top_tier: "Du har nått vår högsta nivå.",
+    campaign_until: "{n}× poäng till och med {name}",
     tier_label: "Din nivå",
     negative_note: "Ditt saldo är under noll efter en retur; nya köp tjänar in det igen.",
     guest_intro: "Bli medlem: samla poäng på varje köp och lås upp belöningar.",
@@ -258,6 +275,7 @@ static DA: Messages = Messages {
     points: "point",
     points_to_tier: "{n} point til {name}",
     top_tier: "Du har nået vores højeste niveau.",
+    campaign_until: "{n}× point til og med {name}",
     tier_label: "Dit niveau",
     negative_note: "Din saldo er under nul efter en returnering; nye køb tjener det ind igen.",
     guest_intro: "Bliv medlem: optjen point på hvert køb og lås op for belønninger.",

@@ -3,6 +3,7 @@
 //! live region) is built once per element; renders replace its body.
 
 mod account;
+mod campaigns;
 mod cart;
 mod earn;
 mod guest;
@@ -156,6 +157,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
             match &data.customer {
                 Some(customer) => {
                     sections.push(member::standing(locale, customer));
+                    sections.extend(campaigns::section(locale, &data.campaigns));
                     if let Some(nudge) = &data.nudge {
                         sections.push(member::nudge(locale, nudge));
                     }
@@ -172,6 +174,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                 }
                 None => {
                     sections.push(guest::intro(config, data));
+                    sections.extend(campaigns::section(locale, &data.campaigns));
                     sections.push(rewards::section(locale, data, ui));
                     sections.push(guest::tiers(locale, data));
                 }

@@ -21,6 +21,37 @@ pub struct WidgetData {
     /// The member's latest ledger rows, newest first, for the account view.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<LedgerEntryView>,
+    /// Campaigns running now, for the banner that says until when.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<CampaignView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignView {
+    pub id: String,
+    pub title: String,
+    pub multiplier: f64,
+    /// The last day it runs, `YYYY-MM-DD`.
+    pub ends_on: String,
+    /// The categories it is limited to; empty for every purchase.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+}
+
+/// The program's campaigns that run at `now`, as the widget shows them.
+pub fn running_campaigns(program: &crate::program::Program, now: i64) -> Vec<CampaignView> {
+    program
+        .campaigns
+        .iter()
+        .filter(|c| c.runs_at(now))
+        .map(|c| CampaignView {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            multiplier: c.multiplier,
+            ends_on: c.ends_on.clone(),
+            categories: c.categories.clone(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -308,6 +339,7 @@ mod tests {
             nudge: None,
             cart: None,
             history: vec![],
+            campaigns: vec![],
         }
     }
 

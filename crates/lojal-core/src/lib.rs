@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod birthday;
+pub mod campaign;
 pub mod error;
 pub mod expiry;
 pub mod identity;

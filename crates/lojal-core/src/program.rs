@@ -25,6 +25,9 @@ pub struct Program {
     /// When to nudge a shopper, and with what (every field has a default).
     #[serde(default)]
     pub nudges: crate::nudge::NudgeRules,
+    /// Extra points for a while: N times, optionally on chosen categories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<crate::campaign::Campaign>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +164,12 @@ impl Program {
                 return invalid("expiry.after_months must be 1 to 120".into());
             }
         }
+        for campaign in &self.campaigns {
+            campaign.validate().map_err(Error::InvalidProgram)?;
+        }
+        if has_duplicate(self.campaigns.iter().map(|c| &c.id)) {
+            return invalid("campaign ids must be unique".into());
+        }
         Ok(())
     }
 
@@ -191,6 +200,7 @@ impl Program {
             expiry: Some(Expiry { after_months: 12 }),
             birthday: None,
             nudges: crate::nudge::NudgeRules::default(),
+            campaigns: Vec::new(),
         }
     }
 

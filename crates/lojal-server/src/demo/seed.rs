@@ -50,6 +50,22 @@ pub fn program() -> Program {
     serde_json::from_str(PROGRAM).expect("the demo program is valid JSON")
 }
 
+/// Double points on fruit and vegetables, running from two days before
+/// the demo was first seeded to five days after: something to see in the
+/// widget's campaign banner.
+fn running_campaign(now: i64) -> lojal_core::campaign::Campaign {
+    let day = |offset: i64| lojal_core::campaign::format_date(now + offset * 86_400);
+    lojal_core::campaign::Campaign {
+        id: "fruit-x2".into(),
+        title: "Dubbla poäng på frukt & grönt".into(),
+        multiplier: 2.0,
+        starts_on: day(-2),
+        ends_on: day(5),
+        categories: vec!["Fruit & vegetables".into()],
+        min_categories: None,
+    }
+}
+
 /// Creates the demo shop with its history unless it exists, and lets pages
 /// on `storefront_origin` call it. Returns the shop.
 pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
@@ -57,7 +73,8 @@ pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
         shops::allow_origin(db, DEMO_SHOP, storefront_origin).await?;
         return shops::get(db, &shop.id).await;
     }
-    let program = program();
+    let mut program = program();
+    program.campaigns.push(running_campaign(clock::now()));
     let shop = Shop {
         id: DEMO_SHOP.into(),
         name: "Lojal Livs".into(),

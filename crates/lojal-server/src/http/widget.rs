@@ -78,5 +78,6 @@ pub async fn get(
         nudge,
         cart,
         history,
+        campaigns: api::running_campaigns(program, clock::now()),
     }))
 }

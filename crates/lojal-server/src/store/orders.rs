@@ -4,12 +4,13 @@
 
 use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
-use crate::store::{members, recommendations, redemptions};
+use crate::store::{members, products, recommendations, redemptions};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
-use lojal_core::{points, tiers};
+use lojal_core::{campaign, points, tiers};
 use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct NewOrder {
@@ -100,7 +101,8 @@ async fn ingest_counting(
         .fetch_one(&mut *conn)
         .await?;
     let multiplier = tiers::tier_for(&program.tiers, lifetime).map_or(1.0, |t| t.multiplier);
-    let awarded = points::for_purchase(program, order.total, multiplier);
+    let bonus = campaign_bonus(conn, shop, program, order, multiplier).await?;
+    let awarded = points::for_purchase(program, order.total, multiplier) + bonus.as_ref().map_or(0, |b| b.points);
     let first_order = !has_orders(conn, shop, customer).await?;
 
     sqlx::query(
@@ -128,8 +130,13 @@ async fn ingest_counting(
             .await?;
     }
     if awarded != 0 {
-        ledger::record(conn, shop, customer, Entry::new(Reason::Earn, awarded, order.created_at).order(&order.id))
-            .await?;
+        // One row with the campaign named in its note: a refund then takes
+        // back the bonus in the same proportion as the rest.
+        let mut entry = Entry::new(Reason::Earn, awarded, order.created_at).order(&order.id);
+        if let Some(bonus) = &bonus {
+            entry = entry.note(&bonus.campaign_id);
+        }
+        ledger::record(conn, shop, customer, entry).await?;
     }
     if count_for_recommendations && !order.items.is_empty() {
         let skus: Vec<&str> = order.items.iter().map(|i| i.sku.as_str()).collect();
@@ -340,4 +347,39 @@ async fn take_back_referral_bonus(
         ledger::settle_expiry(conn, shop, referrer, program, now).await?;
     }
     Ok(())
+}
+
+/// The bonus of the best campaign running when the order was placed, with
+/// its lines' categories from the catalogue (read only when a campaign
+/// needs them).
+async fn campaign_bonus(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    order: &NewOrder,
+    tier_multiplier: f64,
+) -> Result<Option<campaign::Bonus>> {
+    let running: Vec<&campaign::Campaign> = program.campaigns.iter().filter(|c| c.runs_at(order.created_at)).collect();
+    if running.is_empty() {
+        return Ok(None);
+    }
+    let needs_categories = running.iter().any(|c| !c.categories.is_empty() || c.min_categories.is_some());
+    let skus: Vec<&str> = order.items.iter().map(|i| i.sku.as_str()).collect();
+    let categories = if needs_categories { products::categories(conn, shop, &skus).await? } else { HashMap::new() };
+    let lines: Vec<campaign::Line<'_>> = order
+        .items
+        .iter()
+        .map(|i| campaign::Line {
+            amount: i.qty.saturating_mul(i.price),
+            category: categories.get(&i.sku).map(String::as_str),
+        })
+        .collect();
+    Ok(campaign::best_bonus(
+        &program.campaigns,
+        i64::from(program.earn.points_per_unit),
+        order.total,
+        &lines,
+        tier_multiplier,
+        order.created_at,
+    ))
 }

@@ -2,7 +2,8 @@
 
 use crate::error::Result;
 use lojal_core::requests::ProductRequest;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 
 pub type Product = ProductRequest;
 
@@ -40,4 +41,22 @@ pub async fn replace(conn: &mut AnyConnection, shop: &str, products: &[Product])
 
 pub async fn count(conn: &mut AnyConnection, shop: &str) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE shop_id = $1").bind(shop).fetch_one(&mut *conn).await?)
+}
+
+/// The categories of those of `skus` the catalogue holds.
+pub async fn categories(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for chunk in skus.chunks(500) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql =
+            format!("SELECT sku, category FROM products WHERE shop_id = $1 AND sku IN ({})", placeholders.join(", "));
+        let mut query = sqlx::query(&sql).bind(shop);
+        for sku in chunk {
+            query = query.bind(*sku);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            out.insert(row.try_get("sku")?, row.try_get("category")?);
+        }
+    }
+    Ok(out)
 }

@@ -8,6 +8,7 @@ mod support;
 mod assets;
 mod bad_input;
 mod birthday;
+mod campaigns;
 mod concurrency;
 mod expiry;
 mod fuzz;

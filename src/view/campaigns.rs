@@ -1,0 +1,35 @@
+//! Campaigns running now: what they give and until when, so a shopper
+//! knows why to buy this week rather than next.
+
+use crate::dom::{append, attr, el, el_text};
+use crate::i18n::{fill, Locale};
+use lojal_core::api::CampaignView;
+use web_sys::Element;
+
+pub fn section(locale: Locale, campaigns: &[CampaignView]) -> Option<Element> {
+    if campaigns.is_empty() {
+        return None;
+    }
+    let section = el("div", "campaigns");
+    for campaign in campaigns {
+        let banner = el("div", "campaign");
+        attr(&banner, "part", "campaign");
+        attr(&banner, "data-campaign", &campaign.id);
+        append(&banner, &el_text("strong", "", &campaign.title));
+        let until =
+            fill(locale.messages().campaign_until, &multiplier(campaign.multiplier), &locale.day(&campaign.ends_on));
+        append(&banner, &el_text("span", "until", &until));
+        append(&section, &banner);
+    }
+    Some(section)
+}
+
+/// 2 as "2", 1.5 as "1.5": a multiplier is short and never money.
+fn multiplier(m: f64) -> String {
+    let rounded = (m * 100.0).round() / 100.0;
+    if rounded.fract() == 0.0 {
+        format!("{}", rounded as i64)
+    } else {
+        format!("{rounded}")
+    }
+}
