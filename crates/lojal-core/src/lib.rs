@@ -11,6 +11,7 @@ pub mod campaign;
 pub mod error;
 pub mod expiry;
 pub mod identity;
+pub mod metrics;
 pub mod nudge;
 pub mod points;
 pub mod program;

@@ -3,6 +3,7 @@
 
 use crate::error::Result;
 use lojal_core::program::Program;
+use lojal_core::metrics::{self, OrderFact};
 use lojal_core::tiers;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -37,7 +38,16 @@ pub struct Metrics {
     pub referrals: ReferralFigures,
     /// Net Promoter Score; null until feedback answers exist.
     pub nps: Option<f64>,
+    /// The last twelve calendar months (UTC), oldest first.
+    pub months: Vec<metrics::Month>,
+    /// Customers by the month of their first order, in the last twelve
+    /// months, and the share who ordered in each of the six months after.
+    pub cohorts: Vec<metrics::Cohort>,
 }
+
+/// Months drawn in the merchant's charts, and months a cohort is followed.
+const MONTHS: u32 = 12;
+const COHORT_HORIZON: usize = 6;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PointsFigures {
@@ -94,13 +104,13 @@ pub async fn compute(
     // Per customer: orders, net revenue, whether they ordered in each window.
     let period = period_days * 86_400;
     let rows = sqlx::query(
-        "SELECT c.id, c.lifetime_points,
+        "SELECT c.id, c.lifetime_points, c.created_at, MIN(o.created_at) AS first_order,
                 COUNT(o.id) AS orders,
                 CAST(COALESCE(SUM(o.total - o.refunded), 0) AS BIGINT) AS revenue,
                 CAST(COALESCE(SUM(CASE WHEN o.created_at >= $2 AND o.created_at < $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS before,
                 CAST(COALESCE(SUM(CASE WHEN o.created_at >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS recent
          FROM customers c LEFT JOIN orders o ON o.shop_id = c.shop_id AND o.customer_id = c.id
-         WHERE c.shop_id = $1 GROUP BY c.id, c.lifetime_points",
+         WHERE c.shop_id = $1 GROUP BY c.id, c.lifetime_points, c.created_at",
     )
     .bind(shop)
     .bind(now - 2 * period)
@@ -108,6 +118,7 @@ pub async fn compute(
     .fetch_all(&mut *conn)
     .await?;
 
+    let mut joined = Vec::with_capacity(rows.len());
     let mut per_tier: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     let (mut ordering, mut repeat, mut orders, mut revenue, mut base, mut retained) = (0, 0, 0, 0, 0, 0);
     for row in &rows {
@@ -116,6 +127,7 @@ pub async fn compute(
         let before: i64 = row.try_get("before")?;
         let recent: i64 = row.try_get("recent")?;
         let lifetime: i64 = row.try_get("lifetime_points")?;
+        joined.push(metrics::joined_at(row.try_get("created_at")?, row.try_get("first_order")?));
         orders += n;
         revenue += net;
         ordering += i64::from(n > 0);
@@ -131,6 +143,19 @@ pub async fn compute(
         }
     }
     let retention = ratio(retained, base);
+
+    let order_rows = sqlx::query(
+        "SELECT customer_id, created_at, CAST(total - refunded AS BIGINT) AS net FROM orders WHERE shop_id = $1",
+    )
+    .bind(shop)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut facts = Vec::with_capacity(order_rows.len());
+    for row in &order_rows {
+        facts.push((row.try_get::<String, _>("customer_id")?, row.try_get::<i64, _>("created_at")?, row.try_get("net")?));
+    }
+    let facts: Vec<OrderFact<'_>> =
+        facts.iter().map(|(customer, at, net)| OrderFact { customer, at: *at, net: *net }).collect();
 
     let mut points =
         PointsFigures { issued: 0, redeemed: 0, expired: 0, reversed: 0, outstanding, redemption_rate: None };
@@ -175,5 +200,7 @@ pub async fn compute(
             .collect(),
         referrals: ReferralFigures { visits, conversions },
         nps: None,
+        months: metrics::monthly(&joined, &facts, now, MONTHS),
+        cohorts: metrics::cohorts(&facts, now, MONTHS, COHORT_HORIZON),
     })
 }
