@@ -82,9 +82,10 @@ export async function startDemo() {
       out += chunk;
       const api = out.match(/Lojal API on (http:\/\/\S+)/);
       const shop = out.match(/Demo storefront: (http:\/\/\S+?)\/?\s/);
-      if (api && shop) {
+      const merchantPage = out.match(/Merchant page: (http:\/\/\S+)/);
+      if (api && shop && merchantPage) {
         clearTimeout(timer);
-        resolveOrigins({ api: api[1], storefront: shop[1] });
+        resolveOrigins({ api: api[1], storefront: shop[1], merchantPage: merchantPage[1] });
       }
     });
   });

@@ -78,6 +78,17 @@ enum RecommendationsCommand {
 
 #[derive(Debug, Subcommand)]
 enum ShopCommand {
+    /// Replace a shop's program with the one in a JSON file (the body of
+    /// `PUT .../program`, CONTRACT.md), checked first: a bad file changes nothing.
+    Program {
+        #[arg(long)]
+        id: String,
+        /// The program as JSON.
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
     /// Add a shop with a starter program (or the program in `--program`).
     Add {
         #[arg(long)]
@@ -136,11 +147,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Shop { command: ShopCommand::Add { id, name, secret, origins, currency, locale, program, db } } => {
             let program = match program {
-                Some(path) => {
-                    let text =
-                        std::fs::read_to_string(&path).map_err(Error::io(format!("reading {}", path.display())))?;
-                    serde_json::from_str(&text).map_err(|e| Error::BadJson(e.to_string()))?
-                }
+                Some(path) => read_program(&path)?,
                 None => lojal_core::program::Program::starter(),
             };
             let generated = secret.is_none();
@@ -151,6 +158,15 @@ async fn run(cli: Cli) -> Result<()> {
             if generated {
                 println!("Its secret (shown only now; keep it on your server): {}", shop.secret);
             }
+            Ok(())
+        }
+        Command::Shop { command: ShopCommand::Program { id, file, db } } => {
+            let program = read_program(&file)?;
+            program.validate()?;
+            let db = db::open(&db).await?;
+            shops::get(&db, &id).await?;
+            shops::set_program(&db, &id, &program).await?;
+            println!("Shop {id} now runs the program in {}.", file.display());
             Ok(())
         }
         Command::Recommendations { command: RecommendationsCommand::Rebuild { shop, db } } => {
@@ -169,10 +185,13 @@ async fn run(cli: Cli) -> Result<()> {
             let api_origin = format!("http://{}", local_addr(&api_listener)?);
             let shop_origin = format!("http://{}", local_addr(&shop_listener)?);
             println!("Seeding the demo shop (first run only)...");
-            demo::seed(&db, &shop_origin).await?;
+            let shop = demo::seed(&db, &shop_origin).await?;
             let storefront = demo::storefront(StorefrontConfig { db: db.clone(), www, api_origin: api_origin.clone() });
             println!("Lojal API on {api_origin}");
             println!("Demo storefront: {shop_origin}/");
+            // On stdout for the person running the demo, never in the logs;
+            // in the fragment, which the browser does not send to the server.
+            println!("Merchant page: {api_origin}/merchant#shop={}&secret={}", shop.id, shop.secret);
             let (api, shop) = tokio::join!(
                 serve(api_listener, app(AppState::new(db, store.assets))),
                 serve(shop_listener, storefront),
@@ -180,6 +199,12 @@ async fn run(cli: Cli) -> Result<()> {
             api.and(shop)
         }
     }
+}
+
+/// A program from a JSON file; a syntax error names its line and column.
+fn read_program(path: &std::path::Path) -> Result<lojal_core::program::Program> {
+    let text = std::fs::read_to_string(path).map_err(Error::io(format!("reading {}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| Error::BadJson(format!("{}: {e}", path.display())))
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener> {

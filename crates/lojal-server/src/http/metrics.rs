@@ -25,5 +25,5 @@ pub async fn get(
         return Err(Error::Invalid(Invalid::InvalidRequest("period_days must be 1 to 3650".into())));
     }
     let mut conn = state.db.pool.acquire().await?;
-    Ok(Json(metrics::compute(&mut conn, &shop.id, &shop.program, clock::now(), days).await?))
+    Ok(Json(metrics::compute(&mut conn, &shop.id, &shop.currency, &shop.program, clock::now(), days).await?))
 }

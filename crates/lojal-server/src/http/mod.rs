@@ -8,6 +8,7 @@ mod cors;
 mod customers;
 mod json;
 pub mod limits;
+mod merchant_page;
 mod metrics;
 mod nudges;
 mod openapi;
@@ -75,6 +76,9 @@ pub fn app(state: AppState) -> Router {
         .merge(shopper)
         .merge(merchant)
         .route("/openapi.json", get(openapi::get))
+        .route("/merchant", get(merchant_page::page))
+        .route("/merchant/merchant.js", get(merchant_page::script))
+        .route("/merchant/merchant.css", get(merchant_page::style))
         .fallback_service(assets::service(&state.assets))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())

@@ -2,8 +2,8 @@
 //! figure's definition is in its doc comment, and in the API document.
 
 use crate::error::Result;
-use lojal_core::program::Program;
 use lojal_core::metrics::{self, OrderFact};
+use lojal_core::program::Program;
 use lojal_core::tiers;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Metrics {
+    /// The shop's currency, which `revenue` and customer values are in.
+    pub currency: String,
     /// The window of `retention` and `churn`, in days.
     pub period_days: i64,
     /// Members enrolled (signed in or ordered at least once).
@@ -87,6 +89,7 @@ fn ratio(part: i64, whole: i64) -> Option<f64> {
 pub async fn compute(
     conn: &mut AnyConnection,
     shop: &str,
+    currency: &str,
     program: &Program,
     now: i64,
     period_days: i64,
@@ -152,7 +155,11 @@ pub async fn compute(
     .await?;
     let mut facts = Vec::with_capacity(order_rows.len());
     for row in &order_rows {
-        facts.push((row.try_get::<String, _>("customer_id")?, row.try_get::<i64, _>("created_at")?, row.try_get("net")?));
+        facts.push((
+            row.try_get::<String, _>("customer_id")?,
+            row.try_get::<i64, _>("created_at")?,
+            row.try_get("net")?,
+        ));
     }
     let facts: Vec<OrderFact<'_>> =
         facts.iter().map(|(customer, at, net)| OrderFact { customer, at: *at, net: *net }).collect();
@@ -180,6 +187,7 @@ pub async fn compute(
     points.redemption_rate = ratio(points.redeemed, points.issued);
 
     Ok(Metrics {
+        currency: currency.to_owned(),
         period_days,
         members,
         customers_with_orders: ordering,
