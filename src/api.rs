@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use lojal_core::api::{RedemptionReply, WidgetData};
+use lojal_core::feedback::{FeedbackReply, FeedbackRequest};
 use lojal_core::requests::{CartRequest, LineItem, RedemptionRequest};
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -77,6 +78,11 @@ pub async fn fetch_widget(config: &Config, prefetched: Option<js_sys::Promise>) 
 pub async fn redeem(config: &Config, reward_id: &str) -> Result<RedemptionReply, ApiError> {
     let request = RedemptionRequest { reward_id: reward_id.to_owned() };
     let body = send(config, "POST", &shop_url(config, "redemptions"), Some(to_json(&request)?)).await?;
+    decode(body)
+}
+
+pub async fn send_feedback(config: &Config, request: &FeedbackRequest) -> Result<FeedbackReply, ApiError> {
+    let body = send(config, "POST", &shop_url(config, "feedback"), Some(to_json(request)?)).await?;
     decode(body)
 }
 

@@ -41,13 +41,19 @@ impl Locale {
 
     /// A whole number as this locale writes it ("2,140", "2 140", "2.140").
     pub fn number(self, n: i64) -> String {
+        self.decimal(n as f64).unwrap_or_else(|| n.to_string())
+    }
+
+    /// A number with up to three decimals as this locale writes it ("1.5",
+    /// "1,5"). Through Intl, which also keeps Rust's float formatting (some
+    /// 15 KB) out of the wasm.
+    pub fn decimal(self, n: f64) -> Option<String> {
         let locales = Array::of1(&JsValue::from_str(self.tag()));
         Intl::NumberFormat::new(&locales, &Object::new())
             .format()
-            .call1(&JsValue::NULL, &JsValue::from_f64(n as f64))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| n.to_string())
+            .call1(&JsValue::NULL, &JsValue::from_f64(n))
+            .ok()?
+            .as_string()
     }
 
     /// An RFC 3339 time as a date this locale reads ("24 Nov 2026").
@@ -99,6 +105,19 @@ pub struct Messages {
     pub top_tier: &'static str,
     /// A running campaign: `{n}` its multiplier, `{name}` its last day.
     pub campaign_until: &'static str,
+    /// A reward the member's tier sees first: `{name}` the day it opens to all.
+    pub early_access: &'static str,
+    /// A member-only reward: `{name}` the member's tier.
+    pub tier_only: &'static str,
+    /// `{name}`: the shop.
+    pub feedback_question: &'static str,
+    /// `{n}`: points for answering.
+    pub feedback_points: &'static str,
+    pub feedback_low: &'static str,
+    pub feedback_high: &'static str,
+    pub feedback_comment: &'static str,
+    pub feedback_send: &'static str,
+    pub feedback_thanks: &'static str,
     pub tier_label: &'static str,
     pub negative_note: &'static str,
     pub guest_intro: &'static str,
@@ -148,6 +167,7 @@ pub struct Messages {
     pub reason_adjustment: &'static str,
     pub dismiss: &'static str,
     pub reason_birthday: &'static str,
+    pub reason_feedback: &'static str,
     pub earn_birthday: &'static str,
 }
 
@@ -158,6 +178,15 @@ static EN: Messages = Messages {
     points_to_tier: "{n} points to {name}",
     top_tier: "You have reached our top tier.",
     campaign_until: "{n}× points until {name}",
+    early_access: "Early access: open to all from {name}",
+    tier_only: "Only for {name} members",
+    feedback_question: "How likely are you to recommend {name} to a friend?",
+    feedback_points: "Answer and get {n} points.",
+    feedback_low: "0: not at all",
+    feedback_high: "10: very likely",
+    feedback_comment: "Anything you want to tell us? (optional)",
+    feedback_send: "Send answer",
+    feedback_thanks: "Thank you for your answer!",
     tier_label: "Your tier",
     negative_note: "Your balance is below zero after a refund; new purchases earn it back.",
     guest_intro: "Join our rewards program: earn points on every purchase and unlock rewards.",
@@ -207,6 +236,7 @@ static EN: Messages = Messages {
     reason_adjustment: "Adjustment",
     dismiss: "Dismiss",
     reason_birthday: "Happy birthday!",
+    reason_feedback: "Thanks for your feedback",
     earn_birthday: "Earn {n} points on your birthday",
 };
 
@@ -217,6 +247,15 @@ static SV: Messages = Messages {
     points_to_tier: "{n} poäng till {name}",
     top_tier: "Du har nått vår högsta nivå.",
     campaign_until: "{n}× poäng till och med {name}",
+    early_access: "Förtur: öppen för alla från {name}",
+    tier_only: "Bara för {name}-medlemmar",
+    feedback_question: "Hur troligt är det att du rekommenderar {name} till en vän?",
+    feedback_points: "Svara och få {n} poäng.",
+    feedback_low: "0: inte alls",
+    feedback_high: "10: mycket troligt",
+    feedback_comment: "Något du vill berätta för oss? (valfritt)",
+    feedback_send: "Skicka svar",
+    feedback_thanks: "Tack för ditt svar!",
     tier_label: "Din nivå",
     negative_note: "Ditt saldo är under noll efter en retur; nya köp tjänar in det igen.",
     guest_intro: "Bli medlem: samla poäng på varje köp och lås upp belöningar.",
@@ -266,6 +305,7 @@ static SV: Messages = Messages {
     reason_adjustment: "Justering",
     dismiss: "Stäng",
     reason_birthday: "Grattis på födelsedagen!",
+    reason_feedback: "Tack för ditt omdöme",
     earn_birthday: "{n} poäng på din födelsedag",
 };
 
@@ -276,6 +316,15 @@ static DA: Messages = Messages {
     points_to_tier: "{n} point til {name}",
     top_tier: "Du har nået vores højeste niveau.",
     campaign_until: "{n}× point til og med {name}",
+    early_access: "Forsalg: åben for alle fra {name}",
+    tier_only: "Kun for {name}-medlemmer",
+    feedback_question: "Hvor sandsynligt er det, at du vil anbefale {name} til en ven?",
+    feedback_points: "Svar og få {n} point.",
+    feedback_low: "0: slet ikke",
+    feedback_high: "10: meget sandsynligt",
+    feedback_comment: "Er der noget, du vil fortælle os? (valgfrit)",
+    feedback_send: "Send svar",
+    feedback_thanks: "Tak for dit svar!",
     tier_label: "Dit niveau",
     negative_note: "Din saldo er under nul efter en returnering; nye køb tjener det ind igen.",
     guest_intro: "Bliv medlem: optjen point på hvert køb og lås op for belønninger.",
@@ -325,6 +374,7 @@ static DA: Messages = Messages {
     reason_adjustment: "Justering",
     dismiss: "Luk",
     reason_birthday: "Tillykke med fødselsdagen!",
+    reason_feedback: "Tak for din feedback",
     earn_birthday: "{n} point på din fødselsdag",
 };
 

@@ -11,6 +11,7 @@ use crate::i18n;
 use crate::ui::{Issued, Ui};
 use crate::view::{self, Kind};
 use lojal_core::api::WidgetData;
+use lojal_core::feedback::FeedbackRequest;
 use lojal_core::requests::{CartRequest, LineItem};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -229,6 +230,19 @@ impl Session {
                     let _ = api::dismiss_nudge(&session.config, &arg).await;
                 });
             }
+            "feedback-score" => {
+                {
+                    let mut ui = self.ui.borrow_mut();
+                    ui.feedback_score = arg.parse().ok().filter(|s| *s <= 10);
+                    ui.feedback_note = None;
+                }
+                self.redraw();
+                dom::focus(&view.root, &dom::action_selector("feedback-score", &arg));
+            }
+            "send-feedback" => {
+                let (session, view) = (self.clone(), view.clone());
+                wasm_bindgen_futures::spawn_local(async move { session.send_feedback(&view, arg).await });
+            }
             "share-referral" => {
                 let title = self.data.borrow().as_ref().map(|d| d.shop.name.clone()).unwrap_or_default();
                 wasm_bindgen_futures::spawn_local(async move { dom::share(&title, &arg).await });
@@ -269,6 +283,32 @@ impl Session {
                 dom::focus(&view.root, "[data-action=copy-code]");
             }
             Err(err) => {
+                self.redraw();
+                events::error(&view.host, err.code(), &err.to_string());
+            }
+        }
+    }
+
+    async fn send_feedback(self: &Rc<Self>, view: &Rc<View>, order_id: String) {
+        let Some(score) = self.ui.borrow().feedback_score else { return };
+        let comment = dom::query(&view.root, ".feedback textarea")
+            .and_then(|area| js_sys::Reflect::get(&area, &"value".into()).ok())
+            .and_then(|value| value.as_string());
+        let request = FeedbackRequest { order_id, score, comment };
+        let words = view.config.locale.messages();
+        match api::send_feedback(&self.config, &request).await {
+            Ok(_) => {
+                {
+                    let mut ui = self.ui.borrow_mut();
+                    ui.feedback_score = None;
+                    ui.feedback_note = Some(words.feedback_thanks.to_owned());
+                }
+                // The new balance, and the question gone.
+                self.refresh().await;
+                view::announce(&view.root, words.feedback_thanks);
+            }
+            Err(err) => {
+                self.ui.borrow_mut().feedback_note = Some(err.api_message().unwrap_or(words.try_again).to_owned());
                 self.redraw();
                 events::error(&view.host, err.code(), &err.to_string());
             }

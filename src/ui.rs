@@ -13,6 +13,10 @@ pub struct Ui {
     pub message: Option<String>,
     /// The copy button that just copied, to say so on it.
     pub copied: Option<String>,
+    /// The score the shopper picked in the feedback question, not yet sent.
+    pub feedback_score: Option<u8>,
+    /// What became of the sent answer: thanks, or why it failed.
+    pub feedback_note: Option<String>,
 }
 
 #[derive(Debug, Clone)]

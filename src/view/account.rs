@@ -47,6 +47,7 @@ fn describe(locale: Locale, data: &WidgetData, entry: &LedgerEntryView) -> Strin
         "referral" => words.reason_referral.to_owned(),
         "expiry" => words.reason_expiry.to_owned(),
         "birthday" => words.reason_birthday.to_owned(),
+        "feedback" => words.reason_feedback.to_owned(),
         _ => entry.note.clone().unwrap_or_else(|| words.reason_adjustment.to_owned()),
     }
 }

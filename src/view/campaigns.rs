@@ -16,20 +16,10 @@ pub fn section(locale: Locale, campaigns: &[CampaignView]) -> Option<Element> {
         attr(&banner, "part", "campaign");
         attr(&banner, "data-campaign", &campaign.id);
         append(&banner, &el_text("strong", "", &campaign.title));
-        let until =
-            fill(locale.messages().campaign_until, &multiplier(campaign.multiplier), &locale.day(&campaign.ends_on));
+        let multiplier = locale.decimal(campaign.multiplier).unwrap_or_default();
+        let until = fill(locale.messages().campaign_until, &multiplier, &locale.day(&campaign.ends_on));
         append(&banner, &el_text("span", "until", &until));
         append(&section, &banner);
     }
     Some(section)
-}
-
-/// 2 as "2", 1.5 as "1.5": a multiplier is short and never money.
-fn multiplier(m: f64) -> String {
-    let rounded = (m * 100.0).round() / 100.0;
-    if rounded.fract() == 0.0 {
-        format!("{}", rounded as i64)
-    } else {
-        format!("{rounded}")
-    }
 }

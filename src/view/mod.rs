@@ -6,6 +6,7 @@ mod account;
 mod campaigns;
 mod cart;
 mod earn;
+mod feedback;
 mod guest;
 mod member;
 mod recommendations;
@@ -162,6 +163,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                         sections.push(member::nudge(locale, nudge));
                     }
                     sections.push(rewards::section(locale, data, ui));
+                    sections.extend(feedback::section(locale, data, ui));
                     if let Some(referral) = &customer.referral {
                         sections.push(referral::section(locale, data, referral, ui));
                     }

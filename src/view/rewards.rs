@@ -36,6 +36,11 @@ pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Element {
         let label = el("span", "label");
         append(&label, &el_text("span", "title", &reward.title));
         append(&label, &el_text("span", "cost", &format!("{} {}", locale.number(reward.cost), words.points)));
+        if let Some(day) = &reward.early_access_until {
+            append(&label, &el_text("span", "badge", &fill(words.early_access, "", &locale.day(day))));
+        } else if let (false, Some(member)) = (reward.tiers.is_empty(), member) {
+            append(&label, &el_text("span", "badge", &fill(words.tier_only, "", &member.tier.name)));
+        }
         append(&item, &label);
         if let Some(member) = member {
             if ui.confirming.as_deref() == Some(reward.id.as_str()) {

@@ -320,7 +320,7 @@ impl Server {
         let data = data.to_str().ok_or("odd path")?;
         // A short warm-up first: the first requests open connections and
         // fill SQLite's page cache, which a running shop has done long ago.
-        let warm = Plan { seconds: 1, ..*plan };
+        let warm = Plan { seconds: if plan.quick { 1 } else { 5 }, ..*plan };
         self.wrk(&warm, WIDGET_CONNECTIONS, "tests/bench/widget.lua", &[data])?;
         self.wrk(plan, WIDGET_CONNECTIONS, "tests/bench/widget.lua", &[data])
     }

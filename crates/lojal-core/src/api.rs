@@ -1,7 +1,7 @@
 //! The JSON bodies of the HTTP API (CONTRACT.md section 4), shared so the
 //! server writes exactly what the widget reads.
 
-use crate::program::{Program, RewardKind};
+use crate::program::{Availability, Program, RewardKind};
 use crate::tiers;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,9 @@ pub struct WidgetData {
     /// Campaigns running now, for the banner that says until when.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<CampaignView>,
+    /// The feedback question to ask this member now, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<crate::feedback::FeedbackAsk>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,6 +147,13 @@ pub struct RewardView {
     pub value: i64,
     /// Whether this customer's balance covers it now (always false for a guest).
     pub redeemable: bool,
+    /// Member-only: the tiers it is for (absent when open to every member).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<String>,
+    /// Early access: the day it opens to everyone, while this member's
+    /// tier has it first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_access_until: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -274,18 +284,34 @@ pub fn program_views(program: &Program) -> (Vec<WayToEarn>, Vec<TierView>) {
     (ways, tiers)
 }
 
-/// The rewards, each marked redeemable when `points` covers it (`None`: a guest).
-pub fn reward_views(program: &Program, points: Option<i64>) -> Vec<RewardView> {
+/// A member's balance and tier, as the rewards they see depend on them.
+#[derive(Debug, Clone, Copy)]
+pub struct Holder<'a> {
+    pub points: i64,
+    pub tier: &'a str,
+}
+
+/// The rewards this shopper may see now (`None`: a guest, who sees those
+/// open to all), each marked redeemable when their balance covers it.
+pub fn reward_views(program: &Program, holder: Option<Holder<'_>>, now: i64) -> Vec<RewardView> {
     program
         .rewards
         .iter()
-        .map(|r| RewardView {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            cost: r.cost,
-            kind: r.kind,
-            value: r.value,
-            redeemable: points.is_some_and(|p| p >= r.cost),
+        .filter_map(|r| {
+            let availability = r.availability(holder.map(|h| h.tier), now);
+            let member_only = availability == Availability::Open && !r.tiers.is_empty() && r.available_from.is_none();
+            (availability != Availability::Hidden).then(|| RewardView {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                cost: r.cost,
+                kind: r.kind,
+                value: r.value,
+                redeemable: holder.is_some_and(|h| h.points >= r.cost),
+                tiers: if member_only { r.tiers.clone() } else { Vec::new() },
+                early_access_until: (availability == Availability::EarlyAccess)
+                    .then(|| r.available_from.clone())
+                    .flatten(),
+            })
         })
         .collect()
 }
@@ -333,13 +359,14 @@ mod tests {
             shop: ShopInfo { id: "demo".into(), name: "Demo".into(), currency: "SEK".into(), locale: "sv".into() },
             customer: standing.map(|s| customer_view(program, s)),
             ways_to_earn,
-            rewards: reward_views(program, points),
+            rewards: reward_views(program, points.map(|points| Holder { points, tier: "bronze" }), 0),
             tiers,
             recommendations: vec![],
             nudge: None,
             cart: None,
             history: vec![],
             campaigns: vec![],
+            feedback: None,
         }
     }
 
@@ -367,9 +394,10 @@ mod tests {
     #[test]
     fn rewards_are_redeemable_only_when_the_balance_covers_them() {
         let program = sample();
-        assert!(!reward_views(&program, None)[0].redeemable);
-        assert!(!reward_views(&program, Some(499))[0].redeemable);
-        assert!(reward_views(&program, Some(500))[0].redeemable);
-        assert_eq!(serde_json::to_value(&reward_views(&program, None)[0]).unwrap()["kind"], "fixed_discount");
+        let holding = |points| Some(Holder { points, tier: "bronze" });
+        assert!(!reward_views(&program, None, 0)[0].redeemable);
+        assert!(!reward_views(&program, holding(499), 0)[0].redeemable);
+        assert!(reward_views(&program, holding(500), 0)[0].redeemable);
+        assert_eq!(serde_json::to_value(&reward_views(&program, None, 0)[0]).unwrap()["kind"], "fixed_discount");
     }
 }

@@ -10,6 +10,7 @@ pub mod birthday;
 pub mod campaign;
 pub mod error;
 pub mod expiry;
+pub mod feedback;
 pub mod identity;
 pub mod metrics;
 pub mod nudge;

@@ -28,6 +28,9 @@ pub struct Program {
     /// Extra points for a while: N times, optionally on chosen categories.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<crate::campaign::Campaign>,
+    /// Ask members "how likely are you to recommend us?" after an order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<crate::feedback::FeedbackRules>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +75,45 @@ pub struct Reward {
     /// unused (0) for the others.
     #[serde(default)]
     pub value: i64,
+    /// Member-only: only members of these tiers see and redeem it (every
+    /// member when empty), until `available_from`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<String>,
+    /// `YYYY-MM-DD` (UTC): from this day it is open to every member. With
+    /// `tiers`, the tiers' members have early access before it; without,
+    /// nobody sees it before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_from: Option<String>,
+}
+
+/// Whether a member of a tier can see and redeem a reward now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    Open,
+    /// Open to their tier before everyone else.
+    EarlyAccess,
+    Hidden,
+}
+
+impl Reward {
+    /// For a member of `tier` (`None`: a guest, who sees what is open to all).
+    pub fn availability(&self, tier: Option<&str>, now: i64) -> Availability {
+        // A malformed date never opens (validation refuses it anyway).
+        let opened = match &self.available_from {
+            Some(day) => crate::campaign::parse_date(day).is_some_and(|day| now >= day),
+            None => true,
+        };
+        let scheduled = self.available_from.is_some();
+        if self.tiers.is_empty() {
+            return if opened { Availability::Open } else { Availability::Hidden };
+        }
+        let in_tiers = tier.is_some_and(|t| self.tiers.iter().any(|x| x == t));
+        match (in_tiers, scheduled, opened) {
+            (true, true, false) => Availability::EarlyAccess,
+            (true, _, _) | (false, true, true) => Availability::Open,
+            _ => Availability::Hidden,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +176,12 @@ impl Program {
             if reward.value < 0 {
                 return invalid(format!("reward {} value must not be negative", reward.id));
             }
+            if let Some(tier) = reward.tiers.iter().find(|t| !self.tiers.iter().any(|x| &x.id == *t)) {
+                return invalid(format!("reward {} names tier {tier}, which the program does not have", reward.id));
+            }
+            if reward.available_from.as_deref().is_some_and(|d| crate::campaign::parse_date(d).is_none()) {
+                return invalid(format!("reward {} available_from must be a date as YYYY-MM-DD", reward.id));
+            }
         }
         if has_duplicate(self.rewards.iter().map(|r| &r.id)) {
             return invalid("reward ids must be unique".into());
@@ -167,6 +215,9 @@ impl Program {
         for campaign in &self.campaigns {
             campaign.validate().map_err(Error::InvalidProgram)?;
         }
+        if let Some(feedback) = &self.feedback {
+            feedback.validate().map_err(Error::InvalidProgram)?;
+        }
         if has_duplicate(self.campaigns.iter().map(|c| &c.id)) {
             return invalid("campaign ids must be unique".into());
         }
@@ -195,12 +246,15 @@ impl Program {
                 cost: 500,
                 kind: RewardKind::FixedDiscount,
                 value: 5000,
+                tiers: Vec::new(),
+                available_from: None,
             }],
             referral: None,
             expiry: Some(Expiry { after_months: 12 }),
             birthday: None,
             nudges: crate::nudge::NudgeRules::default(),
             campaigns: Vec::new(),
+            feedback: None,
         }
     }
 
@@ -241,6 +295,28 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn member_only_rewards_open_to_their_tiers_and_early_access_ends_on_its_day() {
+        let opens = crate::campaign::parse_date("2026-12-01").unwrap();
+        let mut reward = sample().rewards[0].clone();
+        assert_eq!(reward.availability(None, opens), Availability::Open, "plain rewards are open to all");
+
+        reward.tiers = vec!["gold".into(), "platinum".into()];
+        assert_eq!(reward.availability(Some("gold"), opens), Availability::Open);
+        assert_eq!(reward.availability(Some("silver"), opens), Availability::Hidden, "member-only");
+        assert_eq!(reward.availability(None, opens), Availability::Hidden, "guests do not see it");
+
+        reward.available_from = Some("2026-12-01".into());
+        assert_eq!(reward.availability(Some("gold"), opens - 1), Availability::EarlyAccess);
+        assert_eq!(reward.availability(Some("silver"), opens - 1), Availability::Hidden);
+        assert_eq!(reward.availability(Some("silver"), opens), Availability::Open, "open to all from its day");
+        assert_eq!(reward.availability(Some("gold"), opens), Availability::Open);
+
+        reward.tiers.clear();
+        assert_eq!(reward.availability(Some("gold"), opens - 1), Availability::Hidden, "scheduled, no early access");
+        assert_eq!(reward.availability(None, opens), Availability::Open);
+    }
+
+    #[test]
     fn the_starter_program_is_valid() {
         Program::starter().validate().unwrap();
     }
@@ -268,6 +344,8 @@ pub(crate) mod tests {
         assert!(
             refused(|p| p.referral.as_mut().unwrap().referee_reward_id = Some("nope".into())).contains("not a reward")
         );
+        assert!(refused(|p| p.rewards[0].tiers = vec!["diamond".into()]).contains("tier diamond"));
+        assert!(refused(|p| p.rewards[0].available_from = Some("1 Dec".into())).contains("available_from"));
         assert!(refused(|p| {
             p.rewards[0].kind = RewardKind::PercentDiscount;
             p.rewards[0].value = 150;

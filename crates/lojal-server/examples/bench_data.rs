@@ -91,6 +91,11 @@ async fn main() -> Result<()> {
             if members > have {
                 eprintln!("added members {}..={members} in {:.1} s", have + 1, started.elapsed().as_secs_f64());
             }
+            if db.backend == db::Backend::Sqlite {
+                // Fold the bulk load's write-ahead log into the database, as a
+                // running server's checkpoints would have long since.
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
+            }
             std::fs::write(&lua, load_script_data(members.max(have), variants)).expect("writing the Lua data file");
         }
         Command::CountOrders { prefix } => {

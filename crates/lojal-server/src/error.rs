@@ -33,6 +33,10 @@ pub enum Error {
     InsufficientPoints { needed: i64 },
     #[error("there is no reward `{0}`")]
     UnknownReward(String),
+    #[error("This order already has an answer.")]
+    AlreadyAnswered,
+    #[error("This reward is not open to your tier yet.")]
+    RewardNotAvailable,
     #[error("there is no order `{0}`")]
     UnknownOrder(String),
     #[error("there is no member `{0}`")]
@@ -89,6 +93,8 @@ impl Error {
             Error::Invalid(_) | Error::BadTime => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request"),
             Error::InsufficientPoints { .. } => (StatusCode::CONFLICT, "insufficient_points"),
             Error::UnknownReward(_) => (StatusCode::NOT_FOUND, "unknown_reward"),
+            Error::AlreadyAnswered => (StatusCode::CONFLICT, "already_answered"),
+            Error::RewardNotAvailable => (StatusCode::FORBIDDEN, "reward_not_available"),
             Error::UnknownOrder(_) => (StatusCode::NOT_FOUND, "unknown_order"),
             Error::UnknownCustomer(_) => (StatusCode::NOT_FOUND, "unknown_customer"),
             Error::UnknownReferralCode(_) => (StatusCode::NOT_FOUND, "unknown_referral_code"),

@@ -40,8 +40,11 @@ const PROGRAM: &str = r#"{
     {"id": "coffee", "title": "Gratis kaffe", "cost": 400, "kind": "free_product"},
     {"id": "r50", "title": "50 kr rabatt", "cost": 500, "kind": "fixed_discount", "value": 5000},
     {"id": "p10", "title": "10 % rabatt", "cost": 1200, "kind": "percent_discount", "value": 10},
-    {"id": "r200", "title": "200 kr rabatt", "cost": 1800, "kind": "fixed_discount", "value": 20000}
+    {"id": "r200", "title": "200 kr rabatt", "cost": 1800, "kind": "fixed_discount", "value": 20000},
+    {"id": "tasting", "title": "Ostprovning i butiken", "cost": 600, "kind": "free_product",
+     "tiers": ["gold", "platinum"]}
   ],
+  "feedback": {"ask_within_days": 14, "points": 25},
   "referral": {"referrer_points": 200, "referee_reward_id": "r50"}
 }"#;
 
@@ -66,6 +69,20 @@ fn running_campaign(now: i64) -> lojal_core::campaign::Campaign {
     }
 }
 
+/// A Christmas hamper Guld and Platina members may take a week before
+/// everyone else.
+fn early_access_reward(now: i64) -> lojal_core::program::Reward {
+    lojal_core::program::Reward {
+        id: "christmas-hamper".into(),
+        title: "Julkorg".into(),
+        cost: 2400,
+        kind: lojal_core::program::RewardKind::FreeProduct,
+        value: 0,
+        tiers: vec!["gold".into(), "platinum".into()],
+        available_from: Some(lojal_core::campaign::format_date(now + 7 * 86_400)),
+    }
+}
+
 /// Creates the demo shop with its history unless it exists, and lets pages
 /// on `storefront_origin` call it. Returns the shop.
 pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
@@ -75,6 +92,7 @@ pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
     }
     let mut program = program();
     program.campaigns.push(running_campaign(clock::now()));
+    program.rewards.push(early_access_reward(clock::now()));
     let shop = Shop {
         id: DEMO_SHOP.into(),
         name: "Lojal Livs".into(),

@@ -6,6 +6,7 @@ mod birthday;
 mod cart;
 mod cors;
 mod customers;
+mod feedback;
 mod json;
 pub mod limits;
 mod merchant_page;
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/birthday", put(birthday::put))
         .route("/v1/shops/{shop}/referrals/{code}/visits", post(referrals::visit))
         .route("/v1/shops/{shop}/nudges/{kind}/dismiss", post(nudges::dismiss))
+        .route("/v1/shops/{shop}/feedback", post(feedback::create))
         .layer(axum::middleware::from_fn_with_state(state.limits.clone(), limits::per_ip))
         .layer(cors::per_shop(state.db.clone()));
     // Called by the merchant's back end with the shop secret: no CORS, so

@@ -5,7 +5,7 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{carts, ledger, members, nudges, recommendations};
+use crate::store::{carts, feedback, ledger, members, nudges, recommendations};
 use axum::extract::Query;
 use axum::extract::State;
 use lojal_core::api::CartView;
@@ -45,6 +45,7 @@ pub async fn get(
             Standing { id: &m.id, points: m.points, lifetime_points: m.lifetime_points, referral },
         )
     });
+    let now = clock::now();
     let lang = Lang::parse(query.locale.as_deref().unwrap_or(&shop.locale));
     let mut conn = state.db.pool.acquire().await?;
     let (cart, history, nudge) = match &member {
@@ -53,10 +54,14 @@ pub async fn get(
                 .await?
                 .map(|(items, _)| CartView { total: api::cart_total(&items), items });
             let history = ledger::history(&mut conn, &shop.id, &m.id, HISTORY_IN_WIDGET).await?;
-            let nudge = nudges::for_member(&mut conn, &shop.id, program, m, lang, clock::now()).await?;
+            let nudge = nudges::for_member(&mut conn, &shop.id, program, m, lang, now).await?;
             (cart, history.into_iter().map(super::customers::entry_view).collect(), nudge)
         }
         None => (None, Vec::new(), None),
+    };
+    let feedback = match (&member, &program.feedback) {
+        (Some(m), Some(rules)) => feedback::pending(&mut conn, &shop.id, rules, &m.id, now).await?,
+        _ => None,
     };
     let in_cart: Vec<String> = cart.iter().flat_map(|c| c.items.iter().map(|i| i.sku.clone())).collect();
     let recommendations =
@@ -70,7 +75,11 @@ pub async fn get(
             currency: shop.currency.clone(),
             locale: shop.locale.clone(),
         },
-        rewards: api::reward_views(program, member.as_ref().map(|m| m.points)),
+        rewards: api::reward_views(
+            program,
+            member.as_ref().zip(customer.as_ref()).map(|(m, c)| api::Holder { points: m.points, tier: &c.tier.id }),
+            now,
+        ),
         customer,
         ways_to_earn,
         tiers,
@@ -78,6 +87,7 @@ pub async fn get(
         nudge,
         cart,
         history,
-        campaigns: api::running_campaigns(program, clock::now()),
+        campaigns: api::running_campaigns(program, now),
+        feedback,
     }))
 }

@@ -17,6 +17,8 @@ pub enum Reason {
     Expiry,
     Adjustment,
     Birthday,
+    /// Points for answering the feedback question.
+    Feedback,
 }
 
 impl Reason {
@@ -29,13 +31,17 @@ impl Reason {
             Reason::Expiry => "expiry",
             Reason::Adjustment => "adjustment",
             Reason::Birthday => "birthday",
+            Reason::Feedback => "feedback",
         }
     }
 
     /// Points earned (and their reversal) move a member's tier; spending
     /// points or letting them expire does not take a tier away.
     fn counts_towards_tier(self) -> bool {
-        matches!(self, Reason::Earn | Reason::Refund | Reason::Referral | Reason::Adjustment | Reason::Birthday)
+        matches!(
+            self,
+            Reason::Earn | Reason::Refund | Reason::Referral | Reason::Adjustment | Reason::Birthday | Reason::Feedback
+        )
     }
 }
 

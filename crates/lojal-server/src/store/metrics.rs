@@ -2,6 +2,7 @@
 //! figure's definition is in its doc comment, and in the API document.
 
 use crate::error::Result;
+use crate::store::feedback;
 use lojal_core::metrics::{self, OrderFact};
 use lojal_core::program::Program;
 use lojal_core::tiers;
@@ -38,8 +39,12 @@ pub struct Metrics {
     /// Members and revenue by the tier members hold now.
     pub tiers: Vec<TierFigures>,
     pub referrals: ReferralFigures,
-    /// Net Promoter Score; null until feedback answers exist.
+    /// Net Promoter Score of the answers in the last `period_days`; null
+    /// without answers.
     pub nps: Option<f64>,
+    /// The answers behind `nps`: promoters (9-10), passives (7-8),
+    /// detractors (0-6).
+    pub feedback: lojal_core::feedback::NpsFigures,
     /// The last twelve calendar months (UTC), oldest first.
     pub months: Vec<metrics::Month>,
     /// Customers by the month of their first order, in the last twelve
@@ -186,6 +191,7 @@ pub async fn compute(
     }
     points.redemption_rate = ratio(points.redeemed, points.issued);
 
+    let feedback = feedback::nps(conn, shop, now - period).await?;
     Ok(Metrics {
         currency: currency.to_owned(),
         period_days,
@@ -207,7 +213,8 @@ pub async fn compute(
             })
             .collect(),
         referrals: ReferralFigures { visits, conversions },
-        nps: None,
+        nps: feedback.score,
+        feedback,
         months: metrics::monthly(&joined, &facts, now, MONTHS),
         cohorts: metrics::cohorts(&facts, now, MONTHS, COHORT_HORIZON),
     })

@@ -4,6 +4,7 @@
 pub mod birthdays;
 pub mod carts;
 pub mod codes;
+pub mod feedback;
 pub mod ledger;
 pub mod members;
 pub mod metrics;

@@ -11,8 +11,10 @@ mod birthday;
 mod campaigns;
 mod concurrency;
 mod expiry;
+mod feedback;
 mod fuzz;
 mod limits;
+mod member_rewards;
 mod merchant;
 mod openapi;
 

@@ -1,0 +1,100 @@
+// The program's other forms as a shopper meets them: a running campaign,
+// member-only and early-access rewards (on the demo shop), and the
+// feedback question after an order, answered with a comment.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  ARTIFACTS, htmlPage, launchBrowser, merchant, openLauncher, openPage, scriptTag, startDemo, TEST_SHOP,
+} from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startDemo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const panelText = (page, selector) =>
+  page.evaluate((s) => [...document.querySelector("lojal-widget[launcher]").shadowRoot.querySelectorAll(s)].map((n) => n.textContent), selector);
+
+describe("program forms in the widget", () => {
+  test("the demo member sees the running campaign, her tier's member-only reward and early access", async () => {
+    const { page, context, problems } = await openPage(browser, `${server.storefront}/?locale=en`, server);
+    await openLauncher(page);
+    await page.locator("lojal-widget [part=campaign]").waitFor();
+    const [banner] = await panelText(page, "[part=campaign]");
+    assert.match(banner, /^Dubbla poäng på frukt & grönt2× points until \w{3} \d+, \d{4}$/);
+
+    const badges = await page.evaluate(() =>
+      Object.fromEntries(
+        [...document.querySelector("lojal-widget[launcher]").shadowRoot.querySelectorAll("[data-reward]")].map((li) => [
+          li.dataset.reward,
+          li.querySelector(".badge")?.textContent ?? null,
+        ]),
+      ),
+    );
+    assert.equal(badges.tasting, "Only for Guld members");
+    assert.match(badges["christmas-hamper"], /^Early access: open to all from \w{3} \d+, \d{4}$/);
+    assert.equal(badges.r50, null, "plain rewards have no badge");
+    await page.locator("lojal-widget .panel").screenshot({ path: join(ARTIFACTS, "program-forms.png") });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("a guest sees the campaign but not the member-only rewards", async () => {
+    const { page, context } = await openPage(browser, `${server.storefront}/?as=guest&locale=en`, server);
+    await openLauncher(page);
+    await page.locator("lojal-widget [part=campaign]").waitFor();
+    const rewards = await page.evaluate(() =>
+      [...document.querySelector("lojal-widget[launcher]").shadowRoot.querySelectorAll("[data-reward]")].map((li) => li.dataset.reward),
+    );
+    assert.ok(rewards.includes("r50"));
+    assert.ok(!rewards.includes("tasting") && !rewards.includes("christmas-hamper"), rewards.join());
+    await context.close();
+  });
+
+  test("after an order the member answers the feedback question, is paid once, and it feeds the NPS", async () => {
+    await merchant(server, "PUT", "/program", {
+      earn: { points_per_unit: 1 },
+      tiers: [{ id: "bronze", name: "Bronze", threshold: 0 }],
+      rewards: [{ id: "coffee", title: "A free coffee", cost: 400, kind: "free_product" }],
+      feedback: { ask_within_days: 14, points: 25 },
+    });
+    await merchant(server, "POST", "/orders", { id: "fb-1", customer: "frida", total: 12000, currency: "SEK" });
+    server.addPage("feedback.html", htmlPage("Shop", scriptTag(server, { customer: "frida" })));
+    const { page, context, problems } = await openPage(browser, `${server.storefront}/feedback.html`, server);
+    await openLauncher(page);
+    await page.locator("lojal-widget [part=feedback]").waitFor();
+    assert.deepEqual(await panelText(page, "[part=feedback] .question"), [
+      "How likely are you to recommend Test shop to a friend?",
+    ]);
+    await page.locator("lojal-widget [data-action=feedback-score][data-arg='9']").click();
+    assert.equal(
+      await page.locator("lojal-widget [data-action=feedback-score][data-arg='9']").getAttribute("aria-pressed"),
+      "true",
+    );
+    await page.locator("lojal-widget [part=feedback] textarea").fill("Fast delivery, fresh bread");
+    await page.locator("lojal-widget .panel").screenshot({ path: join(ARTIFACTS, "feedback-question.png") });
+    await page.locator("lojal-widget [data-action=send-feedback]").click();
+    await page.waitForFunction(() =>
+      document.querySelector("lojal-widget[launcher]").shadowRoot.querySelector(".feedback-note")?.textContent === "Thank you for your answer!",
+    );
+    await page.waitForFunction(() => document.querySelector("lojal-widget[launcher]").shadowRoot.querySelector(".balance .n")?.textContent === "145");
+    assert.equal(await page.locator("lojal-widget [data-action=feedback-score]").count(), 0, "asked once");
+
+    const metrics = await merchant(server, "GET", "/metrics");
+    assert.deepEqual(metrics.feedback, { answers: 1, promoters: 1, passives: 0, detractors: 0, score: 100 });
+    const customer = await merchant(server, "GET", "/customers/frida");
+    assert.deepEqual(customer.ledger.map((e) => [e.reason, e.delta]).sort(), [["earn", 120], ["feedback", 25]]);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
