@@ -109,6 +109,16 @@ pub struct Messages {
     pub early_access: &'static str,
     /// A member-only reward: `{name}` the member's tier.
     pub tier_only: &'static str,
+    /// Stamp card: `{n}` filled, `{name}` stamps on a card.
+    pub stamps_filled: &'static str,
+    /// `{n}` purchases left, `{name}` the reward.
+    pub stamps_to_go: &'static str,
+    /// For a guest: `{n}` free stamps on joining, `{name}` the reward.
+    pub stamps_head_start: &'static str,
+    /// For a guest, no head start: `{n}` stamps fill a card, `{name}` the reward.
+    pub stamps_guest: &'static str,
+    /// `{name}`: the smallest order that counts, as a price.
+    pub stamps_min_order: &'static str,
     /// `{name}`: the shop.
     pub feedback_question: &'static str,
     /// `{n}`: points for answering.
@@ -180,6 +190,11 @@ static EN: Messages = Messages {
     campaign_until: "{n}× points until {name}",
     early_access: "Early access: open to all from {name}",
     tier_only: "Only for {name} members",
+    stamps_filled: "{n} of {name} stamps",
+    stamps_to_go: "{n} more purchases to {name}",
+    stamps_head_start: "Join now and start with {n} stamps towards {name}",
+    stamps_guest: "Collect {n} stamps and get {name}",
+    stamps_min_order: "Every purchase from {name} gets a stamp.",
     feedback_question: "How likely are you to recommend {name} to a friend?",
     feedback_points: "Answer and get {n} points.",
     feedback_low: "0: not at all",
@@ -249,6 +264,11 @@ static SV: Messages = Messages {
     campaign_until: "{n}× poäng till och med {name}",
     early_access: "Förtur: öppen för alla från {name}",
     tier_only: "Bara för {name}-medlemmar",
+    stamps_filled: "{n} av {name} stämplar",
+    stamps_to_go: "{n} köp kvar till {name}",
+    stamps_head_start: "Bli medlem och börja med {n} stämplar mot {name}",
+    stamps_guest: "Samla {n} stämplar och få {name}",
+    stamps_min_order: "Varje köp från {name} ger en stämpel.",
     feedback_question: "Hur troligt är det att du rekommenderar {name} till en vän?",
     feedback_points: "Svara och få {n} poäng.",
     feedback_low: "0: inte alls",
@@ -318,6 +338,11 @@ static DA: Messages = Messages {
     campaign_until: "{n}× point til og med {name}",
     early_access: "Forsalg: åben for alle fra {name}",
     tier_only: "Kun for {name}-medlemmer",
+    stamps_filled: "{n} af {name} stempler",
+    stamps_to_go: "{n} køb mere til {name}",
+    stamps_head_start: "Bliv medlem og start med {n} stempler mod {name}",
+    stamps_guest: "Saml {n} stempler og få {name}",
+    stamps_min_order: "Hvert køb fra {name} giver et stempel.",
     feedback_question: "Hvor sandsynligt er det, at du vil anbefale {name} til en ven?",
     feedback_points: "Svar og få {n} point.",
     feedback_low: "0: slet ikke",

@@ -12,6 +12,7 @@ mod member;
 mod recommendations;
 mod referral;
 mod rewards;
+mod stamps;
 
 use crate::config::Config;
 use crate::dom::{self, append, attr, el, el_text};
@@ -162,6 +163,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                     if let Some(nudge) = &data.nudge {
                         sections.push(member::nudge(locale, nudge));
                     }
+                    sections.extend(stamps::section(locale, data, ui));
                     sections.push(rewards::section(locale, data, ui));
                     sections.extend(feedback::section(locale, data, ui));
                     if let Some(referral) = &customer.referral {
@@ -177,6 +179,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                 None => {
                     sections.push(guest::intro(config, data));
                     sections.extend(campaigns::section(locale, &data.campaigns));
+                    sections.extend(stamps::section(locale, data, ui));
                     sections.push(rewards::section(locale, data, ui));
                     sections.push(guest::tiers(locale, data));
                 }

@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  ARTIFACTS, htmlPage, launchBrowser, merchant, openLauncher, openPage, scriptTag, startDemo, TEST_SHOP,
+  ARTIFACTS, htmlPage, launchBrowser, merchant, openLauncher, openPage, scriptTag, standingOf, startDemo,
 } from "./harness.mjs";
 
 let server;
@@ -45,6 +45,33 @@ describe("program forms in the widget", () => {
     assert.match(badges["christmas-hamper"], /^Early access: open to all from \w{3} \d+, \d{4}$/);
     assert.equal(badges.r50, null, "plain rewards have no badge");
     await page.locator("lojal-widget .panel").screenshot({ path: join(ARTIFACTS, "program-forms.png") });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("the stamp card is drawn as a card of stamps with what is left to the reward", async () => {
+    const { page, context, problems } = await openPage(browser, `${server.storefront}/?locale=en`, server);
+    await openLauncher(page);
+    await page.locator("lojal-widget [part=stamps]").waitFor();
+    const data = await standingOf(server, page);
+    const drawn = await page.evaluate(() => {
+      const card = document.querySelector("lojal-widget[launcher]").shadowRoot.querySelector("[part=stamps]");
+      return {
+        title: card.querySelector("h3").textContent,
+        stamps: card.querySelectorAll(".stamp").length,
+        filled: card.querySelectorAll(".stamp.filled").length,
+        label: card.querySelector(".stamp-row").getAttribute("aria-label"),
+        toGo: card.querySelector(".stamps-to-go").textContent,
+      };
+    });
+    assert.deepEqual(drawn, {
+      title: "Kaffekortet",
+      stamps: 8,
+      filled: data.stamp_card.filled,
+      label: `${data.stamp_card.filled} of 8 stamps`,
+      toGo: `${8 - data.stamp_card.filled} more purchases to Gratis kaffe`,
+    });
+    await page.locator("lojal-widget [part=stamps]").screenshot({ path: join(ARTIFACTS, "stamp-card.png") });
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -24,9 +24,27 @@ pub struct WidgetData {
     /// Campaigns running now, for the banner that says until when.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<CampaignView>,
+    /// The program's stamp card, as this shopper's card stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp_card: Option<StampCardView>,
     /// The feedback question to ask this member now, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<crate::feedback::FeedbackAsk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StampCardView {
+    pub title: String,
+    /// Stamps that fill the card.
+    pub stamps: i64,
+    /// Stamps on it now (for a guest: the head start joining gives).
+    pub filled: i64,
+    /// The smallest order that earns a stamp, minor units.
+    pub min_order: i64,
+    pub reward_title: String,
+    /// The code the member's last full card gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -366,6 +384,7 @@ mod tests {
             cart: None,
             history: vec![],
             campaigns: vec![],
+            stamp_card: None,
             feedback: None,
         }
     }

@@ -18,6 +18,7 @@ pub mod points;
 pub mod program;
 pub mod recommend;
 pub mod requests;
+pub mod stamp_card;
 pub mod tiers;
 pub mod words;
 

@@ -28,6 +28,9 @@ pub struct Program {
     /// Extra points for a while: N times, optionally on chosen categories.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<crate::campaign::Campaign>,
+    /// One stamp per qualifying purchase, a free reward after a full card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp_card: Option<crate::stamp_card::StampCard>,
     /// Ask members "how likely are you to recommend us?" after an order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<crate::feedback::FeedbackRules>,
@@ -215,6 +218,9 @@ impl Program {
         for campaign in &self.campaigns {
             campaign.validate().map_err(Error::InvalidProgram)?;
         }
+        if let Some(card) = &self.stamp_card {
+            card.validate(|id| self.reward(id).is_some()).map_err(Error::InvalidProgram)?;
+        }
         if let Some(feedback) = &self.feedback {
             feedback.validate().map_err(Error::InvalidProgram)?;
         }
@@ -254,6 +260,7 @@ impl Program {
             birthday: None,
             nudges: crate::nudge::NudgeRules::default(),
             campaigns: Vec::new(),
+            stamp_card: None,
             feedback: None,
         }
     }

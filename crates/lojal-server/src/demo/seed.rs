@@ -45,6 +45,7 @@ const PROGRAM: &str = r#"{
      "tiers": ["gold", "platinum"]}
   ],
   "feedback": {"ask_within_days": 14, "points": 25},
+  "stamp_card": {"title": "Kaffekortet", "stamps": 8, "head_start": 2, "min_order": 20000, "reward_id": "coffee"},
   "referral": {"referrer_points": 200, "referee_reward_id": "r50"}
 }"#;
 

@@ -5,7 +5,7 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{carts, feedback, ledger, members, nudges, recommendations};
+use crate::store::{carts, feedback, ledger, members, nudges, recommendations, stamps};
 use axum::extract::Query;
 use axum::extract::State;
 use lojal_core::api::CartView;
@@ -59,6 +59,12 @@ pub async fn get(
         }
         None => (None, Vec::new(), None),
     };
+    let stamp_card = match &program.stamp_card {
+        Some(card) => {
+            Some(stamps::view(&mut conn, &shop.id, program, card, member.as_ref().map(|m| m.id.as_str())).await?)
+        }
+        None => None,
+    };
     let feedback = match (&member, &program.feedback) {
         (Some(m), Some(rules)) => feedback::pending(&mut conn, &shop.id, rules, &m.id, now).await?,
         _ => None,
@@ -89,5 +95,6 @@ pub async fn get(
         history,
         campaigns: api::running_campaigns(program, now),
         feedback,
+        stamp_card,
     }))
 }

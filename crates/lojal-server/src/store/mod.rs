@@ -15,3 +15,4 @@ pub mod recommendations;
 pub mod redemptions;
 pub mod referrals;
 pub mod shops;
+pub mod stamps;

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
-use crate::store::{members, products, recommendations, redemptions};
+use crate::store::{members, products, recommendations, redemptions, stamps};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
@@ -137,6 +137,9 @@ async fn ingest_counting(
             entry = entry.note(&bonus.campaign_id);
         }
         ledger::record(conn, shop, customer, entry).await?;
+    }
+    if let Some(card) = &program.stamp_card {
+        stamps::punch(conn, shop, card, customer, &order.id, order.total, order.created_at).await?;
     }
     if count_for_recommendations && !order.items.is_empty() {
         let skus: Vec<&str> = order.items.iter().map(|i| i.sku.as_str()).collect();
@@ -304,6 +307,9 @@ pub async fn refund(
     }
     if let (Some(referrer), true) = (referrer, amount == refundable) {
         take_back_referral_bonus(conn, shop, program, &referrer, order_id, now).await?;
+    }
+    if let (Some(card), true) = (&program.stamp_card, amount == refundable) {
+        stamps::unpunch(conn, shop, card, &customer, order_id, now).await?;
     }
     if let Some(id) = refund_id {
         sqlx::query(

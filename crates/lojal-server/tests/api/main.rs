@@ -22,4 +22,5 @@ mod orders;
 mod recommendations;
 mod redemptions;
 mod referrals;
+mod stamp_cards;
 mod widget;
