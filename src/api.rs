@@ -86,6 +86,11 @@ pub async fn send_feedback(config: &Config, request: &FeedbackRequest) -> Result
     decode(body)
 }
 
+pub async fn claim_action(config: &Config, action: &str) -> Result<(), ApiError> {
+    let url = shop_url(config, &format!("actions/{}/claim", encode(action)));
+    send(config, "POST", &url, None).await.map(|_| ())
+}
+
 pub async fn put_cart(config: &Config, items: Vec<LineItem>) -> Result<(), ApiError> {
     let request = CartRequest { items };
     send(config, "PUT", &shop_url(config, "cart"), Some(to_json(&request)?)).await.map(|_| ())

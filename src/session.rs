@@ -230,6 +230,26 @@ impl Session {
                     let _ = api::dismiss_nudge(&session.config, &arg).await;
                 });
             }
+            "follow" => {
+                let url = self
+                    .data
+                    .borrow()
+                    .as_ref()
+                    .and_then(|d| d.ways_to_earn.iter().find(|w| w.id == arg).and_then(|w| w.url.clone()));
+                // Only https: the URL is the merchant's data, opened on a click.
+                if let Some(url) = url.filter(|u| u.starts_with("https://")) {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.open_with_url_and_target_and_features(&url, "_blank", "noopener");
+                    }
+                }
+                let (session, view) = (self.clone(), view.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(err) = api::claim_action(&session.config, &arg).await {
+                        events::error(&view.host, err.code(), &err.to_string());
+                    }
+                    session.refresh().await;
+                });
+            }
             "feedback-score" => {
                 {
                     let mut ui = self.ui.borrow_mut();

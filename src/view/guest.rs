@@ -38,7 +38,7 @@ pub fn intro(config: &Config, data: &WidgetData) -> Element {
             }
             "referral" => fill(words.earn_referral, &locale.number(way.points), ""),
             "birthday" => fill(words.earn_birthday, &locale.number(way.points), ""),
-            _ => way.title.clone(),
+            _ => super::ways::guest_line(locale, &way.title, way.points),
         };
         append(&list, &el_text("li", "", &text));
     }

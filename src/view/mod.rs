@@ -13,6 +13,7 @@ mod recommendations;
 mod referral;
 mod rewards;
 mod stamps;
+mod ways;
 
 use crate::config::Config;
 use crate::dom::{self, append, attr, el, el_text};
@@ -165,6 +166,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                     }
                     sections.extend(stamps::section(locale, data, ui));
                     sections.push(rewards::section(locale, data, ui));
+                    sections.extend(ways::section(locale, data));
                     sections.extend(feedback::section(locale, data, ui));
                     if let Some(referral) = &customer.referral {
                         sections.push(referral::section(locale, data, referral, ui));

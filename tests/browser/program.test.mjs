@@ -124,4 +124,32 @@ describe("program forms in the widget", () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  test("a member follows the shop from the widget: the account opens and the points arrive once", async () => {
+    await merchant(server, "PUT", "/program", {
+      earn: { points_per_unit: 1 },
+      tiers: [{ id: "bronze", name: "Bronze", threshold: 0 }],
+      actions: [
+        { id: "instagram", kind: "social_follow", title: "Follow us on Instagram", points: 20, url: "https://instagram.example/lojal" },
+        { id: "review", kind: "review", title: "Review a product", points: 50 },
+      ],
+    });
+    server.addPage("follow.html", htmlPage("Shop", scriptTag(server, { customer: "gustav" })));
+    const { page, context, problems } = await openPage(browser, `${server.storefront}/follow.html`, server);
+    // The account opens in a new tab; it is not loaded here (no network).
+    await context.route("https://instagram.example/**", (route) => route.fulfill({ body: "ok" }));
+    await openLauncher(page);
+    await page.locator("lojal-widget [part=ways]").waitFor();
+    assert.deepEqual(await panelText(page, "[part=ways] li"), ["Follow us on Instagram20 pointsFollow", "Review a product50 points"]);
+    const popup = context.waitForEvent("page");
+    await page.locator("lojal-widget [data-action=follow]").click();
+    assert.equal((await popup).url(), "https://instagram.example/lojal");
+    await page.waitForFunction(() =>
+      document.querySelector("lojal-widget[launcher]").shadowRoot.querySelector("[part=ways] li.done")?.textContent.includes("Done"),
+    );
+    assert.equal(await page.evaluate(() => document.querySelector("lojal-widget[launcher]").shadowRoot.querySelector(".balance .n").textContent), "20");
+    assert.equal(await page.locator("lojal-widget [data-action=follow]").count(), 0, "claimed once");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
 });

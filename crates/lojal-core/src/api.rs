@@ -154,6 +154,21 @@ pub struct WayToEarn {
     pub id: String,
     pub title: String,
     pub points: i64,
+    /// For the program's actions: which kind (absent for the built-in ways).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::actions::ActionKind>,
+    /// A social account to follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The member has done this once-only action already.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub done: bool,
+}
+
+impl WayToEarn {
+    fn built_in(id: &str, title: &str, points: i64) -> WayToEarn {
+        WayToEarn { id: id.into(), title: title.into(), points, kind: None, url: None, done: false }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -279,21 +294,21 @@ pub struct Standing<'a> {
 
 /// The program's public parts, the same for every visitor.
 pub fn program_views(program: &Program) -> (Vec<WayToEarn>, Vec<TierView>) {
-    let mut ways = vec![WayToEarn {
-        id: "purchase".into(),
-        title: "Shop".into(),
-        points: i64::from(program.earn.points_per_unit),
-    }];
+    let mut ways = vec![WayToEarn::built_in("purchase", "Shop", i64::from(program.earn.points_per_unit))];
     if let Some(birthday) = &program.birthday {
-        ways.push(WayToEarn { id: "birthday".into(), title: "Birthday".into(), points: birthday.points });
+        ways.push(WayToEarn::built_in("birthday", "Birthday", birthday.points));
     }
     if let Some(referral) = program.referral.as_ref().filter(|r| r.referrer_points > 0) {
-        ways.push(WayToEarn {
-            id: "referral".into(),
-            title: "Refer a friend".into(),
-            points: referral.referrer_points,
-        });
+        ways.push(WayToEarn::built_in("referral", "Refer a friend", referral.referrer_points));
     }
+    ways.extend(program.actions.iter().map(|a| WayToEarn {
+        id: a.id.clone(),
+        title: a.title.clone(),
+        points: a.points,
+        kind: Some(a.kind),
+        url: a.url.clone(),
+        done: false,
+    }));
     let tiers = program
         .tiers
         .iter()

@@ -5,6 +5,7 @@
 //! `wasm32-unknown-unknown` (the widget) and native (the server), and every
 //! rule in it is unit-tested here.
 
+pub mod actions;
 pub mod api;
 pub mod birthday;
 pub mod campaign;

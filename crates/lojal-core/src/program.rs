@@ -28,6 +28,10 @@ pub struct Program {
     /// Extra points for a while: N times, optionally on chosen categories.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<crate::campaign::Campaign>,
+    /// Ways to earn beyond purchases: sign-up, reviews, social follows,
+    /// order counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<crate::actions::Action>,
     /// One stamp per qualifying purchase, a free reward after a full card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp_card: Option<crate::stamp_card::StampCard>,
@@ -218,6 +222,15 @@ impl Program {
         for campaign in &self.campaigns {
             campaign.validate().map_err(Error::InvalidProgram)?;
         }
+        for action in &self.actions {
+            action.validate().map_err(Error::InvalidProgram)?;
+            if ["purchase", "referral", "birthday"].contains(&action.id.as_str()) {
+                return invalid(format!("action id {} is taken by a built-in way to earn", action.id));
+            }
+        }
+        if has_duplicate(self.actions.iter().map(|a| &a.id)) {
+            return invalid("action ids must be unique".into());
+        }
         if let Some(card) = &self.stamp_card {
             card.validate(|id| self.reward(id).is_some()).map_err(Error::InvalidProgram)?;
         }
@@ -260,6 +273,7 @@ impl Program {
             birthday: None,
             nudges: crate::nudge::NudgeRules::default(),
             campaigns: Vec::new(),
+            actions: Vec::new(),
             stamp_card: None,
             feedback: None,
         }

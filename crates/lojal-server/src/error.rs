@@ -33,6 +33,8 @@ pub enum Error {
     InsufficientPoints { needed: i64 },
     #[error("there is no reward `{0}`")]
     UnknownReward(String),
+    #[error("{0}: the limit for now is reached.")]
+    LimitReached(String),
     #[error("This order already has an answer.")]
     AlreadyAnswered,
     #[error("This reward is not open to your tier yet.")]
@@ -93,6 +95,7 @@ impl Error {
             Error::Invalid(_) | Error::BadTime => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request"),
             Error::InsufficientPoints { .. } => (StatusCode::CONFLICT, "insufficient_points"),
             Error::UnknownReward(_) => (StatusCode::NOT_FOUND, "unknown_reward"),
+            Error::LimitReached(_) => (StatusCode::CONFLICT, "limit_reached"),
             Error::AlreadyAnswered => (StatusCode::CONFLICT, "already_answered"),
             Error::RewardNotAvailable => (StatusCode::FORBIDDEN, "reward_not_available"),
             Error::UnknownOrder(_) => (StatusCode::NOT_FOUND, "unknown_order"),

@@ -45,6 +45,13 @@ const PROGRAM: &str = r#"{
      "tiers": ["gold", "platinum"]}
   ],
   "feedback": {"ask_within_days": 14, "points": 25},
+  "actions": [
+    {"id": "welcome", "kind": "sign_up", "title": "Välkomstbonus", "points": 100},
+    {"id": "review", "kind": "review", "title": "Recensera en vara", "points": 50, "limit": {"times": 3, "per": "month"}},
+    {"id": "instagram", "kind": "social_follow", "title": "Följ oss på Instagram", "points": 20,
+     "url": "https://www.instagram.com/"},
+    {"id": "fifth-order", "kind": "purchase_count", "title": "Ditt femte köp", "points": 250, "count": 5}
+  ],
   "stamp_card": {"title": "Kaffekortet", "stamps": 8, "head_start": 2, "min_order": 20000, "reward_id": "coffee"},
   "referral": {"referrer_points": 200, "referee_reward_id": "r50"}
 }"#;

@@ -18,7 +18,7 @@ pub async fn put(
 ) -> Result<StatusCode> {
     let customer = shopper.signed_in()?;
     let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, &shopper.shop.id, customer).await?;
+    members::ensure(&mut tx, &shopper.shop.id, &shopper.shop.program, customer).await?;
     birthdays::set(&mut tx, &shopper.shop.id, customer.as_str(), birthday, clock::now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

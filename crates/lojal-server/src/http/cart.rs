@@ -14,7 +14,7 @@ pub async fn put(State(state): State<AppState>, shopper: Shopper, Json(cart): Js
     let customer = shopper.signed_in()?;
     cart.validate()?;
     let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, &shopper.shop.id, customer).await?;
+    members::ensure(&mut tx, &shopper.shop.id, &shopper.shop.program, customer).await?;
     carts::put(&mut tx, &shopper.shop.id, customer.as_str(), &cart.items, clock::now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

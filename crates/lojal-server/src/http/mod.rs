@@ -1,5 +1,6 @@
 //! The HTTP surface: one router for the API and the widget's assets.
 
+mod actions;
 mod assets;
 mod auth;
 mod birthday;
@@ -62,6 +63,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/referrals/{code}/visits", post(referrals::visit))
         .route("/v1/shops/{shop}/nudges/{kind}/dismiss", post(nudges::dismiss))
         .route("/v1/shops/{shop}/feedback", post(feedback::create))
+        .route("/v1/shops/{shop}/actions/{action}/claim", post(actions::claim))
         .layer(axum::middleware::from_fn_with_state(state.limits.clone(), limits::per_ip))
         .layer(cors::per_shop(state.db.clone()));
     // Called by the merchant's back end with the shop secret: no CORS, so
@@ -73,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/orders/{id}/refund", post(orders::refund))
         .route("/v1/shops/{shop}/customers/{customer}", get(customers::get))
         .route("/v1/shops/{shop}/customers/{customer}/adjustments", post(customers::adjust))
+        .route("/v1/shops/{shop}/customers/{customer}/actions", post(actions::report))
         .route("/v1/shops/{shop}/metrics", get(metrics::get));
     Router::new()
         .merge(shopper)

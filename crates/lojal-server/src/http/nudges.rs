@@ -22,7 +22,7 @@ pub async fn dismiss(
         )))
     })?;
     let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, &shopper.shop.id, customer).await?;
+    members::ensure(&mut tx, &shopper.shop.id, &shopper.shop.program, customer).await?;
     nudges::dismiss(&mut tx, &shopper.shop.id, customer.as_str(), kind, clock::now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

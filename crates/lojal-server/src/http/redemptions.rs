@@ -23,7 +23,7 @@ pub async fn create(
     let reward = program.reward(&request.reward_id).ok_or_else(|| Error::UnknownReward(request.reward_id.clone()))?;
     let shop = &shopper.shop.id;
     let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, shop, customer).await?;
+    members::ensure(&mut tx, shop, program, customer).await?;
     // Member-only and early-access rewards: checked on the tier held inside
     // the transaction, as the widget only hides what a shopper cannot redeem.
     let lifetime = members::find(&mut tx, shop, customer.as_str()).await?.map_or(0, |m| m.lifetime_points);

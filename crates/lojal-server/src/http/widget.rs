@@ -5,9 +5,10 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{carts, feedback, ledger, members, nudges, recommendations, stamps};
+use crate::store::{actions, carts, feedback, ledger, members, nudges, recommendations, stamps};
 use axum::extract::Query;
 use axum::extract::State;
+use lojal_core::actions::ActionKind;
 use lojal_core::api::CartView;
 use lojal_core::api::{self, ReferralView, ShopInfo, Standing, WidgetData};
 use lojal_core::words::Lang;
@@ -73,7 +74,14 @@ pub async fn get(
     let recommendations =
         recommendations::for_shopper(&mut conn, &shop.id, member.as_ref().map(|m| m.id.as_str()), &in_cart, lang)
             .await?;
-    let (ways_to_earn, tiers) = api::program_views(program);
+    let (mut ways_to_earn, tiers) = api::program_views(program);
+    if let Some(m) = &member {
+        let done = actions::claimed(&mut conn, &shop.id, program, &m.id).await?;
+        // Reviews pay again (within their limit): never "done".
+        for way in ways_to_earn.iter_mut().filter(|w| w.kind.is_some_and(|k| k != ActionKind::Review)) {
+            way.done = done.contains(&way.id);
+        }
+    }
     Ok(Json(WidgetData {
         shop: ShopInfo {
             id: shop.id.clone(),

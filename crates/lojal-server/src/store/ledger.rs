@@ -19,6 +19,8 @@ pub enum Reason {
     Birthday,
     /// Points for answering the feedback question.
     Feedback,
+    /// Points for an action beyond purchases; the note names it.
+    Action,
 }
 
 impl Reason {
@@ -32,6 +34,7 @@ impl Reason {
             Reason::Adjustment => "adjustment",
             Reason::Birthday => "birthday",
             Reason::Feedback => "feedback",
+            Reason::Action => "action",
         }
     }
 
@@ -40,7 +43,13 @@ impl Reason {
     fn counts_towards_tier(self) -> bool {
         matches!(
             self,
-            Reason::Earn | Reason::Refund | Reason::Referral | Reason::Adjustment | Reason::Birthday | Reason::Feedback
+            Reason::Earn
+                | Reason::Refund
+                | Reason::Referral
+                | Reason::Adjustment
+                | Reason::Birthday
+                | Reason::Feedback
+                | Reason::Action
         )
     }
 }

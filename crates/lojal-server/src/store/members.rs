@@ -4,7 +4,7 @@
 use crate::clock;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::store::{birthdays, codes, ledger};
+use crate::store::{actions, birthdays, codes, ledger};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
@@ -25,9 +25,10 @@ pub struct Member {
     pub next_expiry_points: i64,
 }
 
-/// Makes `customer` a member of `shop` if they are not one yet. A merchant
-/// signing a shopper in, or sending their first order, is what enrols them.
-pub async fn ensure(conn: &mut AnyConnection, shop: &str, customer: &CustomerId) -> Result<()> {
+/// Makes `customer` a member of `shop` if they are not one yet, with the
+/// program's sign-up bonus. A merchant signing a shopper in, or sending
+/// their first order, is what enrols them.
+pub async fn ensure(conn: &mut AnyConnection, shop: &str, program: &Program, customer: &CustomerId) -> Result<()> {
     // Nothing inserted means a member already (fine) or a clash of
     // referral codes (draw again). ON CONFLICT rather than catching the
     // error: on PostgreSQL an error would abort the whole transaction.
@@ -42,7 +43,10 @@ pub async fn ensure(conn: &mut AnyConnection, shop: &str, customer: &CustomerId)
         .bind(clock::now())
         .execute(&mut *conn)
         .await?;
-        if inserted.rows_affected() == 1 || is_member(conn, shop, customer.as_str()).await? {
+        if inserted.rows_affected() == 1 {
+            return actions::signed_up(conn, shop, program, customer.as_str(), clock::now()).await;
+        }
+        if is_member(conn, shop, customer.as_str()).await? {
             return Ok(());
         }
     }
@@ -128,7 +132,7 @@ pub async fn enrol(db: &Db, shop: &str, program: &Program, customer: &CustomerId
         return Ok(member);
     }
     let mut tx = db.begin_write().await?;
-    ensure(&mut tx, shop, customer).await?;
+    ensure(&mut tx, shop, program, customer).await?;
     let member = find(&mut tx, shop, customer.as_str()).await?.expect("the member was just ensured");
     tx.commit().await?;
     Ok(member)

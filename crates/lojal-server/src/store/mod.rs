@@ -1,6 +1,7 @@
 //! Everything the server keeps, one module per thing kept. Only this module
 //! (and `db`) knows SQL.
 
+pub mod actions;
 pub mod birthdays;
 pub mod carts;
 pub mod codes;

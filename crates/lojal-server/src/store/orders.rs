@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
-use crate::store::{members, products, recommendations, redemptions, stamps};
+use crate::store::{actions, members, products, recommendations, redemptions, stamps};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
@@ -75,7 +75,7 @@ async fn ingest_counting(
     count_for_recommendations: bool,
 ) -> Result<Receipt> {
     let customer = order.customer.as_str();
-    members::ensure(conn, shop, &order.customer).await?;
+    members::ensure(conn, shop, program, &order.customer).await?;
     ledger::lock_member(conn, shop, customer).await?;
 
     let known =
@@ -137,6 +137,14 @@ async fn ingest_counting(
             entry = entry.note(&bonus.campaign_id);
         }
         ledger::record(conn, shop, customer, entry).await?;
+    }
+    if program.actions.iter().any(|a| a.kind == lojal_core::actions::ActionKind::PurchaseCount) {
+        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE shop_id = $1 AND customer_id = $2")
+            .bind(shop)
+            .bind(customer)
+            .fetch_one(&mut *conn)
+            .await?;
+        actions::ordered(conn, shop, program, customer, orders, now).await?;
     }
     if let Some(card) = &program.stamp_card {
         stamps::punch(conn, shop, card, customer, &order.id, order.total, order.created_at).await?;

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod actions;
 mod assets;
 mod bad_input;
 mod birthday;

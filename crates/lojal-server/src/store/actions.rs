@@ -1,0 +1,131 @@
+//! Points for actions beyond purchases, each payment a row keyed by its
+//! cause (so a retry pays once) and counted against the action's limit.
+
+use crate::error::{Error, Result};
+use crate::store::ledger::{self, Entry, Reason};
+use lojal_core::actions::{self, Action, ActionKind};
+use lojal_core::program::Program;
+use sqlx::AnyConnection;
+
+/// What a payment did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paid {
+    Now(i64),
+    /// This event was paid before (a retried report): the points it paid.
+    Before(i64),
+}
+
+/// Pays `action` to a member for `event_id`, in the caller's transaction,
+/// unless its limit for the period is reached (`LimitReached`).
+pub async fn pay(
+    conn: &mut AnyConnection,
+    shop: &str,
+    action: &Action,
+    customer: &str,
+    event_id: &str,
+    now: i64,
+) -> Result<Paid> {
+    // Concurrent claims of one member count one after the other.
+    ledger::lock_member(conn, shop, customer).await?;
+    let before: Option<i64> = sqlx::query_scalar(
+        "SELECT points FROM action_events WHERE shop_id = $1 AND customer_id = $2 AND action_id = $3 AND event_id = $4",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(&action.id)
+    .bind(event_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(points) = before {
+        return Ok(Paid::Before(points));
+    }
+    let limit = action.limit();
+    let paid: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM action_events WHERE shop_id = $1 AND customer_id = $2 AND action_id = $3 AND at >= $4",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(&action.id)
+    .bind(actions::period_start(limit.per, now))
+    .fetch_one(&mut *conn)
+    .await?;
+    if !actions::allowed(limit, paid) {
+        return Err(Error::LimitReached(action.title.clone()));
+    }
+    sqlx::query(
+        "INSERT INTO action_events (shop_id, customer_id, action_id, event_id, points, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(&action.id)
+    .bind(event_id)
+    .bind(action.points)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    ledger::record(conn, shop, customer, Entry::new(Reason::Action, action.points, now).note(&action.id)).await?;
+    Ok(Paid::Now(action.points))
+}
+
+/// Every action of `kind` the program pays automatically, paid if due; a
+/// reached limit is no error here (it was paid before).
+async fn pay_automatic(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    customer: &str,
+    due: impl Fn(&Action) -> bool,
+    now: i64,
+) -> Result<()> {
+    for action in program.actions.iter().filter(|a| due(a)) {
+        match pay(conn, shop, action, customer, &once(action), now).await {
+            Ok(_) | Err(Error::LimitReached(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(())
+}
+
+/// The sign-up bonus of a member enrolled just now.
+pub async fn signed_up(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    customer: &str,
+    now: i64,
+) -> Result<()> {
+    pay_automatic(conn, shop, program, customer, |a| a.kind == ActionKind::SignUp, now).await
+}
+
+/// The order-count bonuses due now that a member has `orders` orders.
+pub async fn ordered(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    customer: &str,
+    orders: i64,
+    now: i64,
+) -> Result<()> {
+    let due = |a: &Action| a.kind == ActionKind::PurchaseCount && a.count.map(i64::from) == Some(orders);
+    pay_automatic(conn, shop, program, customer, due, now).await
+}
+
+/// The program's actions this member has been paid for at least once.
+pub async fn claimed(conn: &mut AnyConnection, shop: &str, program: &Program, customer: &str) -> Result<Vec<String>> {
+    if program.actions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let done: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT action_id FROM action_events WHERE shop_id = $1 AND customer_id = $2")
+            .bind(shop)
+            .bind(customer)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(done)
+}
+
+/// The event of a once-only action: the action itself, so a second
+/// payment finds the first.
+pub fn once(action: &Action) -> String {
+    format!("once:{}", action.id)
+}
