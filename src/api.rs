@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use lojal_core::api::{RedemptionReply, WidgetData};
+use lojal_core::donation::DonationReply;
 use lojal_core::feedback::{FeedbackReply, FeedbackRequest};
 use lojal_core::requests::{CartRequest, LineItem, RedemptionRequest};
 use serde::de::DeserializeOwned;
@@ -83,6 +84,11 @@ pub async fn redeem(config: &Config, reward_id: &str) -> Result<RedemptionReply,
 
 pub async fn send_feedback(config: &Config, request: &FeedbackRequest) -> Result<FeedbackReply, ApiError> {
     let body = send(config, "POST", &shop_url(config, "feedback"), Some(to_json(request)?)).await?;
+    decode(body)
+}
+
+pub async fn donate(config: &Config) -> Result<DonationReply, ApiError> {
+    let body = send(config, "POST", &shop_url(config, "donations"), Some("{}".to_owned())).await?;
     decode(body)
 }
 

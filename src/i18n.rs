@@ -109,6 +109,16 @@ pub struct Messages {
     pub early_access: &'static str,
     /// A member-only reward: `{name}` the member's tier.
     pub tier_only: &'static str,
+    /// `{name}`: the cause.
+    pub give_heading: &'static str,
+    /// `{name}`: the total, as a price.
+    pub given_together: &'static str,
+    /// `{n}` points, `{name}` what they give, as a price.
+    pub give_gift: &'static str,
+    /// `{name}`: the gift as above.
+    pub give_confirm: &'static str,
+    /// `{name}`: the amount, as a price.
+    pub give_thanks: &'static str,
     pub ways_heading: &'static str,
     /// An action: `{name}` its title, `{n}` its points.
     pub way_points: &'static str,
@@ -195,6 +205,11 @@ static EN: Messages = Messages {
     campaign_until: "{n}× points until {name}",
     early_access: "Early access: open to all from {name}",
     tier_only: "Only for {name} members",
+    give_heading: "Give to {name}",
+    given_together: "Together our members have given {name}.",
+    give_gift: "Give {n} points ({name})",
+    give_confirm: "{name}?",
+    give_thanks: "Thank you! You gave {name}.",
     ways_heading: "More ways to earn",
     way_points: "{name}: {n} points",
     follow: "Follow",
@@ -273,6 +288,11 @@ static SV: Messages = Messages {
     campaign_until: "{n}× poäng till och med {name}",
     early_access: "Förtur: öppen för alla från {name}",
     tier_only: "Bara för {name}-medlemmar",
+    give_heading: "Ge till {name}",
+    given_together: "Tillsammans har våra medlemmar gett {name}.",
+    give_gift: "Ge {n} poäng ({name})",
+    give_confirm: "{name}?",
+    give_thanks: "Tack! Du gav {name}.",
     ways_heading: "Fler sätt att tjäna poäng",
     way_points: "{name}: {n} poäng",
     follow: "Följ",
@@ -351,6 +371,11 @@ static DA: Messages = Messages {
     campaign_until: "{n}× point til og med {name}",
     early_access: "Forsalg: åben for alle fra {name}",
     tier_only: "Kun for {name}-medlemmer",
+    give_heading: "Giv til {name}",
+    given_together: "Sammen har vores medlemmer givet {name}.",
+    give_gift: "Giv {n} point ({name})",
+    give_confirm: "{name}?",
+    give_thanks: "Tak! Du gav {name}.",
     ways_heading: "Flere måder at optjene point",
     way_points: "{name}: {n} point",
     follow: "Følg",

@@ -230,6 +230,20 @@ impl Session {
                     let _ = api::dismiss_nudge(&session.config, &arg).await;
                 });
             }
+            "give" | "cancel-gift" => {
+                {
+                    let mut ui = self.ui.borrow_mut();
+                    ui.confirming_gift = action == "give";
+                    ui.gift_note = None;
+                }
+                self.redraw();
+                let next = if action == "give" { "confirm-gift" } else { "give" };
+                dom::focus(&view.root, &dom::action_selector(next, ""));
+            }
+            "confirm-gift" => {
+                let (session, view) = (self.clone(), view.clone());
+                wasm_bindgen_futures::spawn_local(async move { session.give(&view).await });
+            }
             "follow" => {
                 let url = self
                     .data
@@ -307,6 +321,36 @@ impl Session {
                 events::error(&view.host, err.code(), &err.to_string());
             }
         }
+    }
+
+    async fn give(self: &Rc<Self>, view: &Rc<View>) {
+        if self.ui.borrow().busy {
+            return;
+        }
+        self.ui.borrow_mut().busy = true;
+        self.redraw();
+        let result = api::donate(&self.config).await;
+        let words = view.config.locale.messages();
+        {
+            let mut ui = self.ui.borrow_mut();
+            ui.busy = false;
+            ui.confirming_gift = false;
+            ui.gift_note = Some(match &result {
+                Ok(reply) => {
+                    let currency = self.data.borrow().as_ref().map(|d| d.shop.currency.clone()).unwrap_or_default();
+                    (i18n::fill(words.give_thanks, "", &view.config.locale.price(reply.amount, &currency)), true)
+                }
+                Err(err) => (err.api_message().unwrap_or(words.try_again).to_owned(), false),
+            });
+        }
+        match result {
+            Ok(_) => self.refresh().await,
+            Err(err) => {
+                self.redraw();
+                events::error(&view.host, err.code(), &err.to_string());
+            }
+        }
+        dom::focus(&view.root, "[data-action=give]");
     }
 
     async fn send_feedback(self: &Rc<Self>, view: &Rc<View>, order_id: String) {

@@ -5,6 +5,7 @@
 mod account;
 mod campaigns;
 mod cart;
+mod donation;
 mod earn;
 mod feedback;
 mod guest;
@@ -167,6 +168,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                     sections.extend(stamps::section(locale, data, ui));
                     sections.push(rewards::section(locale, data, ui));
                     sections.extend(ways::section(locale, data));
+                    sections.extend(donation::section(locale, data, ui));
                     sections.extend(feedback::section(locale, data, ui));
                     if let Some(referral) = &customer.referral {
                         sections.push(referral::section(locale, data, referral, ui));
@@ -183,6 +185,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                     sections.extend(campaigns::section(locale, &data.campaigns));
                     sections.extend(stamps::section(locale, data, ui));
                     sections.push(rewards::section(locale, data, ui));
+                    sections.extend(donation::section(locale, data, ui));
                     sections.push(guest::tiers(locale, data));
                 }
             }

@@ -76,6 +76,26 @@ describe("program forms in the widget", () => {
     await context.close();
   });
 
+  test("the demo member gives points to the cause, after confirming, and the shared total grows", async () => {
+    const { page, context, problems } = await openPage(browser, `${server.storefront}/?locale=en`, server);
+    await openLauncher(page);
+    await page.locator("lojal-widget [part=donation]").waitFor();
+    const before = await standingOf(server, page);
+    assert.deepEqual(await panelText(page, "[part=donation] h3"), ["Give to Stadsmissionen"]);
+    await page.locator("lojal-widget [data-action=give]").click();
+    assert.match((await panelText(page, "[part=donation] .question"))[0], /^Give 500 points \(SEK\s?50\.00\)\?$/);
+    await page.locator("lojal-widget [data-action=confirm-gift]").click();
+    await page.waitForFunction(() =>
+      document.querySelector("lojal-widget[launcher]").shadowRoot.querySelector("[part=donation] .thanks")?.textContent.startsWith("Thank you!"),
+    );
+    await page.locator("lojal-widget [part=donation]").screenshot({ path: join(ARTIFACTS, "donation.png") });
+    const after = await standingOf(server, page);
+    assert.equal(after.customer.points, before.customer.points - 500);
+    assert.equal(after.donation.total, before.donation.total + 5000);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test("a guest sees the campaign but not the member-only rewards", async () => {
     const { page, context } = await openPage(browser, `${server.storefront}/?as=guest&locale=en`, server);
     await openLauncher(page);

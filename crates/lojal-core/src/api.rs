@@ -24,6 +24,9 @@ pub struct WidgetData {
     /// Campaigns running now, for the banner that says until when.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<CampaignView>,
+    /// The cause members can give points to, with what they gave together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub donation: Option<crate::donation::DonationView>,
     /// The program's stamp card, as this shopper's card stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp_card: Option<StampCardView>,
@@ -399,6 +402,7 @@ mod tests {
             cart: None,
             history: vec![],
             campaigns: vec![],
+            donation: None,
             stamp_card: None,
             feedback: None,
         }

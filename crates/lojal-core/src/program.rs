@@ -32,6 +32,9 @@ pub struct Program {
     /// order counts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<crate::actions::Action>,
+    /// Members may turn points into a donation to a named cause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub donation: Option<crate::donation::Donation>,
     /// One stamp per qualifying purchase, a free reward after a full card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp_card: Option<crate::stamp_card::StampCard>,
@@ -231,6 +234,9 @@ impl Program {
         if has_duplicate(self.actions.iter().map(|a| &a.id)) {
             return invalid("action ids must be unique".into());
         }
+        if let Some(donation) = &self.donation {
+            donation.validate().map_err(Error::InvalidProgram)?;
+        }
         if let Some(card) = &self.stamp_card {
             card.validate(|id| self.reward(id).is_some()).map_err(Error::InvalidProgram)?;
         }
@@ -274,6 +280,7 @@ impl Program {
             nudges: crate::nudge::NudgeRules::default(),
             campaigns: Vec::new(),
             actions: Vec::new(),
+            donation: None,
             stamp_card: None,
             feedback: None,
         }

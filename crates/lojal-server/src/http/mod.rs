@@ -7,6 +7,7 @@ mod birthday;
 mod cart;
 mod cors;
 mod customers;
+mod donations;
 mod feedback;
 mod json;
 pub mod limits;
@@ -63,6 +64,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/referrals/{code}/visits", post(referrals::visit))
         .route("/v1/shops/{shop}/nudges/{kind}/dismiss", post(nudges::dismiss))
         .route("/v1/shops/{shop}/feedback", post(feedback::create))
+        .route("/v1/shops/{shop}/donations", post(donations::create))
         .route("/v1/shops/{shop}/actions/{action}/claim", post(actions::claim))
         .layer(axum::middleware::from_fn_with_state(state.limits.clone(), limits::per_ip))
         .layer(cors::per_shop(state.db.clone()));

@@ -5,7 +5,7 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{actions, carts, feedback, ledger, members, nudges, recommendations, stamps};
+use crate::store::{actions, carts, donations, feedback, ledger, members, nudges, recommendations, stamps};
 use axum::extract::Query;
 use axum::extract::State;
 use lojal_core::actions::ActionKind;
@@ -60,6 +60,16 @@ pub async fn get(
         }
         None => (None, Vec::new(), None),
     };
+    let donation = match &program.donation {
+        Some(d) => Some(lojal_core::donation::DonationView {
+            cause: d.cause.clone(),
+            points: d.points,
+            value: d.value,
+            total: donations::total(&mut conn, &shop.id).await?,
+            affordable: member.as_ref().is_some_and(|m| m.points >= d.points),
+        }),
+        None => None,
+    };
     let stamp_card = match &program.stamp_card {
         Some(card) => {
             Some(stamps::view(&mut conn, &shop.id, program, card, member.as_ref().map(|m| m.id.as_str())).await?)
@@ -104,5 +114,6 @@ pub async fn get(
         campaigns: api::running_campaigns(program, now),
         feedback,
         stamp_card,
+        donation,
     }))
 }

@@ -21,6 +21,8 @@ pub enum Reason {
     Feedback,
     /// Points for an action beyond purchases; the note names it.
     Action,
+    /// Points given to the shop's cause; the note names it.
+    Donation,
 }
 
 impl Reason {
@@ -35,6 +37,7 @@ impl Reason {
             Reason::Birthday => "birthday",
             Reason::Feedback => "feedback",
             Reason::Action => "action",
+            Reason::Donation => "donation",
         }
     }
 

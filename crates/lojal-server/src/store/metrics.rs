@@ -2,7 +2,7 @@
 //! figure's definition is in its doc comment, and in the API document.
 
 use crate::error::Result;
-use crate::store::feedback;
+use crate::store::{donations, feedback};
 use lojal_core::metrics::{self, OrderFact};
 use lojal_core::program::Program;
 use lojal_core::tiers;
@@ -45,6 +45,8 @@ pub struct Metrics {
     /// The answers behind `nps`: promoters (9-10), passives (7-8),
     /// detractors (0-6).
     pub feedback: lojal_core::feedback::NpsFigures,
+    /// What members gave to the shop's cause, to date, minor units.
+    pub donated_amount: i64,
     /// The last twelve calendar months (UTC), oldest first.
     pub months: Vec<metrics::Month>,
     /// Customers by the month of their first order, in the last twelve
@@ -63,6 +65,8 @@ pub struct PointsFigures {
     /// Points spent on rewards.
     pub redeemed: i64,
     pub expired: i64,
+    /// Points members gave to the shop's cause.
+    pub donated: i64,
     /// Points taken back by refunds and negative adjustments.
     pub reversed: i64,
     /// Sum of all balances: the program's liability, in points.
@@ -169,8 +173,15 @@ pub async fn compute(
     let facts: Vec<OrderFact<'_>> =
         facts.iter().map(|(customer, at, net)| OrderFact { customer, at: *at, net: *net }).collect();
 
-    let mut points =
-        PointsFigures { issued: 0, redeemed: 0, expired: 0, reversed: 0, outstanding, redemption_rate: None };
+    let mut points = PointsFigures {
+        issued: 0,
+        redeemed: 0,
+        expired: 0,
+        donated: 0,
+        reversed: 0,
+        outstanding,
+        redemption_rate: None,
+    };
     let sums = sqlx::query(
         "SELECT reason, CAST(COALESCE(SUM(CASE WHEN delta > 0 THEN delta ELSE 0 END), 0) AS BIGINT) AS credited,
                 CAST(COALESCE(SUM(CASE WHEN delta < 0 THEN -delta ELSE 0 END), 0) AS BIGINT) AS debited
@@ -186,6 +197,7 @@ pub async fn compute(
         match reason.as_str() {
             "redeem" => points.redeemed += debited,
             "expiry" => points.expired += debited,
+            "donation" => points.donated += debited,
             _ => points.reversed += debited,
         }
     }
@@ -215,6 +227,7 @@ pub async fn compute(
         referrals: ReferralFigures { visits, conversions },
         nps: feedback.score,
         feedback,
+        donated_amount: donations::total(conn, shop).await?,
         months: metrics::monthly(&joined, &facts, now, MONTHS),
         cohorts: metrics::cohorts(&facts, now, MONTHS, COHORT_HORIZON),
     })

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod birthdays;
 pub mod carts;
 pub mod codes;
+pub mod donations;
 pub mod feedback;
 pub mod ledger;
 pub mod members;

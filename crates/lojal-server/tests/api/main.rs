@@ -11,6 +11,7 @@ mod bad_input;
 mod birthday;
 mod campaigns;
 mod concurrency;
+mod donations;
 mod expiry;
 mod feedback;
 mod fuzz;

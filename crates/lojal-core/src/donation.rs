@@ -1,0 +1,92 @@
+//! Value-based giving: members turn points into a donation to the cause
+//! the merchant names, and everyone sees what the members gave together.
+
+use crate::Error;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Donation {
+    /// Who receives it: "Stadsmissionen".
+    pub cause: String,
+    /// Points one gift takes...
+    pub points: i64,
+    /// ...and what the merchant gives for them, minor units.
+    pub value: i64,
+}
+
+impl Donation {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.cause.trim().is_empty() {
+            return Err("donation.cause must not be empty".into());
+        }
+        if !(1..=crate::program::MAX_POINTS).contains(&self.points) {
+            return Err("donation.points must be at least 1".into());
+        }
+        if !(1..=100_000_000).contains(&self.value) {
+            return Err("donation.value must be 1 to 100000000 minor units".into());
+        }
+        Ok(())
+    }
+}
+
+/// `POST /v1/shops/{shop}/donations`: how many gifts at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DonationRequest {
+    #[serde(default = "one")]
+    pub gifts: i64,
+}
+
+fn one() -> i64 {
+    1
+}
+
+impl DonationRequest {
+    pub fn validate(&self) -> Result<(), Error> {
+        if !(1..=100).contains(&self.gifts) {
+            return Err(Error::InvalidRequest("gifts must be 1 to 100".into()));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DonationReply {
+    pub points_spent: i64,
+    /// What this gift gave, minor units.
+    pub amount: i64,
+    /// The member's balance after it.
+    pub points: i64,
+    /// What all members gave together, minor units.
+    pub total: i64,
+}
+
+/// The cause as the widget shows it, with the shared total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DonationView {
+    pub cause: String,
+    pub points: i64,
+    pub value: i64,
+    /// What all members gave together, minor units.
+    pub total: i64,
+    /// Whether this member's balance covers one gift (false for a guest).
+    pub affordable: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gifts_and_causes_are_checked() {
+        let cause = Donation { cause: "Stadsmissionen".into(), points: 500, value: 5000 };
+        assert!(cause.validate().is_ok());
+        assert!(Donation { cause: " ".into(), ..cause.clone() }.validate().is_err());
+        assert!(Donation { points: 0, ..cause.clone() }.validate().is_err());
+        assert!(Donation { value: 0, ..cause }.validate().is_err());
+        assert!(DonationRequest { gifts: 0 }.validate().is_err());
+        assert!(DonationRequest { gifts: 101 }.validate().is_err());
+        let parsed: DonationRequest = serde_json::from_str("{}").unwrap();
+        assert_eq!(parsed.gifts, 1, "one gift by default");
+    }
+}
