@@ -67,11 +67,14 @@ describe("the merchant's page", () => {
         "Retention by monthly cohort",
         "Revenue and members per tier",
         "Points issued and where they went",
+        "NPS: who would recommend you",
         "Referrals",
       ],
     );
     for (const c of charts) {
       assert.ok(c.definition.length > 20, `${c.title} states its definition`);
+      // The demo's NPS starts without answers: that chart says so instead.
+      if (c.title.startsWith("NPS") && expected.feedback.answers === 0) continue;
       assert.ok(c.marks > 0, `${c.title} draws something`);
     }
     // Twelve months of bars, the months the demo's 120 days of orders cover among them.

@@ -163,7 +163,12 @@ function draw(m) {
     card(
       "NPS",
       m.nps === null ? "No answers yet" : number(m.nps),
-      "Net Promoter Score: % promoters (9–10) − % detractors (0–6) of the 0–10 question. Appears once shoppers answer it.",
+      `Net Promoter Score of the answers in the last ${days} days: % promoters (9–10) − % detractors (0–6) of the 0–10 question the widget asks after an order.`,
+    ),
+    card(
+      "Given to the cause",
+      money(m.donated_amount, m.currency),
+      "What members turned their points into for the shop's cause, to date.",
     ),
   );
 
@@ -214,11 +219,26 @@ function draw(m) {
           { label: "Issued", value: m.points.issued },
           { label: "Redeemed", value: m.points.redeemed },
           { label: "Expired", value: m.points.expired },
+          { label: "Donated", value: m.points.donated },
           { label: "Reversed", value: m.points.reversed },
           { label: "Outstanding", value: m.points.outstanding },
         ].map((r) => ({ ...r, note: `${number(r.value)} p` })),
         number,
       ),
+    ),
+    chart(
+      "NPS: who would recommend you",
+      `The answers of the last ${days} days to "How likely are you to recommend us to a friend?": promoters answered 9–10, passives 7–8, detractors 0–6. NPS is % promoters − % detractors.`,
+      m.feedback.answers === 0
+        ? el("p", { class: "empty" }, "No answers yet: they come from members after their orders.")
+        : rows(
+            [
+              { label: "Promoters", value: m.feedback.promoters },
+              { label: "Passives", value: m.feedback.passives },
+              { label: "Detractors", value: m.feedback.detractors },
+            ].map((r) => ({ ...r, note: `${number(r.value)} (${percent(r.value / m.feedback.answers)})` })),
+            number,
+          ),
     ),
     chart(
       "Referrals",
