@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use lojal_core::api::{RedemptionReply, WidgetData};
+use lojal_core::birthday::Birthday;
 use lojal_core::donation::DonationReply;
 use lojal_core::feedback::{FeedbackReply, FeedbackRequest};
 use lojal_core::requests::{CartRequest, LineItem, RedemptionRequest};
@@ -90,6 +91,10 @@ pub async fn send_feedback(config: &Config, request: &FeedbackRequest) -> Result
 pub async fn donate(config: &Config) -> Result<DonationReply, ApiError> {
     let body = send(config, "POST", &shop_url(config, "donations"), Some("{}".to_owned())).await?;
     decode(body)
+}
+
+pub async fn set_birthday(config: &Config, birthday: Birthday) -> Result<(), ApiError> {
+    send(config, "PUT", &shop_url(config, "birthday"), Some(to_json(&birthday)?)).await.map(|_| ())
 }
 
 pub async fn claim_action(config: &Config, action: &str) -> Result<(), ApiError> {

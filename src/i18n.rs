@@ -67,6 +67,26 @@ impl Locale {
         String::from(date.to_locale_date_string(self.tag(), &options))
     }
 
+    /// A month's name ("March", "mars").
+    pub fn month(self, month: u32) -> String {
+        self.date_part(&format!("2000-{month:02}-15"), &[("month", "long")])
+    }
+
+    /// A day of a month without a year ("14 March", "14 mars").
+    pub fn month_day(self, month: u32, day: u32) -> String {
+        self.date_part(&format!("2000-{month:02}-{day:02}"), &[("month", "long"), ("day", "numeric")])
+    }
+
+    fn date_part(self, ymd: &str, parts: &[(&str, &str)]) -> String {
+        let date = js_sys::Date::new(&JsValue::from_str(&format!("{ymd}T12:00:00Z")));
+        let options = Object::new();
+        for (key, value) in parts {
+            let _ = Reflect::set(&options, &(*key).into(), &(*value).into());
+        }
+        let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+        String::from(date.to_locale_date_string(self.tag(), &options))
+    }
+
     /// A `YYYY-MM-DD` day as this locale reads it, as the day it is in UTC
     /// (campaign days are UTC days), whatever the shopper's time zone.
     pub fn day(self, ymd: &str) -> String {
@@ -119,6 +139,13 @@ pub struct Messages {
     pub give_confirm: &'static str,
     /// `{name}`: the amount, as a price.
     pub give_thanks: &'static str,
+    pub birthday_heading: &'static str,
+    /// `{name}`: the day and month.
+    pub birthday_set: &'static str,
+    pub birthday_month: &'static str,
+    pub birthday_day: &'static str,
+    pub birthday_once: &'static str,
+    pub save: &'static str,
     pub ways_heading: &'static str,
     /// An action: `{name}` its title, `{n}` its points.
     pub way_points: &'static str,
@@ -210,6 +237,12 @@ static EN: Messages = Messages {
     give_gift: "Give {n} points ({name})",
     give_confirm: "{name}?",
     give_thanks: "Thank you! You gave {name}.",
+    birthday_heading: "Your birthday",
+    birthday_set: "Your birthday: {name}.",
+    birthday_month: "Month",
+    birthday_day: "Day",
+    birthday_once: "You can set it once.",
+    save: "Save",
     ways_heading: "More ways to earn",
     way_points: "{name}: {n} points",
     follow: "Follow",
@@ -293,6 +326,12 @@ static SV: Messages = Messages {
     give_gift: "Ge {n} poäng ({name})",
     give_confirm: "{name}?",
     give_thanks: "Tack! Du gav {name}.",
+    birthday_heading: "Din födelsedag",
+    birthday_set: "Din födelsedag: {name}.",
+    birthday_month: "Månad",
+    birthday_day: "Dag",
+    birthday_once: "Du kan ange den en gång.",
+    save: "Spara",
     ways_heading: "Fler sätt att tjäna poäng",
     way_points: "{name}: {n} poäng",
     follow: "Följ",
@@ -376,6 +415,12 @@ static DA: Messages = Messages {
     give_gift: "Giv {n} point ({name})",
     give_confirm: "{name}?",
     give_thanks: "Tak! Du gav {name}.",
+    birthday_heading: "Din fødselsdag",
+    birthday_set: "Din fødselsdag: {name}.",
+    birthday_month: "Måned",
+    birthday_day: "Dag",
+    birthday_once: "Du kan angive den én gang.",
+    save: "Gem",
     ways_heading: "Flere måder at optjene point",
     way_points: "{name}: {n} point",
     follow: "Følg",

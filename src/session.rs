@@ -11,6 +11,7 @@ use crate::i18n;
 use crate::ui::{Issued, Ui};
 use crate::view::{self, Kind};
 use lojal_core::api::WidgetData;
+use lojal_core::birthday::Birthday;
 use lojal_core::feedback::FeedbackRequest;
 use lojal_core::requests::{CartRequest, LineItem};
 use std::cell::{Cell, RefCell};
@@ -243,6 +244,26 @@ impl Session {
             "confirm-gift" => {
                 let (session, view) = (self.clone(), view.clone());
                 wasm_bindgen_futures::spawn_local(async move { session.give(&view).await });
+            }
+            "save-birthday" => {
+                let value = |name: &str| {
+                    dom::query(&view.root, &format!("[part=birthday] select[name={name}]"))
+                        .and_then(|select| js_sys::Reflect::get(&select, &"value".into()).ok())
+                        .and_then(|v| v.as_string())
+                        .and_then(|v| v.parse::<u32>().ok())
+                };
+                let (Some(month), Some(day)) = (value("month"), value("day")) else { return };
+                let (session, view) = (self.clone(), view.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(err) = api::set_birthday(&session.config, Birthday { month, day }).await {
+                        let words = view.config.locale.messages();
+                        session.ui.borrow_mut().birthday_note =
+                            Some(err.api_message().unwrap_or(words.try_again).to_owned());
+                        events::error(&view.host, err.code(), &err.to_string());
+                    }
+                    session.refresh().await;
+                    dom::focus(&view.root, "[part=birthday] select");
+                });
             }
             "follow" => {
                 let url = self

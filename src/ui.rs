@@ -17,6 +17,8 @@ pub struct Ui {
     pub feedback_score: Option<u8>,
     /// What became of the sent answer: thanks, or why it failed.
     pub feedback_note: Option<String>,
+    /// Why the birthday was not saved (a day the month does not have).
+    pub birthday_note: Option<String>,
     /// A gift to the shop's cause awaits the shopper's confirmation.
     pub confirming_gift: bool,
     /// What became of the gift: thanks (`true`), or why it failed.

@@ -3,6 +3,7 @@
 //! live region) is built once per element; renders replace its body.
 
 mod account;
+mod birthday;
 mod campaigns;
 mod cart;
 mod donation;
@@ -168,6 +169,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                     sections.extend(stamps::section(locale, data, ui));
                     sections.push(rewards::section(locale, data, ui));
                     sections.extend(ways::section(locale, data));
+                    sections.extend(birthday::section(locale, data, ui));
                     sections.extend(donation::section(locale, data, ui));
                     sections.extend(feedback::section(locale, data, ui));
                     if let Some(referral) = &customer.referral {

@@ -172,4 +172,31 @@ describe("program forms in the widget", () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  test("a member sets a birthday once: a day the month lacks is refused, a real one is kept", async () => {
+    await merchant(server, "PUT", "/program", {
+      earn: { points_per_unit: 1 },
+      tiers: [{ id: "bronze", name: "Bronze", threshold: 0 }],
+      birthday: { points: 200 },
+    });
+    server.addPage("birthday.html", htmlPage("Shop", scriptTag(server, { customer: "hanna" })));
+    const { page, context, problems } = await openPage(browser, `${server.storefront}/birthday.html`, server);
+    await openLauncher(page);
+    await page.locator("lojal-widget [part=birthday] select[name=month]").waitFor();
+    await page.locator("lojal-widget [part=birthday] select[name=month]").selectOption("2");
+    await page.locator("lojal-widget [part=birthday] select[name=day]").selectOption("31");
+    await page.locator("lojal-widget [data-action=save-birthday]").click();
+    await page.locator("lojal-widget [part=birthday] .alert").waitFor();
+    await page.locator("lojal-widget [part=birthday] select[name=month]").selectOption("3");
+    await page.locator("lojal-widget [part=birthday] select[name=day]").selectOption("14");
+    await page.locator("lojal-widget [data-action=save-birthday]").click();
+    await page.waitForFunction(() =>
+      document.querySelector("lojal-widget[launcher]").shadowRoot.querySelector("[part=birthday] p")?.textContent === "Your birthday: March 14.",
+    );
+    assert.equal(await page.locator("lojal-widget [part=birthday] select").count(), 0, "set once: no form any more");
+    await page.locator("lojal-widget [part=birthday]").screenshot({ path: join(ARTIFACTS, "birthday.png") });
+    // The 31 February refusal was an expected 422.
+    assert.deepEqual(problems.filter((p) => !p.includes("422")), []);
+    await context.close();
+  });
 });

@@ -129,6 +129,9 @@ pub struct CustomerView {
     pub tier: TierRef,
     pub next_tier: Option<NextTierView>,
     pub referral: Option<ReferralView>,
+    /// The birthday the member set (once); absent until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<crate::birthday::Birthday>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -370,6 +373,7 @@ pub fn customer_view(program: &Program, standing: Standing<'_>) -> CustomerView 
         tier,
         next_tier,
         referral: standing.referral,
+        birthday: None,
     }
 }
 

@@ -45,6 +45,7 @@ const PROGRAM: &str = r#"{
      "tiers": ["gold", "platinum"]}
   ],
   "feedback": {"ask_within_days": 14, "points": 25},
+  "birthday": {"points": 200},
   "donation": {"cause": "Stadsmissionen", "points": 500, "value": 5000},
   "actions": [
     {"id": "welcome", "kind": "sign_up", "title": "Välkomstbonus", "points": 100},

@@ -5,7 +5,7 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{actions, carts, donations, feedback, ledger, members, nudges, recommendations, stamps};
+use crate::store::{actions, birthdays, carts, donations, feedback, ledger, members, nudges, recommendations, stamps};
 use axum::extract::Query;
 use axum::extract::State;
 use lojal_core::actions::ActionKind;
@@ -35,7 +35,7 @@ pub async fn get(
         Some(customer) => Some(members::enrol(&state.db, &shop.id, program, customer).await?),
         None => None,
     };
-    let customer = member.as_ref().map(|m| {
+    let mut customer = member.as_ref().map(|m| {
         let referral = shop.site().map(|site| ReferralView {
             code: m.referral_code.clone(),
             url: format!("{site}/?ref={}", m.referral_code),
@@ -49,6 +49,9 @@ pub async fn get(
     let now = clock::now();
     let lang = Lang::parse(query.locale.as_deref().unwrap_or(&shop.locale));
     let mut conn = state.db.pool.acquire().await?;
+    if let (Some(view), Some(m)) = (customer.as_mut(), &member) {
+        view.birthday = birthdays::get(&mut conn, &shop.id, &m.id).await?.map(|(birthday, _)| birthday);
+    }
     let (cart, history, nudge) = match &member {
         Some(m) => {
             let cart = carts::get(&mut conn, &shop.id, &m.id)
