@@ -139,6 +139,10 @@ pub struct Messages {
     pub give_confirm: &'static str,
     /// `{name}`: the amount, as a price.
     pub give_thanks: &'static str,
+    /// `{name}`: the credit, as a price.
+    pub credit_line: &'static str,
+    /// `{n}`: the percent.
+    pub cashback_way: &'static str,
     pub birthday_heading: &'static str,
     /// `{name}`: the day and month.
     pub birthday_set: &'static str,
@@ -237,6 +241,8 @@ static EN: Messages = Messages {
     give_gift: "Give {n} points ({name})",
     give_confirm: "{name}?",
     give_thanks: "Thank you! You gave {name}.",
+    credit_line: "Store credit: {name}, to use at checkout",
+    cashback_way: "{n} % of every purchase back as store credit",
     birthday_heading: "Your birthday",
     birthday_set: "Your birthday: {name}.",
     birthday_month: "Month",
@@ -326,6 +332,8 @@ static SV: Messages = Messages {
     give_gift: "Ge {n} poäng ({name})",
     give_confirm: "{name}?",
     give_thanks: "Tack! Du gav {name}.",
+    credit_line: "Tillgodo: {name}, att använda i kassan",
+    cashback_way: "{n} % av varje köp tillbaka som tillgodo",
     birthday_heading: "Din födelsedag",
     birthday_set: "Din födelsedag: {name}.",
     birthday_month: "Månad",
@@ -415,6 +423,8 @@ static DA: Messages = Messages {
     give_gift: "Giv {n} point ({name})",
     give_confirm: "{name}?",
     give_thanks: "Tak! Du gav {name}.",
+    credit_line: "Tilgodehavende: {name}, til brug ved kassen",
+    cashback_way: "{n} % af hvert køb tilbage som tilgodehavende",
     birthday_heading: "Din fødselsdag",
     birthday_set: "Din fødselsdag: {name}.",
     birthday_month: "Måned",

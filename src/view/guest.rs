@@ -42,6 +42,10 @@ pub fn intro(config: &Config, data: &WidgetData) -> Element {
         };
         append(&list, &el_text("li", "", &text));
     }
+    if let Some(percent) = data.cashback_percent {
+        let percent = locale.decimal(percent).unwrap_or_default();
+        append(&list, &el_text("li", "", &fill(words.cashback_way, &percent, "")));
+    }
     append(&how, &list);
     append(&intro, &how);
     intro

@@ -5,7 +5,7 @@ use crate::i18n::{fill, Locale};
 use lojal_core::api::{CustomerView, Nudge};
 use web_sys::Element;
 
-pub fn standing(locale: Locale, customer: &CustomerView) -> Element {
+pub fn standing(locale: Locale, customer: &CustomerView, currency: &str) -> Element {
     let words = locale.messages();
     let section = el("div", "standing");
     let balance = el("p", "balance");
@@ -16,6 +16,11 @@ pub fn standing(locale: Locale, customer: &CustomerView) -> Element {
     append(&section, &balance);
     if negative {
         append(&section, &el_text("p", "note", words.negative_note));
+    }
+    if let Some(credit) = customer.credit {
+        let line = el_text("p", "credit", &fill(words.credit_line, "", &locale.price(credit, currency)));
+        attr(&line, "part", "credit");
+        append(&section, &line);
     }
 
     let tier = el("p", "tier");

@@ -161,7 +161,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
             let mut sections = Vec::new();
             match &data.customer {
                 Some(customer) => {
-                    sections.push(member::standing(locale, customer));
+                    sections.push(member::standing(locale, customer, &data.shop.currency));
                     sections.extend(campaigns::section(locale, &data.campaigns));
                     if let Some(nudge) = &data.nudge {
                         sections.push(member::nudge(locale, nudge));

@@ -199,4 +199,28 @@ describe("program forms in the widget", () => {
     assert.deepEqual(problems.filter((p) => !p.includes("422")), []);
     await context.close();
   });
+
+  test("cashback: a member sees their store credit, a guest how much comes back", async () => {
+    await merchant(server, "PUT", "/program", {
+      earn: { points_per_unit: 0 },
+      tiers: [{ id: "bronze", name: "Bronze", threshold: 0 }],
+      cashback: { percent: 2.5 },
+    });
+    await merchant(server, "POST", "/orders", { id: "cb-1", customer: "ivar", total: 20000, currency: "SEK" });
+    server.addPage("cashback.html", htmlPage("Shop", scriptTag(server, { customer: "ivar" })));
+    const member = await openPage(browser, `${server.storefront}/cashback.html`, server);
+    await openLauncher(member.page);
+    await member.page.locator("lojal-widget [part=credit]").waitFor();
+    const [line] = await panelText(member.page, "[part=credit]");
+    assert.match(line, /^Store credit: SEK\s5\.00, to use at checkout$/, "2.5 % of 200 kr; Intl puts a no-break space in");
+    assert.deepEqual(member.problems, []);
+    await member.context.close();
+
+    server.addPage("cashback-guest.html", htmlPage("Shop", scriptTag(server)));
+    const guest = await openPage(browser, `${server.storefront}/cashback-guest.html`, server);
+    await openLauncher(guest.page);
+    await guest.page.locator("lojal-widget [part=how]").waitFor();
+    assert.ok((await panelText(guest.page, "[part=how] li")).includes("2.5 % of every purchase back as store credit"));
+    await guest.context.close();
+  });
 });

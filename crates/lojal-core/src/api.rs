@@ -24,6 +24,9 @@ pub struct WidgetData {
     /// Campaigns running now, for the banner that says until when.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<CampaignView>,
+    /// Percent of each purchase back as store credit, with a cashback program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashback_percent: Option<f64>,
     /// The cause members can give points to, with what they gave together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub donation: Option<crate::donation::DonationView>,
@@ -129,6 +132,9 @@ pub struct CustomerView {
     pub tier: TierRef,
     pub next_tier: Option<NextTierView>,
     pub referral: Option<ReferralView>,
+    /// Store credit from cashback, minor units (with a cashback program).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<i64>,
     /// The birthday the member set (once); absent until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<crate::birthday::Birthday>,
@@ -272,6 +278,9 @@ pub struct CustomerDetail {
     /// Whom this member was referred by, if anyone.
     pub referred_by: Option<String>,
     pub ledger: Vec<LedgerEntryView>,
+    /// Store credit from cashback, minor units.
+    #[serde(default)]
+    pub credit: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -373,6 +382,7 @@ pub fn customer_view(program: &Program, standing: Standing<'_>) -> CustomerView 
         tier,
         next_tier,
         referral: standing.referral,
+        credit: None,
         birthday: None,
     }
 }
@@ -406,6 +416,7 @@ mod tests {
             cart: None,
             history: vec![],
             campaigns: vec![],
+            cashback_percent: None,
             donation: None,
             stamp_card: None,
             feedback: None,

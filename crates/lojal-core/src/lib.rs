@@ -9,6 +9,7 @@ pub mod actions;
 pub mod api;
 pub mod birthday;
 pub mod campaign;
+pub mod cashback;
 pub mod donation;
 pub mod error;
 pub mod expiry;

@@ -32,6 +32,9 @@ pub struct Program {
     /// order counts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<crate::actions::Action>,
+    /// A share of each purchase back as store credit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashback: Option<crate::cashback::Cashback>,
     /// Members may turn points into a donation to a named cause.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub donation: Option<crate::donation::Donation>,
@@ -234,6 +237,9 @@ impl Program {
         if has_duplicate(self.actions.iter().map(|a| &a.id)) {
             return invalid("action ids must be unique".into());
         }
+        if let Some(cashback) = &self.cashback {
+            cashback.validate().map_err(Error::InvalidProgram)?;
+        }
         if let Some(donation) = &self.donation {
             donation.validate().map_err(Error::InvalidProgram)?;
         }
@@ -280,6 +286,7 @@ impl Program {
             nudges: crate::nudge::NudgeRules::default(),
             campaigns: Vec::new(),
             actions: Vec::new(),
+            cashback: None,
             donation: None,
             stamp_card: None,
             feedback: None,

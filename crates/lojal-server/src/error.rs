@@ -35,6 +35,10 @@ pub enum Error {
     UnknownReward(String),
     #[error("{0}: the limit for now is reached.")]
     LimitReached(String),
+    #[error("The store credit is {needed} short.")]
+    InsufficientCredit { needed: i64 },
+    #[error("spend `{0}` was applied before to another member or amount")]
+    SpendConflict(String),
     #[error("This order already has an answer.")]
     AlreadyAnswered,
     #[error("This reward is not open to your tier yet.")]
@@ -96,6 +100,8 @@ impl Error {
             Error::InsufficientPoints { .. } => (StatusCode::CONFLICT, "insufficient_points"),
             Error::UnknownReward(_) => (StatusCode::NOT_FOUND, "unknown_reward"),
             Error::LimitReached(_) => (StatusCode::CONFLICT, "limit_reached"),
+            Error::InsufficientCredit { .. } => (StatusCode::CONFLICT, "insufficient_credit"),
+            Error::SpendConflict(_) => (StatusCode::CONFLICT, "spend_conflict"),
             Error::AlreadyAnswered => (StatusCode::CONFLICT, "already_answered"),
             Error::RewardNotAvailable => (StatusCode::FORBIDDEN, "reward_not_available"),
             Error::UnknownOrder(_) => (StatusCode::NOT_FOUND, "unknown_order"),

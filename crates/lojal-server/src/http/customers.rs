@@ -7,7 +7,7 @@ use super::AppState;
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
-use crate::store::members;
+use crate::store::{credit, members};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use lojal_core::api::{CustomerDetail, LedgerEntryView, TierRef};
@@ -39,6 +39,7 @@ pub async fn get(
         referral_code: member.referral_code,
         referred_by: member.referred_by,
         ledger: history.into_iter().map(entry_view).collect(),
+        credit: credit::balance(&mut conn, &shop.id, &customer).await?,
     }))
 }
 

@@ -6,6 +6,7 @@ mod auth;
 mod birthday;
 mod cart;
 mod cors;
+mod credit;
 mod customers;
 mod donations;
 mod feedback;
@@ -78,6 +79,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/customers/{customer}", get(customers::get))
         .route("/v1/shops/{shop}/customers/{customer}/adjustments", post(customers::adjust))
         .route("/v1/shops/{shop}/customers/{customer}/actions", post(actions::report))
+        .route("/v1/shops/{shop}/customers/{customer}/credit/spend", post(credit::spend))
         .route("/v1/shops/{shop}/metrics", get(metrics::get));
     Router::new()
         .merge(shopper)

@@ -5,7 +5,9 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{actions, birthdays, carts, donations, feedback, ledger, members, nudges, recommendations, stamps};
+use crate::store::{
+    actions, birthdays, carts, credit, donations, feedback, ledger, members, nudges, recommendations, stamps,
+};
 use axum::extract::Query;
 use axum::extract::State;
 use lojal_core::actions::ActionKind;
@@ -51,6 +53,9 @@ pub async fn get(
     let mut conn = state.db.pool.acquire().await?;
     if let (Some(view), Some(m)) = (customer.as_mut(), &member) {
         view.birthday = birthdays::get(&mut conn, &shop.id, &m.id).await?.map(|(birthday, _)| birthday);
+        if program.cashback.is_some() {
+            view.credit = Some(credit::balance(&mut conn, &shop.id, &m.id).await?);
+        }
     }
     let (cart, history, nudge) = match &member {
         Some(m) => {
@@ -118,5 +123,6 @@ pub async fn get(
         feedback,
         stamp_card,
         donation,
+        cashback_percent: program.cashback.map(|c| c.percent),
     }))
 }

@@ -47,6 +47,8 @@ pub struct Metrics {
     pub feedback: lojal_core::feedback::NpsFigures,
     /// What members gave to the shop's cause, to date, minor units.
     pub donated_amount: i64,
+    /// Store credit from cashback, minor units, to date.
+    pub credit: CreditFigures,
     /// The last twelve calendar months (UTC), oldest first.
     pub months: Vec<metrics::Month>,
     /// Customers by the month of their first order, in the last twelve
@@ -73,6 +75,18 @@ pub struct PointsFigures {
     pub outstanding: i64,
     /// redeemed / issued.
     pub redemption_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreditFigures {
+    /// Cashback credited on purchases.
+    pub issued: i64,
+    /// Spent at checkout.
+    pub spent: i64,
+    /// Taken back by refunds.
+    pub reversed: i64,
+    /// Held by members now: the program's liability in money.
+    pub outstanding: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -228,7 +242,29 @@ pub async fn compute(
         nps: feedback.score,
         feedback,
         donated_amount: donations::total(conn, shop).await?,
+        credit: credit_figures(conn, shop).await?,
         months: metrics::monthly(&joined, &facts, now, MONTHS),
         cohorts: metrics::cohorts(&facts, now, MONTHS, COHORT_HORIZON),
     })
+}
+
+async fn credit_figures(conn: &mut AnyConnection, shop: &str) -> Result<CreditFigures> {
+    let mut figures = CreditFigures { issued: 0, spent: 0, reversed: 0, outstanding: 0 };
+    let rows = sqlx::query(
+        "SELECT reason, CAST(COALESCE(SUM(delta), 0) AS BIGINT) AS total FROM credit_ledger WHERE shop_id = $1
+         GROUP BY reason",
+    )
+    .bind(shop)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let (reason, total): (String, i64) = (row.try_get("reason")?, row.try_get("total")?);
+        match reason.as_str() {
+            "cashback" => figures.issued += total,
+            "spend" => figures.spent -= total,
+            _ => figures.reversed -= total,
+        }
+    }
+    figures.outstanding = figures.issued - figures.spent - figures.reversed;
+    Ok(figures)
 }

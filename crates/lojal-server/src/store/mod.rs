@@ -5,6 +5,7 @@ pub mod actions;
 pub mod birthdays;
 pub mod carts;
 pub mod codes;
+pub mod credit;
 pub mod donations;
 pub mod feedback;
 pub mod ledger;

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
-use crate::store::{actions, members, products, recommendations, redemptions, stamps};
+use crate::store::{actions, credit, members, products, recommendations, redemptions, stamps};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
@@ -104,10 +104,12 @@ async fn ingest_counting(
     let bonus = campaign_bonus(conn, shop, program, order, multiplier).await?;
     let awarded = points::for_purchase(program, order.total, multiplier) + bonus.as_ref().map_or(0, |b| b.points);
     let first_order = !has_orders(conn, shop, customer).await?;
+    let credit = program.cashback.map_or(0, |c| c.credit_for(order.total));
 
     sqlx::query(
-        "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, referral_code, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, referral_code, created_at,
+                             credit_awarded)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(shop)
     .bind(&order.id)
@@ -117,8 +119,13 @@ async fn ingest_counting(
     .bind(awarded)
     .bind(order.referral_code.as_deref())
     .bind(order.created_at)
+    .bind(credit)
     .execute(&mut *conn)
     .await?;
+    if credit > 0 {
+        credit::record(conn, shop, customer, credit, credit::Reason::Cashback, Some(&order.id), order.created_at)
+            .await?;
+    }
     for item in &order.items {
         sqlx::query("INSERT INTO order_items (shop_id, order_id, sku, qty, price) VALUES ($1, $2, $3, $4, $5)")
             .bind(shop)
@@ -260,7 +267,8 @@ pub async fn refund(
     now: i64,
 ) -> Result<RefundReceipt> {
     let row = sqlx::query(
-        "SELECT customer_id, total, points_awarded, refunded, referrer_id FROM orders WHERE shop_id = $1 AND id = $2",
+        "SELECT customer_id, total, points_awarded, credit_awarded, refunded, referrer_id FROM orders
+         WHERE shop_id = $1 AND id = $2",
     )
     .bind(shop)
     .bind(order_id)
@@ -270,6 +278,7 @@ pub async fn refund(
     let customer: String = row.try_get("customer_id")?;
     let total: i64 = row.try_get("total")?;
     let awarded: i64 = row.try_get("points_awarded")?;
+    let credit_awarded: i64 = row.try_get("credit_awarded")?;
     let referrer: Option<String> = row.try_get("referrer_id")?;
     ledger::lock_member(conn, shop, &customer).await?;
     // Read again under the lock: a concurrent refund may have just committed.
@@ -312,6 +321,18 @@ pub async fn refund(
         .await?;
     if reversal > 0 {
         ledger::record(conn, shop, &customer, Entry::new(Reason::Refund, -reversal, now).order(order_id)).await?;
+    }
+    // Cashback goes back in the same proportion as the points, computed the
+    // same cumulative way so partial refunds add up exactly.
+    let credit_reversal = points::refund_reversal(credit_awarded, total, refunded, amount);
+    if credit_reversal > 0 {
+        sqlx::query("UPDATE orders SET credit_reversed = credit_reversed + $1 WHERE shop_id = $2 AND id = $3")
+            .bind(credit_reversal)
+            .bind(shop)
+            .bind(order_id)
+            .execute(&mut *conn)
+            .await?;
+        credit::record(conn, shop, &customer, -credit_reversal, credit::Reason::Refund, Some(order_id), now).await?;
     }
     if let (Some(referrer), true) = (referrer, amount == refundable) {
         take_back_referral_bonus(conn, shop, program, &referrer, order_id, now).await?;

@@ -10,6 +10,7 @@ mod assets;
 mod bad_input;
 mod birthday;
 mod campaigns;
+mod cashback;
 mod concurrency;
 mod donations;
 mod expiry;

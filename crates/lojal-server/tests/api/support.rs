@@ -217,5 +217,14 @@ impl TestServer {
         .await
         .unwrap();
         assert!(drift.is_empty(), "balances drifted from the ledger: {drift:?}");
+        let credit_drift: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT c.id, c.credit, CAST(COALESCE(SUM(l.delta), 0) AS BIGINT) FROM customers c
+             LEFT JOIN credit_ledger l ON l.shop_id = c.shop_id AND l.customer_id = c.id
+             GROUP BY c.shop_id, c.id, c.credit HAVING c.credit <> CAST(COALESCE(SUM(l.delta), 0) AS BIGINT)",
+        )
+        .fetch_all(&self.db.pool)
+        .await
+        .unwrap();
+        assert!(credit_drift.is_empty(), "credit drifted from its ledger: {credit_drift:?}");
     }
 }

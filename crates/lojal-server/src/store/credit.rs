@@ -1,0 +1,121 @@
+//! Store credit: cashback in minor units, in its own append-only ledger
+//! with a cached balance (`customers.credit`), moved together in the
+//! caller's transaction like points.
+
+use crate::error::{Error, Result};
+use crate::store::ledger;
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    Cashback,
+    Refund,
+    Spend,
+}
+
+impl Reason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Reason::Cashback => "cashback",
+            Reason::Refund => "refund",
+            Reason::Spend => "spend",
+        }
+    }
+}
+
+/// Appends a row and moves the cached balance with it.
+pub async fn record(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    delta: i64,
+    reason: Reason,
+    order_id: Option<&str>,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO credit_ledger (shop_id, customer_id, delta, reason, order_id, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(delta)
+    .bind(reason.as_str())
+    .bind(order_id)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE customers SET credit = credit + $1 WHERE shop_id = $2 AND id = $3")
+        .bind(delta)
+        .bind(shop)
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// What a spend did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spent {
+    Now,
+    /// This spend id was applied before, for the same member and amount.
+    Before,
+}
+
+/// Spends `amount` of a member's credit in one conditional update, so
+/// concurrent spends never take more than the balance; `spend_id` makes a
+/// retry apply once.
+pub async fn spend(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    spend_id: &str,
+    amount: i64,
+    at: i64,
+) -> Result<Spent> {
+    ledger::lock_member(conn, shop, customer).await?;
+    let earlier: Option<(String, i64)> =
+        sqlx::query_as("SELECT customer_id, delta FROM credit_ledger WHERE shop_id = $1 AND spend_id = $2")
+            .bind(shop)
+            .bind(spend_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((who, delta)) = earlier {
+        return if who == customer && -delta == amount {
+            Ok(Spent::Before)
+        } else {
+            Err(Error::SpendConflict(spend_id.to_owned()))
+        };
+    }
+    let taken =
+        sqlx::query("UPDATE customers SET credit = credit - $1 WHERE shop_id = $2 AND id = $3 AND credit >= $1")
+            .bind(amount)
+            .bind(shop)
+            .bind(customer)
+            .execute(&mut *conn)
+            .await?;
+    if taken.rows_affected() == 0 {
+        let have = balance(conn, shop, customer).await?;
+        return Err(Error::InsufficientCredit { needed: amount - have.max(0) });
+    }
+    sqlx::query(
+        "INSERT INTO credit_ledger (shop_id, customer_id, delta, reason, spend_id, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(-amount)
+    .bind(Reason::Spend.as_str())
+    .bind(spend_id)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Spent::Now)
+}
+
+pub async fn balance(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT credit FROM customers WHERE shop_id = $1 AND id = $2")
+        .bind(shop)
+        .bind(customer)
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or(0))
+}
