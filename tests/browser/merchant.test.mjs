@@ -65,6 +65,7 @@ describe("the merchant's page", () => {
         "Revenue per month",
         "Active customers per month",
         "Retention by monthly cohort",
+        "Customer lifetime value: members and non-members",
         "Revenue and members per tier",
         "Points issued and where they went",
         "NPS: who would recommend you",

@@ -204,6 +204,17 @@ function draw(m) {
       heatmap(m.cohorts),
     ),
     chart(
+      "Customer lifetime value: members and non-members",
+      "Average net revenue to date per customer with an order: members have opened the widget signed in (they know the program); non-members are known only from your orders.",
+      rows(
+        [
+          { label: "Members", value: m.customer_value_by_membership.members_value ?? 0, n: m.customer_value_by_membership.members },
+          { label: "Non-members", value: m.customer_value_by_membership.non_members_value ?? 0, n: m.customer_value_by_membership.non_members },
+        ].map((r) => ({ ...r, label: `${r.label} (${number(r.n)})`, note: money(r.value, m.currency) })),
+        (v) => money(v, m.currency),
+      ),
+    ),
+    chart(
       "Revenue and members per tier",
       "Net revenue to date of the members in each tier now; the label is how many members hold it.",
       rows(
@@ -297,7 +308,7 @@ function columns(items, format) {
 function rows(items, format) {
   if (!items.length) return el("p", { class: "empty" }, "No data yet.");
   const rowHeight = 28;
-  const left = 100;
+  const left = 130;
   const right = 110;
   const height = items.length * rowHeight + 4;
   const svg = svgEl("svg", { viewBox: `0 0 ${WIDTH} ${height}`, role: "img" });

@@ -23,6 +23,9 @@ pub struct Member {
     pub next_expiry_at: Option<i64>,
     /// How many points expire at `next_expiry_at`.
     pub next_expiry_points: i64,
+    /// When they first opened the widget signed in (`None`: known only
+    /// from the merchant's orders).
+    pub joined_at: Option<i64>,
 }
 
 /// Makes `customer` a member of `shop` if they are not one yet, with the
@@ -64,7 +67,7 @@ async fn is_member(conn: &mut AnyConnection, shop: &str, customer: &str) -> Resu
 
 pub async fn find(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Option<Member>> {
     let row = sqlx::query(
-        "SELECT id, points, lifetime_points, referral_code, referred_by, next_expiry_at, next_expiry_points,
+        "SELECT id, points, lifetime_points, referral_code, referred_by, next_expiry_at, next_expiry_points, joined_at,
                 (SELECT COUNT(*) FROM customers r WHERE r.shop_id = c.shop_id AND r.referred_by = c.id) AS referrals
          FROM customers c WHERE shop_id = $1 AND id = $2",
     )
@@ -82,6 +85,7 @@ pub async fn find(conn: &mut AnyConnection, shop: &str, customer: &str) -> Resul
             referrals: row.try_get("referrals")?,
             next_expiry_at: row.try_get("next_expiry_at")?,
             next_expiry_points: row.try_get("next_expiry_points")?,
+            joined_at: row.try_get("joined_at")?,
         })
     })
     .transpose()
@@ -115,10 +119,18 @@ pub async fn current(db: &Db, shop: &str, program: &Program, customer: &str) -> 
     }
 }
 
-/// Enrols a signed-in shopper if needed and returns their standing, with
-/// a birthday reward paid first if one fell due.
+/// Enrols a signed-in shopper if needed (marking when they joined) and
+/// returns their standing, with a birthday reward paid first if one fell due.
 pub async fn enrol(db: &Db, shop: &str, program: &Program, customer: &CustomerId) -> Result<Member> {
-    if let Some(member) = current(db, shop, program, customer.as_str()).await? {
+    if let Some(mut member) = current(db, shop, program, customer.as_str()).await? {
+        if member.joined_at.is_none() {
+            // Read first, write once: the widget's reads must not take
+            // SQLite's write lock on every page view.
+            let mut tx = db.begin_write().await?;
+            mark_joined(&mut tx, shop, customer.as_str(), clock::now()).await?;
+            tx.commit().await?;
+            member.joined_at = Some(clock::now());
+        }
         let now = clock::now();
         let mut conn = db.pool.acquire().await?;
         let Some(year) = birthdays::due_year(&mut conn, shop, program, customer.as_str(), now).await? else {
@@ -133,7 +145,18 @@ pub async fn enrol(db: &Db, shop: &str, program: &Program, customer: &CustomerId
     }
     let mut tx = db.begin_write().await?;
     ensure(&mut tx, shop, program, customer).await?;
+    mark_joined(&mut tx, shop, customer.as_str(), clock::now()).await?;
     let member = find(&mut tx, shop, customer.as_str()).await?.expect("the member was just ensured");
     tx.commit().await?;
     Ok(member)
+}
+
+async fn mark_joined(conn: &mut AnyConnection, shop: &str, customer: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE customers SET joined_at = $1 WHERE shop_id = $2 AND id = $3 AND joined_at IS NULL")
+        .bind(now)
+        .bind(shop)
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -35,6 +35,9 @@ pub struct Metrics {
     pub churn: Option<f64>,
     /// Average net revenue per ordering customer to date (minor units).
     pub average_customer_value: Option<f64>,
+    /// The same, for customers who have opened the widget signed in (who
+    /// know the program) and for those known only from orders.
+    pub customer_value_by_membership: MembershipValue,
     pub points: PointsFigures,
     /// Members and revenue by the tier members hold now.
     pub tiers: Vec<TierFigures>,
@@ -75,6 +78,16 @@ pub struct PointsFigures {
     pub outstanding: i64,
     /// redeemed / issued.
     pub redemption_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MembershipValue {
+    /// Ordering customers who have opened the widget signed in.
+    pub members: i64,
+    pub members_value: Option<f64>,
+    /// Ordering customers known only from the merchant's orders.
+    pub non_members: i64,
+    pub non_members_value: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -130,13 +143,13 @@ pub async fn compute(
     // Per customer: orders, net revenue, whether they ordered in each window.
     let period = period_days * 86_400;
     let rows = sqlx::query(
-        "SELECT c.id, c.lifetime_points, c.created_at, MIN(o.created_at) AS first_order,
+        "SELECT c.id, c.lifetime_points, c.created_at, c.joined_at, MIN(o.created_at) AS first_order,
                 COUNT(o.id) AS orders,
                 CAST(COALESCE(SUM(o.total - o.refunded), 0) AS BIGINT) AS revenue,
                 CAST(COALESCE(SUM(CASE WHEN o.created_at >= $2 AND o.created_at < $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS before,
                 CAST(COALESCE(SUM(CASE WHEN o.created_at >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS recent
          FROM customers c LEFT JOIN orders o ON o.shop_id = c.shop_id AND o.customer_id = c.id
-         WHERE c.shop_id = $1 GROUP BY c.id, c.lifetime_points, c.created_at",
+         WHERE c.shop_id = $1 GROUP BY c.id, c.lifetime_points, c.created_at, c.joined_at",
     )
     .bind(shop)
     .bind(now - 2 * period)
@@ -145,6 +158,8 @@ pub async fn compute(
     .await?;
 
     let mut joined = Vec::with_capacity(rows.len());
+    // (customers, revenue) of members and of non-members, among those who ordered.
+    let (mut member_value, mut other_value) = ((0_i64, 0_i64), (0_i64, 0_i64));
     let mut per_tier: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     let (mut ordering, mut repeat, mut orders, mut revenue, mut base, mut retained) = (0, 0, 0, 0, 0, 0);
     for row in &rows {
@@ -156,6 +171,12 @@ pub async fn compute(
         joined.push(metrics::joined_at(row.try_get("created_at")?, row.try_get("first_order")?));
         orders += n;
         revenue += net;
+        if n > 0 {
+            let joined_program: Option<i64> = row.try_get("joined_at")?;
+            let group = if joined_program.is_some() { &mut member_value } else { &mut other_value };
+            group.0 += 1;
+            group.1 += net;
+        }
         ordering += i64::from(n > 0);
         repeat += i64::from(n > 1);
         if before > 0 {
@@ -229,6 +250,12 @@ pub async fn compute(
         retention,
         churn: retention.map(|r| 1.0 - r),
         average_customer_value: (ordering > 0).then(|| revenue as f64 / ordering as f64),
+        customer_value_by_membership: MembershipValue {
+            members: member_value.0,
+            members_value: (member_value.0 > 0).then(|| member_value.1 as f64 / member_value.0 as f64),
+            non_members: other_value.0,
+            non_members_value: (other_value.0 > 0).then(|| other_value.1 as f64 / other_value.0 as f64),
+        },
         points,
         tiers: program
             .tiers

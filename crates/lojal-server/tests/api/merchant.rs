@@ -70,6 +70,7 @@ async fn metrics_match_a_hand_computed_example(store: Store) {
     server.order("a-2", "anna", 30_000).await;
     server.merchant(Method::POST, "/v1/shops/demo/orders/a-1/refund", None).await;
     server.order("b-1", "bert", 20_000).await;
+    server.shopper(Method::GET, "/v1/shops/demo/widget", Some("bert"), None).await;
     server.shopper(Method::GET, "/v1/shops/demo/widget", Some("carl"), None).await;
     for i in 1..=3 {
         server.order(&format!("d-{i}"), "dora", 5_000).await;
@@ -82,6 +83,11 @@ async fn metrics_match_a_hand_computed_example(store: Store) {
     assert_eq!(m["revenue"], 65_000);
     assert_eq!(m["repeat_purchase_rate"], json!(2.0 / 3.0));
     assert_eq!(m["average_customer_value"], json!(65_000.0 / 3.0));
+    // Of those who ordered, only bert has opened the widget (carl did, but never ordered).
+    assert_eq!(
+        m["customer_value_by_membership"],
+        json!({"members": 1, "members_value": 20_000.0, "non_members": 2, "non_members_value": 22_500.0})
+    );
     assert_eq!(m["points"]["issued"], 750);
     assert_eq!(m["points"]["redeemed"], 100);
     assert_eq!(m["points"]["reversed"], 100);
