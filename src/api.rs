@@ -2,12 +2,13 @@
 //! (`GET .../widget`), and those a shopper's actions make.
 
 use crate::config::Config;
+use crate::js::{self, Js};
 use lojal_core::api::{RedemptionReply, WidgetData};
 use lojal_core::birthday::Birthday;
 use lojal_core::donation::DonationReply;
 use lojal_core::feedback::{FeedbackReply, FeedbackRequest};
-use lojal_core::requests::{CartRequest, LineItem, RedemptionRequest};
-use serde::de::DeserializeOwned;
+use lojal_core::requests::LineItem;
+use lojal_core::wire;
 use std::fmt;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -74,27 +75,32 @@ pub async fn fetch_widget(config: &Config, prefetched: Option<js_sys::Promise>) 
             send(config, "GET", &url, None).await?
         }
     };
-    decode(body)
+    decode(body, wire::widget_data)
 }
 
 pub async fn redeem(config: &Config, reward_id: &str) -> Result<RedemptionReply, ApiError> {
-    let request = RedemptionRequest { reward_id: reward_id.to_owned() };
-    let body = send(config, "POST", &shop_url(config, "redemptions"), Some(to_json(&request)?)).await?;
-    decode(body)
+    let body = js::json(&[("reward_id", reward_id.into())]);
+    decode(send(config, "POST", &shop_url(config, "redemptions"), Some(body)).await?, wire::redemption_reply)
 }
 
 pub async fn send_feedback(config: &Config, request: &FeedbackRequest) -> Result<FeedbackReply, ApiError> {
-    let body = send(config, "POST", &shop_url(config, "feedback"), Some(to_json(request)?)).await?;
-    decode(body)
+    let comment = request.comment.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+    let body = js::json(&[
+        ("order_id", request.order_id.as_str().into()),
+        ("score", js::int(request.score.into())),
+        ("comment", comment),
+    ]);
+    decode(send(config, "POST", &shop_url(config, "feedback"), Some(body)).await?, wire::feedback_reply)
 }
 
 pub async fn donate(config: &Config) -> Result<DonationReply, ApiError> {
     let body = send(config, "POST", &shop_url(config, "donations"), Some("{}".to_owned())).await?;
-    decode(body)
+    decode(body, wire::donation_reply)
 }
 
 pub async fn set_birthday(config: &Config, birthday: Birthday) -> Result<(), ApiError> {
-    send(config, "PUT", &shop_url(config, "birthday"), Some(to_json(&birthday)?)).await.map(|_| ())
+    let body = js::json(&[("month", js::int(birthday.month.into())), ("day", js::int(birthday.day.into()))]);
+    send(config, "PUT", &shop_url(config, "birthday"), Some(body)).await.map(|_| ())
 }
 
 pub async fn claim_action(config: &Config, action: &str) -> Result<(), ApiError> {
@@ -102,9 +108,19 @@ pub async fn claim_action(config: &Config, action: &str) -> Result<(), ApiError>
     send(config, "POST", &url, None).await.map(|_| ())
 }
 
-pub async fn put_cart(config: &Config, items: Vec<LineItem>) -> Result<(), ApiError> {
-    let request = CartRequest { items };
-    send(config, "PUT", &shop_url(config, "cart"), Some(to_json(&request)?)).await.map(|_| ())
+pub async fn put_cart(config: &Config, items: &[LineItem]) -> Result<(), ApiError> {
+    let list: js_sys::Array = items
+        .iter()
+        .map(|i| {
+            JsValue::from(js::object(&[
+                ("sku", i.sku.as_str().into()),
+                ("qty", js::int(i.qty)),
+                ("price", js::int(i.price)),
+            ]))
+        })
+        .collect();
+    let body = js::json(&[("items", list.into())]);
+    send(config, "PUT", &shop_url(config, "cart"), Some(body)).await.map(|_| ())
 }
 
 pub async fn dismiss_nudge(config: &Config, kind: &str) -> Result<(), ApiError> {
@@ -117,13 +133,9 @@ pub async fn referral_visit(config: &Config, code: &str) -> Result<(), ApiError>
     send(config, "POST", &url, None).await.map(|_| ())
 }
 
-fn decode<T: DeserializeOwned>(body: Option<JsValue>) -> Result<T, ApiError> {
-    serde_wasm_bindgen::from_value(body.ok_or(ApiError::BadResponse)?).map_err(|_| ApiError::BadResponse)
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
-    let js = serde_wasm_bindgen::to_value(value).map_err(|_| ApiError::BadResponse)?;
-    js_sys::JSON::stringify(&js).map(String::from).map_err(|_| ApiError::BadResponse)
+/// A 2xx answer's body as `T`, through its reader in `lojal_core::wire`.
+fn decode<T>(body: Option<JsValue>, read: fn(&Js) -> Result<T, wire::Bad>) -> Result<T, ApiError> {
+    read(&Js(body.ok_or(ApiError::BadResponse)?)).map_err(|_| ApiError::BadResponse)
 }
 
 /// Sends one request with the shopper's identity; the JSON body of a 2xx

@@ -2,7 +2,8 @@
 //! (read by `widget.js`) or from `mount(element, options)`.
 
 use crate::i18n::Locale;
-use serde::Deserialize;
+use crate::js::Js;
+use lojal_core::wire::Source;
 use wasm_bindgen::{JsCast, JsValue};
 
 #[derive(Debug, Clone)]
@@ -23,42 +24,45 @@ pub struct Config {
 }
 
 /// The merchant-signed identity, passed through untouched: the server checks it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SignedCustomer {
     pub id: String,
     pub ts: i64,
     pub sig: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawConfig {
-    shop: Option<String>,
-    api: Option<String>,
-    customer: Option<SignedCustomer>,
-    locale: Option<String>,
-    join_url: Option<String>,
-    sign_in_url: Option<String>,
-    launcher_label: Option<String>,
-}
-
 impl Config {
     pub fn from_js(value: JsValue) -> Result<Self, String> {
         let prefetch =
             js_sys::Reflect::get(&value, &"prefetch".into()).ok().and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
-        let raw: RawConfig = serde_wasm_bindgen::from_value(value).map_err(|e| format!("lojal: bad options: {e}"))?;
-        let shop = raw.shop.filter(|s| !s.is_empty()).ok_or("lojal: the `shop` option is required")?;
-        let api = raw.api.filter(|s| !s.is_empty()).ok_or("lojal: the `api` option is required")?;
+        let options = Js(value);
+        let text = |key: &str| options.field(key).and_then(|v| v.string());
+        let shop = text("shop").filter(|s| !s.is_empty()).ok_or("lojal: the `shop` option is required")?;
+        let api = text("api").filter(|s| !s.is_empty()).ok_or("lojal: the `api` option is required")?;
         Ok(Config {
             shop,
             api: api.trim_end_matches('/').to_owned(),
-            customer: raw.customer,
-            locale: Locale::pick(raw.locale.as_deref()),
-            join_url: raw.join_url.filter(|u| is_safe_link(u)),
-            sign_in_url: raw.sign_in_url.filter(|u| is_safe_link(u)),
-            launcher_label: raw.launcher_label.filter(|l| !l.trim().is_empty()),
+            customer: options.field("customer").map(|c| signed_customer(&c)).transpose()?,
+            locale: Locale::pick(text("locale").as_deref()),
+            join_url: text("joinUrl").filter(|u| is_safe_link(u)),
+            sign_in_url: text("signInUrl").filter(|u| is_safe_link(u)),
+            launcher_label: text("launcherLabel").filter(|l| !l.trim().is_empty()),
             prefetch,
         })
+    }
+}
+
+/// `{id, ts, sig}`; `ts` as a number or the digits of one (from a data
+/// attribute), so either way of passing it works.
+fn signed_customer(customer: &Js) -> Result<SignedCustomer, String> {
+    let field = |key: &str| customer.field(key);
+    let text = |key: &str| field(key).and_then(|v| v.string());
+    let ts = field("ts").and_then(|v| {
+        v.number().filter(|n| n.fract() == 0.0).map(|n| n as i64).or_else(|| v.string()?.trim().parse().ok())
+    });
+    match (text("id"), ts, text("sig")) {
+        (Some(id), Some(ts), Some(sig)) => Ok(SignedCustomer { id, ts, sig }),
+        _ => Err("lojal: bad options: `customer` takes {id, ts, sig}".into()),
     }
 }
 

@@ -20,13 +20,13 @@ mod config;
 mod dom;
 mod events;
 mod i18n;
+mod js;
 mod session;
 mod ui;
 mod view;
 
 use config::Config;
 use gloo_events::{EventListener, EventListenerOptions};
-use lojal_core::requests::LineItem;
 use session::{Session, View};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -93,8 +93,9 @@ impl Widget {
     pub fn set_cart(&self, items: JsValue) -> js_sys::Promise {
         let session = self.session.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let items: Vec<LineItem> = serde_wasm_bindgen::from_value(items)
-                .map_err(|e| JsError::new(&format!("lojal: setCart takes [{{sku, qty, price}}]: {e}")))?;
+            let items = lojal_core::wire::line_items(&crate::js::Js(items)).map_err(|bad| {
+                JsError::new(&format!("lojal: setCart takes [{{sku, qty, price}}]: `{}` is missing or wrong", bad.0))
+            })?;
             session.set_cart(items).await.map_err(|e| JsError::new(&e))?;
             Ok(JsValue::UNDEFINED)
         })

@@ -188,7 +188,7 @@ impl Session {
         *self.cart.borrow_mut() = Some(request.items.clone());
         self.redraw();
         if self.config.customer.is_some() {
-            api::put_cart(&self.config, request.items).await.map_err(|e| e.to_string())?;
+            api::put_cart(&self.config, &request.items).await.map_err(|e| e.to_string())?;
             self.refresh().await;
         }
         Ok(())

@@ -105,7 +105,7 @@ describe("views in the merchant's pages", () => {
       (n) => document.querySelector("lojal-widget[launcher]").shadowRoot.querySelector(".balance .n")?.textContent === n,
       after.toLocaleString("en"),
     );
-    const panelCode = await page.locator("lojal-widget[launcher] .code-text").textContent();
+    const panelCode = await page.locator("lojal-widget[launcher] [part=rewards] .code-text").textContent();
     assert.equal(panelCode, await page.locator("#cart-rewards .code-text").textContent(), "both views show the one code");
     assert.equal(widgetGets(apiRequests).length, requestsBefore + 1, "one refresh for every view");
     assert.deepEqual(problems, []);

@@ -23,6 +23,7 @@ pub mod recommend;
 pub mod requests;
 pub mod stamp_card;
 pub mod tiers;
+pub mod wire;
 pub mod words;
 
 pub use error::Error;
