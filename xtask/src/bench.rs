@@ -116,9 +116,13 @@ fn weight() -> Result<String, String> {
         out,
         "Requests to first render: the loader, the module, the glue, the wasm and one API request \
          (plus a CORS preflight for a signed-in member, cached for 10 minutes).\n\n\
-         Target (issue 8): under 60 KB gzipped in all. **Missed**: {} KB. The size budget the test \
-         command enforces today is {} KB gzipped for the wasm, to stop growth while it is cut down \
-         (serde-wasm-bindgen and `format!` are the first suspects; measure with twiggy).\n",
+         Target (issue 8): under 60 KB gzipped in all. **Missed**: {} KB. The widget reads the API without \
+         serde (`lojal_core::wire`), which took the wasm from 95 KB to 79 KB with every program form of issue 7 \
+         in it; the test command fails past a budget of {} KB gzipped for the wasm. What is left, by size \
+         (twiggy on the unoptimized wasm): the views and session, the words of three languages, Rust's \
+         formatting machinery (`format!`, number and float formatting), the allocator and wasm-bindgen's \
+         glue. Next: build strings without `format!`, let `Intl` do all number formatting, and a smaller \
+         allocator; bundling the loader, module and glue saves requests more than bytes.\n",
         gzip_total / 1000,
         build::WASM_GZIP_BUDGET / 1000
     )
