@@ -4,7 +4,7 @@
 use super::AppState;
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::store::shops::{self, Shop};
+use crate::store::shops::Shop;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
@@ -17,7 +17,7 @@ async fn shop_in_path(parts: &mut Parts, state: &AppState) -> Result<Shop> {
     let Path(params) =
         Path::<HashMap<String, String>>::from_request_parts(parts, state).await.map_err(|_| Error::NotFound)?;
     let id = params.get("shop").ok_or(Error::NotFound)?;
-    shops::get(&state.db, id).await
+    Ok(Shop::clone(&*state.shops.get(&state.db, id).await?))
 }
 
 /// A request from the shop's own back end.

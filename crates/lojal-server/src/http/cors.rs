@@ -1,24 +1,26 @@
 //! CORS for the shopper API: a page may call shop `s` only from an origin
-//! shop `s` listed. The shop comes from the path, the list from the store.
+//! shop `s` listed. The shop comes from the path, the list from the shop
+//! as the request's own extractors see it (the shop cache).
 
+use super::shop_cache::ShopCache;
 use crate::db::Db;
-use crate::store::shops;
 use axum::http::{header, HeaderName, Method};
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// The headers of the signed identity (CONTRACT.md section 3).
 const IDENTITY_HEADERS: [&str; 3] = ["x-lojal-customer", "x-lojal-ts", "x-lojal-sig"];
 
-pub fn per_shop(db: Db) -> CorsLayer {
+pub fn per_shop(db: Db, shops: Arc<ShopCache>) -> CorsLayer {
     let allow = AllowOrigin::async_predicate(move |origin, parts| {
-        let db = db.clone();
+        let (db, shops) = (db.clone(), shops.clone());
         let shop = shop_in_path(parts.uri.path()).map(str::to_owned);
         async move {
             let (Some(shop), Ok(origin)) = (shop, origin.to_str()) else {
                 return false;
             };
-            shops::allows_origin(&db, &shop, origin).await.unwrap_or(false)
+            shops.get(&db, &shop).await.is_ok_and(|shop| shop.origins.iter().any(|o| o == origin))
         }
     });
     CorsLayer::new()

@@ -21,6 +21,7 @@ mod products;
 mod program;
 mod redemptions;
 mod referrals;
+pub mod shop_cache;
 mod widget;
 
 use crate::db::Db;
@@ -40,12 +41,13 @@ pub struct AppState {
     /// The built widget (`pkg/`): `widget.js`, its module and its wasm.
     pub assets: PathBuf,
     pub limits: Arc<Limits>,
+    pub shops: Arc<shop_cache::ShopCache>,
 }
 
 impl AppState {
     /// With the standard rate limits.
     pub fn new(db: Db, assets: PathBuf) -> AppState {
-        AppState { db, assets, limits: Limits::standard() }
+        AppState { db, assets, limits: Limits::standard(), shops: Arc::default() }
     }
 }
 
@@ -68,7 +70,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/donations", post(donations::create))
         .route("/v1/shops/{shop}/actions/{action}/claim", post(actions::claim))
         .layer(axum::middleware::from_fn_with_state(state.limits.clone(), limits::per_ip))
-        .layer(cors::per_shop(state.db.clone()));
+        .layer(cors::per_shop(state.db.clone(), state.shops.clone()));
     // Called by the merchant's back end with the shop secret: no CORS, so
     // no browser page can call them with a shopper's cookies or otherwise.
     let merchant = Router::new()

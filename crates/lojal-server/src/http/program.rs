@@ -14,5 +14,6 @@ pub async fn put(
     Json(program): Json<Program>,
 ) -> Result<Json<Program>> {
     shops::set_program(&state.db, &shop.id, &program).await?;
+    state.shops.forget(&shop.id);
     Ok(Json(program))
 }

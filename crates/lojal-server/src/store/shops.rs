@@ -101,17 +101,6 @@ pub async fn get(db: &Db, id: &str) -> Result<Shop> {
     find(db, id).await?.ok_or_else(|| Error::UnknownShop(id.to_owned()))
 }
 
-/// Whether a page on `origin` may call shop `id`'s shopper API.
-pub async fn allows_origin(db: &Db, id: &str, origin: &str) -> Result<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM shop_origins WHERE shop_id = $1 AND origin = $2")
-            .bind(id)
-            .bind(origin)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(found.is_some())
-}
-
 /// Replaces the shop's program (validated first).
 pub async fn set_program(db: &Db, id: &str, program: &Program) -> Result<()> {
     program.validate()?;

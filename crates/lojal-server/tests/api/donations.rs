@@ -61,6 +61,11 @@ async fn concurrent_gifts_never_spend_more_than_the_balance(store: Store) {
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 5, "{statuses:?}");
     assert_eq!(server.points("anna").await, 0);
     assert_eq!(server.count("donations").await, 5);
+    let total: i64 = sqlx::query_scalar("SELECT total FROM donation_totals WHERE shop_id = 'demo'")
+        .fetch_one(&server.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(total, 5 * 1000, "the kept total is the sum of the gifts");
     server.assert_balances_match_ledger().await;
 }
 

@@ -127,7 +127,7 @@ pub async fn server_with_limits(store: Store, limits: std::sync::Arc<Limits>) ->
         };
         shops::add(&db, &shop).await.unwrap();
     }
-    let router = app(AppState { db: db.clone(), assets: dir.path().to_path_buf(), limits });
+    let router = app(AppState { limits, ..AppState::new(db.clone(), dir.path().to_path_buf()) });
     TestServer { router, db, _dir: dir }
 }
 
