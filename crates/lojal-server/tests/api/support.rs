@@ -205,26 +205,19 @@ impl TestServer {
         sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.db.pool).await.unwrap()
     }
 
-    /// The ledger's promise: every member's cached balance and lifetime
-    /// points equal what their ledger rows sum to.
+    /// The ledgers' promise: every member's cached balances (points, and
+    /// store credit) equal what their ledger rows sum to.
     pub async fn assert_balances_match_ledger(&self) {
-        let drift: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT c.id, c.points, CAST(COALESCE(SUM(l.delta), 0) AS BIGINT) FROM customers c
-             LEFT JOIN ledger l ON l.shop_id = c.shop_id AND l.customer_id = c.id
-             GROUP BY c.shop_id, c.id, c.points HAVING c.points <> CAST(COALESCE(SUM(l.delta), 0) AS BIGINT)",
-        )
-        .fetch_all(&self.db.pool)
-        .await
-        .unwrap();
-        assert!(drift.is_empty(), "balances drifted from the ledger: {drift:?}");
-        let credit_drift: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT c.id, c.credit, CAST(COALESCE(SUM(l.delta), 0) AS BIGINT) FROM customers c
-             LEFT JOIN credit_ledger l ON l.shop_id = c.shop_id AND l.customer_id = c.id
-             GROUP BY c.shop_id, c.id, c.credit HAVING c.credit <> CAST(COALESCE(SUM(l.delta), 0) AS BIGINT)",
-        )
-        .fetch_all(&self.db.pool)
-        .await
-        .unwrap();
-        assert!(credit_drift.is_empty(), "credit drifted from its ledger: {credit_drift:?}");
+        for (balance, ledger) in [("points", "ledger"), ("credit", "credit_ledger")] {
+            let drift: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+                "SELECT c.id, c.{balance}, CAST(COALESCE(SUM(l.delta), 0) AS BIGINT) FROM customers c
+                 LEFT JOIN {ledger} l ON l.shop_id = c.shop_id AND l.customer_id = c.id
+                 GROUP BY c.shop_id, c.id, c.{balance} HAVING c.{balance} <> CAST(COALESCE(SUM(l.delta), 0) AS BIGINT)"
+            ))
+            .fetch_all(&self.db.pool)
+            .await
+            .unwrap();
+            assert!(drift.is_empty(), "{balance} drifted from the {ledger}: {drift:?}");
+        }
     }
 }
