@@ -42,12 +42,13 @@ pub struct AppState {
     pub assets: PathBuf,
     pub limits: Arc<Limits>,
     pub shops: Arc<shop_cache::ShopCache>,
+    pub models: Arc<crate::store::model_cache::ModelCache>,
 }
 
 impl AppState {
     /// With the standard rate limits.
     pub fn new(db: Db, assets: PathBuf) -> AppState {
-        AppState { db, assets, limits: Limits::standard(), shops: Arc::default() }
+        AppState { db, assets, limits: Limits::standard(), shops: Arc::default(), models: Arc::default() }
     }
 }
 

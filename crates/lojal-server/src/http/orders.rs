@@ -37,6 +37,10 @@ pub async fn create(
     let mut tx = state.db.begin_write().await?;
     let receipt = orders::ingest(&mut tx, &shop.id, &shop.program, &new, now).await?;
     tx.commit().await?;
+    if !receipt.duplicate {
+        // Its items changed the co-occurrence counts picks are made from.
+        state.models.changed(&shop.id);
+    }
     let status = if receipt.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(OrderReply { points_awarded: receipt.points_awarded, points: receipt.points })))
 }

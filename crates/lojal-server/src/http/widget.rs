@@ -89,9 +89,15 @@ pub async fn get(
         _ => None,
     };
     let in_cart: Vec<String> = cart.iter().flat_map(|c| c.items.iter().map(|i| i.sku.clone())).collect();
-    let recommendations =
-        recommendations::for_shopper(&mut conn, &shop.id, member.as_ref().map(|m| m.id.as_str()), &in_cart, lang)
-            .await?;
+    let recommendations = recommendations::for_shopper(
+        &mut conn,
+        &state.models,
+        &shop.id,
+        member.as_ref().map(|m| m.id.as_str()),
+        &in_cart,
+        lang,
+    )
+    .await?;
     let (mut ways_to_earn, tiers) = api::program_views(program);
     if let Some(m) = &member {
         let done = actions::claimed(&mut conn, &shop.id, program, &m.id).await?;

@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod ledger;
 pub mod members;
 pub mod metrics;
+pub mod model_cache;
 pub mod nudges;
 pub mod orders;
 pub mod products;

@@ -2,11 +2,13 @@
 //! date order by order, and the picks for one shopper.
 
 use crate::error::Result;
+use crate::store::model_cache::{ModelCache, ShopCounts};
 use lojal_core::api::Recommendation;
 use lojal_core::recommend::{self, Because, CoCounts, Context, Params, NEIGHBOURS_PER_ITEM};
 use lojal_core::words::{self, Lang};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// How many picks the widget shows.
 pub const PICKS: usize = 4;
@@ -134,51 +136,114 @@ async fn recent_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -> 
 }
 
 /// The part of the model a ranking for `context` needs: the context items'
-/// neighbours, their counts and the most popular items.
-async fn model_for(conn: &mut AnyConnection, shop: &str, context: &[&str]) -> Result<CoCounts> {
+/// neighbours, their counts and the most popular items; from `cache` where
+/// it has them, else in one query per kind for all that it lacks.
+async fn model_for(conn: &mut AnyConnection, cache: &ModelCache, shop: &str, context: &[&str]) -> Result<CoCounts> {
+    let (shop_key, generation) = cache.shop_key(shop);
+    let item = |sku: &str| (shop_key.clone(), generation, sku.to_owned());
+
+    let whole = match cache.shops.get(&(shop_key.clone(), generation)) {
+        Some(whole) => whole,
+        None => {
+            let whole = Arc::new(load_shop(conn, shop).await?);
+            cache.shops.insert((shop_key.clone(), generation), whole.clone());
+            whole
+        }
+    };
+    let (baskets, popular) = (&whole.0, &whole.1);
+
+    let mut pairs = Vec::new();
+    let mut missing = Vec::new();
+    for sku in context {
+        match cache.neighbours.get(&item(sku)) {
+            Some(neighbours) => pairs.extend(neighbours.iter().map(|(b, n)| ((*sku).to_owned(), b.clone(), *n))),
+            None => missing.push(*sku),
+        }
+    }
+    if !missing.is_empty() {
+        let mut loaded: HashMap<&str, Vec<(String, u32)>> = missing.iter().map(|s| (*s, Vec::new())).collect();
+        for (a, b, n) in load_neighbours(conn, shop, &missing).await? {
+            if let Some(list) = loaded.get_mut(a.as_str()) {
+                list.push((b.clone(), n));
+            }
+            pairs.push((a, b, n));
+        }
+        // Items without neighbours are kept too (empty), so they are not read again.
+        for (sku, list) in loaded {
+            cache.neighbours.insert(item(sku), Arc::new(list));
+        }
+    }
+
+    let mut counts: HashMap<String, u32> = popular.iter().cloned().collect();
+    let mut wanted: HashSet<&str> = context.iter().copied().collect();
+    wanted.extend(pairs.iter().map(|(_, b, _)| b.as_str()));
+    let mut unknown = Vec::new();
+    let wanted: Vec<&str> = wanted.into_iter().filter(|s| !counts.contains_key(*s)).collect();
+    for sku in wanted {
+        match cache.counts.get(&item(sku)) {
+            Some(n) => {
+                counts.insert(sku.to_owned(), n);
+            }
+            None => unknown.push(sku),
+        }
+    }
+    let loaded = load_counts(conn, shop, &unknown).await?;
+    for sku in unknown {
+        let n = loaded.get(sku).copied().unwrap_or(0);
+        cache.counts.insert(item(sku), n);
+        counts.insert(sku.to_owned(), n);
+    }
+    Ok(CoCounts::from_parts(*baskets, counts, pairs))
+}
+
+/// All baskets of the shop, and its most popular items.
+async fn load_shop(conn: &mut AnyConnection, shop: &str) -> Result<ShopCounts> {
     let baskets: Option<i64> = sqlx::query_scalar("SELECT baskets FROM shop_baskets WHERE shop_id = $1")
         .bind(shop)
         .fetch_optional(&mut *conn)
         .await?;
-    let mut pairs = Vec::new();
-    if !context.is_empty() {
-        // Each context item's strongest neighbours only, as the quality
-        // benchmark measures: one index range per item, however many
-        // products share baskets with it.
-        let sql = (0..context.len())
-            .map(|i| {
-                format!(
-                    "SELECT * FROM (SELECT a, b, baskets FROM pair_counts WHERE shop_id = $1 AND a = ${param}
-                     ORDER BY baskets DESC, b LIMIT {NEIGHBOURS_PER_ITEM}) AS n{i}",
-                    param = i + 2
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
-        let mut query = sqlx::query(&sql).bind(shop);
-        for sku in context {
-            query = query.bind(*sku);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            let n: i64 = row.try_get("baskets")?;
-            pairs.push((row.try_get::<String, _>("a")?, row.try_get::<String, _>("b")?, n as u32));
-        }
-    }
-    let mut wanted: HashSet<&str> = context.iter().copied().collect();
-    wanted.extend(pairs.iter().map(|(_, b, _)| b.as_str()));
-    let mut counts: HashMap<String, u32> = HashMap::new();
     let popular =
         sqlx::query("SELECT sku, baskets FROM item_counts WHERE shop_id = $1 ORDER BY baskets DESC, sku LIMIT $2")
             .bind(shop)
             .bind(POPULAR)
             .fetch_all(&mut *conn)
-            .await?;
-    for row in popular {
-        let n: i64 = row.try_get("baskets")?;
-        counts.insert(row.try_get("sku")?, n as u32);
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get("sku")?, row.try_get::<i64, _>("baskets")? as u32)))
+            .collect::<Result<Vec<_>>>()?;
+    Ok((baskets.unwrap_or(0) as u32, popular))
+}
+
+/// Each of `skus`' strongest neighbours, as the quality benchmark measures
+/// them: one index range per item, however many products share baskets
+/// with it.
+async fn load_neighbours(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<Vec<(String, String, u32)>> {
+    let sql = (0..skus.len())
+        .map(|i| {
+            format!(
+                "SELECT * FROM (SELECT a, b, baskets FROM pair_counts WHERE shop_id = $1 AND a = ${param}
+                 ORDER BY baskets DESC, b LIMIT {NEIGHBOURS_PER_ITEM}) AS n{i}",
+                param = i + 2
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let mut query = sqlx::query(&sql).bind(shop);
+    for sku in skus {
+        query = query.bind(*sku);
     }
-    let missing: Vec<&str> = wanted.into_iter().filter(|s| !counts.contains_key(*s)).collect();
-    for chunk in missing.chunks(500) {
+    let mut pairs = Vec::new();
+    for row in query.fetch_all(&mut *conn).await? {
+        let n: i64 = row.try_get("baskets")?;
+        pairs.push((row.try_get("a")?, row.try_get("b")?, n as u32));
+    }
+    Ok(pairs)
+}
+
+/// Baskets holding each of `skus` (absent: none).
+async fn load_counts(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<HashMap<String, u32>> {
+    let mut counts = HashMap::new();
+    for chunk in skus.chunks(500) {
         let sql = format!(
             "SELECT sku, baskets FROM item_counts WHERE shop_id = $1 AND sku IN ({})",
             placeholders(2, chunk.len())
@@ -192,7 +257,7 @@ async fn model_for(conn: &mut AnyConnection, shop: &str, context: &[&str]) -> Re
             counts.insert(row.try_get("sku")?, n as u32);
         }
     }
-    Ok(CoCounts::from_parts(baskets.unwrap_or(0) as u32, counts, pairs))
+    Ok(counts)
 }
 
 struct ProductRow {
@@ -239,6 +304,7 @@ async fn products(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result
 /// alone), each with its reason in `lang`.
 pub async fn for_shopper(
     conn: &mut AnyConnection,
+    cache: &ModelCache,
     shop: &str,
     customer: Option<&str>,
     cart: &[String],
@@ -275,7 +341,7 @@ pub async fn for_shopper(
     buy_again.retain(|s| !in_cart.contains(s));
     buy_again.truncate(1);
 
-    let model = model_for(conn, shop, &items).await?;
+    let model = model_for(conn, cache, shop, &items).await?;
     // Rank more than needed: some picks may be unknown or not recommendable.
     let context = Context { items: items.clone(), exclude, buy_again };
     let picks = recommend::rank(&model, &context, PICKS * 3, Params::default());

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 on_each_backend!(
     recommendations_follow_what_is_bought_together_with_a_reason,
     counts_kept_order_by_order_match_a_full_rebuild,
+    a_new_order_shows_in_the_next_picks_though_the_model_is_cached,
     an_abandoned_cart_nudges_until_an_order_clears_it,
     a_dismissed_nudge_gives_way_to_the_next,
     expiring_points_and_win_back_nudges_carry_their_figures,
@@ -80,6 +81,25 @@ async fn recommendations_follow_what_is_bought_together_with_a_reason(store: Sto
     let with_cart = widget(&server, Some("bert"), "en").await["recommendations"].clone();
     assert_eq!(with_cart[0]["sku"], "honey");
     assert!(with_cart.as_array().unwrap().iter().all(|p| p["sku"] != "tea"));
+}
+
+async fn a_new_order_shows_in_the_next_picks_though_the_model_is_cached(store: Store) {
+    let server = server(store).await;
+    catalogue(&server).await;
+    history(&server).await;
+    basket(&server, "a-1", "anna", &["basil"]).await;
+    // Basil has never been bought with anything: popular picks, cached now.
+    let before = widget(&server, Some("anna"), "en").await["recommendations"].clone();
+    assert!(before.as_array().unwrap().iter().all(|p| p["reason"] != "Often bought with basil"), "{before}");
+    // Three baskets of basil with honey: the very next view knows.
+    for i in 0..3 {
+        basket(&server, &format!("b-{i}"), &format!("cook-{i}"), &["basil", "honey"]).await;
+    }
+    let after = widget(&server, Some("anna"), "en").await["recommendations"].clone();
+    assert_eq!(
+        (after[0]["sku"].clone(), after[0]["reason"].clone()),
+        (json!("honey"), json!("Often bought with basil"))
+    );
 }
 
 async fn counts_kept_order_by_order_match_a_full_rebuild(store: Store) {
