@@ -152,21 +152,20 @@ Targets (issue 8): the widget endpoint at 10,000 requests/s with p99 under
   WAL mode with `synchronous = FULL`; PostgreSQL with
   `synchronous_commit = on`). The crash test (`tests/crash.rs`) checks the
   same with replays.
-- **Widget throughput and latency: missed, by more than an order of
-  magnitude.** One widget answer is personal, and with the demo's full
-  program (the bench shop runs it: campaigns, stamp card, actions,
-  birthday, donations, feedback) it is about twenty queries: the member's
-  standing, ten ledger rows, cart, nudge, stamp card, feedback question,
-  done actions, and recommendations from their last orders' items and
-  those items' strongest neighbours. Through sqlx, each SQLite query is a
-  round trip to the connection's worker thread; on two cores shared with
-  wrk that puts the cost near a millisecond and a half of CPU per answer.
-  Shops are already cached in memory. What would close the gap, in order
-  of effect: keep each shop's recommendation model (item counts and
-  strongest neighbours) in memory, refreshed as orders arrive; read a
-  member's rows in two or three joined queries instead of twenty; and
-  serve reads from a synchronous SQLite connection pool (rusqlite) without
-  the worker hop.
+- **Widget throughput and latency: missed, by about five times.** One
+  widget answer is personal, and with the demo's full program (the bench
+  shop runs it: campaigns, stamp card, actions, birthday, donations,
+  feedback) it is about fifteen queries: the member's standing, ten ledger
+  rows, cart, nudge, stamp card, feedback question, done actions, their
+  last orders' items and those products. Through sqlx, each SQLite query
+  is a round trip to the connection's worker thread, on two cores shared
+  with wrk. In memory already: shops (five seconds) and the shared part
+  of the recommendation model (items' strongest neighbours and counts,
+  the popular items; a minute, renewed by every order this server takes),
+  which tripled the rate. What would close the rest, in order of effect:
+  read a member's rows in two or three joined queries instead of fifteen,
+  and serve reads from a synchronous SQLite connection pool (rusqlite)
+  without the worker hop.
 - **Orders: missed** (about a quarter of the target). Each order is one
   write transaction of about 25 statements (member, order, items, ledger
   row, balance, co-occurrence counts for every pair of its items, expiry)

@@ -94,6 +94,7 @@ fn bench(args: &[String]) -> Result<(), String> {
 
 fn fuzz() -> Result<(), String> {
     let postgres = setup::postgres()?;
+    setup::drop_old_test_databases(&postgres)?;
     let cases = [("PROPTEST_CASES", "20000"), ("LOJAL_TEST_POSTGRES", postgres.as_str())];
     shell::step("Property tests of the rules and parsers, 20,000 cases each");
     shell::run_with_env("cargo", &["test", "--release", "-p", "lojal-core", "--test", "properties"], &cases)?;
@@ -111,6 +112,7 @@ fn test() -> Result<(), String> {
     setup::for_build()?;
     setup::for_browser_tests()?;
     let postgres = setup::postgres()?;
+    setup::drop_old_test_databases(&postgres)?;
     shell::step("Checking formatting (cargo fmt --check)");
     shell::run("cargo", &["fmt", "--all", "--check"])?;
     shell::step("Linting the server, core and tools (cargo clippy)");

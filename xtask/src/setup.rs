@@ -144,6 +144,31 @@ pub fn postgres() -> Result<String, String> {
     Ok(url)
 }
 
+/// Drops the databases earlier test runs left in the private cluster (each
+/// HTTP test makes its own, some 10 MB each), so repeated runs on one
+/// machine do not fill its disk. Never touches a server given in
+/// `LOJAL_TEST_POSTGRES`.
+pub fn drop_old_test_databases(admin: &str) -> Result<(), String> {
+    if std::env::var("LOJAL_TEST_POSTGRES").is_ok_and(|u| !u.is_empty()) {
+        return Ok(());
+    }
+    let names = shell::capture(
+        "psql",
+        &[admin, "-Atc", "SELECT datname FROM pg_database WHERE datname LIKE 'lojal\\_test\\_%'"],
+    )?;
+    let drops: Vec<String> = names.lines().filter(|n| !n.is_empty()).map(|n| format!("DROP DATABASE {n}")).collect();
+    if drops.is_empty() {
+        return Ok(());
+    }
+    shell::step(&format!("Dropping {} databases left by earlier test runs", drops.len()));
+    let mut args = vec![admin, "-q"];
+    for drop in &drops {
+        args.push("-c");
+        args.push(drop);
+    }
+    shell::capture("psql", &args).map(|_| ())
+}
+
 fn postgres_bin() -> Option<std::path::PathBuf> {
     let mut versions: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
