@@ -16,7 +16,7 @@ pub fn view(config: &Config, data: &WidgetData, ui: &Ui, items: &[LineItem]) -> 
     }
     let locale = config.locale;
     let words = locale.messages();
-    let earns = data.earn_preview(total);
+    let earns = data.earn_preview(total, None);
     let block = el("div", "cart");
     attr(&block, "part", "cart");
     let Some(customer) = &data.customer else {

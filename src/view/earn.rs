@@ -6,11 +6,11 @@ use crate::i18n::fill;
 use lojal_core::api::WidgetData;
 use web_sys::Element;
 
-pub fn view(config: &Config, data: &WidgetData, price: Option<i64>) -> Vec<Element> {
+pub fn view(config: &Config, data: &WidgetData, price: Option<i64>, category: Option<&str>) -> Vec<Element> {
     let Some(price) = price else { return Vec::new() };
     let locale = config.locale;
     let words = locale.messages();
-    let points = locale.number(data.earn_preview(price));
+    let points = locale.number(data.earn_preview(price, category));
     let line = el("p", "earn");
     attr(&line, "part", "earn");
     match (&data.customer, &config.join_url) {
@@ -22,6 +22,12 @@ pub fn view(config: &Config, data: &WidgetData, price: Option<i64>) -> Vec<Eleme
             append(&line, &join);
         }
         (None, None) => append(&line, &el_text("span", "", &fill(words.earn_guest, &points, ""))),
+    }
+    // Say why the figure is higher than usual: the campaign, by name.
+    if let Some(campaign) = data.campaign_for(category) {
+        let note = el_text("span", "campaign-note", &campaign.title);
+        attr(&note, "part", "campaign");
+        append(&line, &note);
     }
     vec![line]
 }

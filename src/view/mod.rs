@@ -151,7 +151,7 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
     let config = &view.config;
     let locale = config.locale;
     let sections = match view.kind {
-        Kind::Earn => earn::view(config, data, price_of(&view.host)),
+        Kind::Earn => earn::view(config, data, price_of(&view.host), view.host.get_attribute("category").as_deref()),
         Kind::Cart => cart::view(config, data, ui, cart.unwrap_or_default()),
         Kind::Progress => match &data.customer {
             Some(customer) => vec![member::progress(locale, customer)],

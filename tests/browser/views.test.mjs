@@ -37,13 +37,22 @@ describe("views in the merchant's pages", () => {
     const data = await standingOf(server, page);
     const multiplier = data.tiers.find((t) => t.id === data.customer.tier.id).multiplier;
     assert.ok(multiplier > 1, "the demo member holds a tier with a bonus");
-    const prices = await page.$$eval("lojal-widget[view=earn]", (els) => els.map((e) => Number(e.getAttribute("price"))));
+    const products = await page.$$eval("lojal-widget[view=earn]", (els) =>
+      els.map((e) => ({ price: Number(e.getAttribute("price")), category: e.getAttribute("category") })),
+    );
     const texts = await page.$$eval("lojal-widget[view=earn]", (els) => els.map((e) => e.shadowRoot.textContent));
-    prices.forEach((price, i) => {
-      // Rounded down once, after the multiplier, exactly as the order will be.
-      const expected = Math.floor((price * Math.round(multiplier * 100)) / 10000);
-      assert.equal(texts[i], `Earn ${expected} points`);
+    // The demo's running campaign doubles points on fruit and vegetables.
+    const [campaign] = data.campaigns;
+    assert.deepEqual(campaign.categories, ["Fruit & vegetables"]);
+    let doubled = 0;
+    products.forEach(({ price, category }, i) => {
+      const boost = campaign.categories.includes(category) ? campaign.multiplier : 1;
+      doubled += boost > 1;
+      // Rounded down once, after the multipliers, exactly as the order will be.
+      const expected = Math.floor((price * Math.round(multiplier * boost * 100)) / 10000);
+      assert.equal(texts[i], `Earn ${expected} points${boost > 1 ? campaign.title : ""}`);
     });
+    assert.equal(doubled, 2, "two of the six products are fruit or vegetables");
     const progress = await viewText(page, "lojal-widget[view=progress]");
     assert.ok(progress.includes(`points to ${data.customer.next_tier.name}`), progress);
     assert.equal(widgetGets(apiRequests).length, 1, `one request for 8 elements: ${apiRequests}`);

@@ -63,6 +63,9 @@ pub struct CampaignView {
     /// The categories it is limited to; empty for every purchase.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<String>,
+    /// Only for orders spanning at least this many categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_categories: Option<u32>,
 }
 
 /// The program's campaigns that run at `now`, as the widget shows them.
@@ -77,6 +80,7 @@ pub fn running_campaigns(program: &crate::program::Program, now: i64) -> Vec<Cam
             multiplier: c.multiplier,
             ends_on: c.ends_on.clone(),
             categories: c.categories.clone(),
+            min_categories: c.min_categories,
         })
         .collect()
 }
@@ -89,17 +93,32 @@ pub struct CartView {
 }
 
 impl WidgetData {
-    /// Points a purchase of `total_minor` would earn this shopper now: at
-    /// their tier's multiplier, or the base rate for a guest (what joining
-    /// would earn them).
-    pub fn earn_preview(&self, total_minor: i64) -> i64 {
+    /// Points a purchase of `total_minor` in `category` (`None`: not
+    /// known) would earn this shopper now: at their tier's multiplier, or
+    /// the base rate for a guest (what joining would earn them), times the
+    /// best running campaign that applies to it, exactly as the order will
+    /// be counted.
+    pub fn earn_preview(&self, total_minor: i64, category: Option<&str>) -> i64 {
         let per_unit = self.ways_to_earn.iter().find(|w| w.id == "purchase").map_or(0, |w| w.points);
-        let multiplier = self
+        let tier = self
             .customer
             .as_ref()
             .and_then(|c| self.tiers.iter().find(|t| t.id == c.tier.id))
             .map_or(1.0, |t| t.multiplier);
-        crate::points::earned(per_unit, total_minor, multiplier)
+        let campaign = self.campaign_for(category).map_or(1.0, |c| c.multiplier);
+        crate::points::earned(per_unit, total_minor, tier * campaign)
+    }
+
+    /// The running campaign with the most points for a purchase in
+    /// `category`: one on every purchase, or on that category. Campaigns
+    /// for orders spanning several categories cannot be known from one
+    /// product, and are left out.
+    pub fn campaign_for(&self, category: Option<&str>) -> Option<&CampaignView> {
+        self.campaigns
+            .iter()
+            .filter(|c| c.min_categories.is_none())
+            .filter(|c| c.categories.is_empty() || category.is_some_and(|cat| c.categories.iter().any(|x| x == cat)))
+            .max_by(|a, b| a.multiplier.total_cmp(&b.multiplier))
     }
 
     /// The costliest reward the member's balance covers: the one to offer
@@ -427,13 +446,46 @@ mod tests {
     fn the_earn_preview_uses_the_members_tier_as_the_order_will() {
         let program = sample();
         let guest = widget_for(&program, None);
-        assert_eq!(guest.earn_preview(24_900), 249);
+        assert_eq!(guest.earn_preview(24_900, None), 249);
         // Guld (1.5x): 249 kr earns 373 (373.5 rounded down), as the order would.
         let gold = widget_for(&program, Some(Standing { id: "c", points: 740, lifetime_points: 2140, referral: None }));
-        assert_eq!(gold.earn_preview(24_900), 373);
-        assert_eq!(gold.earn_preview(24_900), crate::points::for_purchase(&program, 24_900, 1.5));
+        assert_eq!(gold.earn_preview(24_900, None), 373);
+        assert_eq!(gold.earn_preview(24_900, None), crate::points::for_purchase(&program, 24_900, 1.5));
         assert_eq!(gold.best_affordable_reward().map(|r| r.id.as_str()), Some("r100"));
         assert_eq!(guest.best_affordable_reward(), None);
+    }
+
+    #[test]
+    fn the_earn_preview_counts_a_running_campaign_as_the_order_will() {
+        let mut program = sample();
+        let campaign =
+            |id: &str, multiplier: f64, categories: &[&str], min_categories: Option<u32>| crate::campaign::Campaign {
+                id: id.into(),
+                title: id.into(),
+                multiplier,
+                starts_on: "2026-11-01".into(),
+                ends_on: "2026-11-30".into(),
+                categories: categories.iter().map(|c| (*c).to_owned()).collect(),
+                min_categories,
+            };
+        program.campaigns = vec![
+            campaign("all-x2", 2.0, &[], None),
+            campaign("dairy-x3", 3.0, &["Dairy"], None),
+            campaign("mix-x5", 5.0, &[], Some(2)),
+        ];
+        let now = crate::campaign::parse_date("2026-11-24").unwrap();
+        let mut gold =
+            widget_for(&program, Some(Standing { id: "c", points: 0, lifetime_points: 2140, referral: None }));
+        gold.campaigns = running_campaigns(&program, now);
+        // Guld 1.5x with double points on everything: 3x; on dairy the triple: 4.5x.
+        assert_eq!(gold.earn_preview(10_000, None), 300);
+        assert_eq!(gold.earn_preview(10_000, Some("Bakery")), 300);
+        assert_eq!(gold.earn_preview(10_000, Some("Dairy")), 450);
+        // What the order will earn, by the campaign rules themselves.
+        let line = [crate::campaign::Line { amount: 10_000, category: Some("Dairy") }];
+        let bonus = crate::campaign::best_bonus(&program.campaigns, 1, 10_000, &line, 1.5, now).unwrap();
+        assert_eq!(crate::points::for_purchase(&program, 10_000, 1.5) + bonus.points, 450);
+        assert_eq!(gold.campaign_for(Some("Dairy")).map(|c| c.id.as_str()), Some("dairy-x3"));
     }
 
     #[test]

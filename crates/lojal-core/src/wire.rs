@@ -235,6 +235,7 @@ fn campaign<S: Source>(s: &S) -> Read<CampaignView> {
         multiplier: float(s, "multiplier")?,
         ends_on: text(s, "ends_on")?,
         categories: texts(s, "categories")?,
+        min_categories: opt_int(s, "min_categories").and_then(|n| u32::try_from(n).ok()),
     })
 }
 
@@ -332,7 +333,8 @@ mod tests {
             "cart": {"items": [{"sku": "milk", "qty": 2, "price": 1490}], "total": 2980},
             "history": [{"at": "2026-11-24T06:00:00Z", "delta": 249, "reason": "earn", "order_id": "o-1",
                 "reward_id": "r50", "note": "double"}],
-            "campaigns": [{"id": "x2", "title": "Double", "multiplier": 2.0, "ends_on": "2026-11-30", "categories": ["Dairy"]}],
+            "campaigns": [{"id": "x2", "title": "Double", "multiplier": 2.0, "ends_on": "2026-11-30", "categories": ["Dairy"]},
+                {"id": "x3", "title": "Mix", "multiplier": 3.0, "ends_on": "2026-11-30", "min_categories": 2}],
             "cashback_percent": 2.5,
             "donation": {"cause": "Stadsmissionen", "points": 500, "value": 5000, "total": 12000, "affordable": true},
             "stamp_card": {"title": "Kaffekortet", "stamps": 8, "filled": 3, "min_order": 20000,
