@@ -26,7 +26,7 @@ pub fn view(config: &Config, data: &WidgetData, price: Option<i64>, category: Op
     // Say why the figure is higher than usual: the campaign, by name.
     if let Some(campaign) = data.campaign_for(category) {
         let note = el_text("span", "campaign-note", &campaign.title);
-        attr(&note, "part", "campaign");
+        attr(&note, "part", "earn-campaign");
         append(&line, &note);
     }
     vec![line]
