@@ -7,6 +7,7 @@ use super::AppState;
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::store::credit::{self, Spent};
+use crate::store::members;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use lojal_core::cashback::{CreditSpendReply, CreditSpendRequest};
@@ -21,12 +22,7 @@ pub async fn spend(
     request.validate()?;
     let customer = CustomerId::parse(&customer)?;
     let mut tx = state.db.begin_write().await?;
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 AND id = $2")
-        .bind(&shop.id)
-        .bind(customer.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
+    if members::find(&mut tx, &shop.id, customer.as_str()).await?.is_none() {
         return Err(Error::UnknownCustomer(customer.as_str().to_owned()));
     }
     let spent = credit::spend(&mut tx, &shop.id, customer.as_str(), &request.id, request.amount, clock::now()).await?;

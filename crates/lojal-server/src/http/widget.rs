@@ -5,9 +5,7 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{
-    actions, birthdays, carts, credit, donations, feedback, ledger, members, nudges, recommendations, stamps,
-};
+use crate::store::{actions, carts, credit, donations, feedback, ledger, members, nudges, recommendations, stamps};
 use axum::extract::Query;
 use axum::extract::State;
 use lojal_core::actions::ActionKind;
@@ -52,7 +50,7 @@ pub async fn get(
     let lang = Lang::parse(query.locale.as_deref().unwrap_or(&shop.locale));
     let mut conn = state.db.pool.acquire().await?;
     if let (Some(view), Some(m)) = (customer.as_mut(), &member) {
-        view.birthday = birthdays::get(&mut conn, &shop.id, &m.id).await?.map(|(birthday, _)| birthday);
+        view.birthday = m.birthday.map(|(birthday, _)| birthday);
         if program.cashback.is_some() {
             view.credit = Some(credit::balance(&mut conn, &shop.id, &m.id).await?);
         }

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
 use lojal_core::birthday::{self, Birthday};
 use lojal_core::program::Program;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// Sets the member's birthday; refused once one is set, so it cannot be
 /// moved around the calendar to collect the reward again.
@@ -28,37 +28,30 @@ pub async fn set(conn: &mut AnyConnection, shop: &str, customer: &str, birthday:
     Ok(())
 }
 
-/// The member's birthday and when they set it, if they did.
-pub async fn get(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Option<(Birthday, i64)>> {
-    let row = sqlx::query(
-        "SELECT birthday_month, birthday_day, birthday_set_at FROM customers WHERE shop_id = $1 AND id = $2",
-    )
-    .bind(shop)
-    .bind(customer)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let (month, day, set_at): (Option<i64>, Option<i64>, Option<i64>) =
-        (row.try_get("birthday_month")?, row.try_get("birthday_day")?, row.try_get("birthday_set_at")?);
-    Ok(match (month, day, set_at) {
+/// The member's birthday and when they set it, from the columns of their
+/// row (`members::find` reads them with the rest of it); `None` until set.
+pub fn from_columns(month: Option<i64>, day: Option<i64>, set_at: Option<i64>) -> Option<(Birthday, i64)> {
+    match (month, day, set_at) {
         (Some(month), Some(day), Some(set_at)) => Some((Birthday { month: month as u32, day: day as u32 }, set_at)),
         _ => None,
-    })
+    }
 }
 
-/// The year whose birthday reward is due now and unpaid, if any: a read,
-/// so the page views of the other eleven months write nothing.
+/// The year whose birthday reward is due now and unpaid, if any, for a
+/// member's `birthday` as read with their row: a read, so the page views
+/// of the other eleven months write nothing.
 pub async fn due_year(
     conn: &mut AnyConnection,
     shop: &str,
     program: &Program,
     customer: &str,
+    birthday: Option<(Birthday, i64)>,
     now: i64,
 ) -> Result<Option<i32>> {
     if program.birthday.is_none() {
         return Ok(None);
     }
-    let Some((birthday, set_at)) = get(conn, shop, customer).await? else { return Ok(None) };
+    let Some((birthday, set_at)) = birthday else { return Ok(None) };
     let paid: Option<i64> =
         sqlx::query_scalar("SELECT MAX(year) FROM birthday_rewards WHERE shop_id = $1 AND customer_id = $2")
             .bind(shop)

@@ -1,7 +1,7 @@
 //! Donations: points spent on the shop's cause, in one conditional update
 //! like a redemption, so concurrent gifts never overspend.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::ledger::{self, Entry, Reason};
 use lojal_core::donation::Donation;
 use lojal_core::program::Program;
@@ -23,13 +23,8 @@ pub async fn give(
     now: i64,
 ) -> Result<Gift> {
     let (points, amount) = (donation.points * gifts, donation.value * gifts);
-    ledger::lock_member(conn, shop, customer).await?;
-    ledger::settle_expiry(conn, shop, customer, program, now).await?;
     let entry = Entry::new(Reason::Donation, -points, now).note(&donation.cause);
-    if !ledger::spend(conn, shop, customer, points, entry).await? {
-        let balance = ledger::balance(conn, shop, customer).await?;
-        return Err(Error::InsufficientPoints { needed: points - balance });
-    }
+    ledger::spend(conn, shop, customer, program, entry).await?;
     sqlx::query(
         "INSERT INTO donations (shop_id, customer_id, points, amount, cause, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )

@@ -3,7 +3,7 @@
 //! member's cached balance (`customers.points`), which never drifts from
 //! the rows' sum because nothing else writes it.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use lojal_core::expiry::{self, Movement};
 use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
@@ -118,17 +118,21 @@ pub async fn record(conn: &mut AnyConnection, shop: &str, customer: &str, entry:
     Ok(())
 }
 
-/// Spends `points` if the balance covers them, in one conditional update,
-/// so two concurrent spends can never both pass a check of the same
-/// balance. Returns false, writing nothing, when it does not cover them.
+/// Spends `-entry.delta` points for `entry` (a redemption, a gift): the
+/// member's row locked, expiry due by the entry's time settled first, then one
+/// conditional update, so two concurrent spends can never both pass a check
+/// of the same balance. Refuses with `InsufficientPoints`, writing nothing,
+/// when the balance does not cover them. In the caller's write transaction.
 pub async fn spend(
     conn: &mut AnyConnection,
     shop: &str,
     customer: &str,
-    points: i64,
+    program: &Program,
     entry: Entry<'_>,
-) -> Result<bool> {
-    debug_assert_eq!(entry.delta, -points);
+) -> Result<()> {
+    let points = -entry.delta;
+    lock_member(conn, shop, customer).await?;
+    settle_expiry(conn, shop, customer, program, entry.at).await?;
     let spent =
         sqlx::query("UPDATE customers SET points = points - $1 WHERE shop_id = $2 AND id = $3 AND points >= $1")
             .bind(points)
@@ -137,10 +141,10 @@ pub async fn spend(
             .execute(&mut *conn)
             .await?;
     if spent.rows_affected() == 0 {
-        return Ok(false);
+        let balance = balance(conn, shop, customer).await?;
+        return Err(Error::InsufficientPoints { needed: points - balance });
     }
-    insert(conn, shop, customer, entry).await?;
-    Ok(true)
+    insert(conn, shop, customer, entry).await
 }
 
 async fn insert(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Entry<'_>) -> Result<()> {

@@ -5,6 +5,7 @@ use crate::clock;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::{actions, birthdays, codes, ledger};
+use lojal_core::birthday::Birthday;
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
@@ -26,6 +27,8 @@ pub struct Member {
     /// When they first opened the widget signed in (`None`: known only
     /// from the merchant's orders).
     pub joined_at: Option<i64>,
+    /// The birthday they set, and when they set it.
+    pub birthday: Option<(Birthday, i64)>,
 }
 
 /// Makes `customer` a member of `shop` if they are not one yet, with the
@@ -68,6 +71,7 @@ async fn is_member(conn: &mut AnyConnection, shop: &str, customer: &str) -> Resu
 pub async fn find(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Option<Member>> {
     let row = sqlx::query(
         "SELECT id, points, lifetime_points, referral_code, referred_by, next_expiry_at, next_expiry_points, joined_at,
+                birthday_month, birthday_day, birthday_set_at,
                 (SELECT COUNT(*) FROM customers r WHERE r.shop_id = c.shop_id AND r.referred_by = c.id) AS referrals
          FROM customers c WHERE shop_id = $1 AND id = $2",
     )
@@ -86,6 +90,11 @@ pub async fn find(conn: &mut AnyConnection, shop: &str, customer: &str) -> Resul
             next_expiry_at: row.try_get("next_expiry_at")?,
             next_expiry_points: row.try_get("next_expiry_points")?,
             joined_at: row.try_get("joined_at")?,
+            birthday: birthdays::from_columns(
+                row.try_get("birthday_month")?,
+                row.try_get("birthday_day")?,
+                row.try_get("birthday_set_at")?,
+            ),
         })
     })
     .transpose()
@@ -123,17 +132,18 @@ pub async fn current(db: &Db, shop: &str, program: &Program, customer: &str) -> 
 /// returns their standing, with a birthday reward paid first if one fell due.
 pub async fn enrol(db: &Db, shop: &str, program: &Program, customer: &CustomerId) -> Result<Member> {
     if let Some(mut member) = current(db, shop, program, customer.as_str()).await? {
+        let now = clock::now();
         if member.joined_at.is_none() {
             // Read first, write once: the widget's reads must not take
             // SQLite's write lock on every page view.
             let mut tx = db.begin_write().await?;
-            mark_joined(&mut tx, shop, customer.as_str(), clock::now()).await?;
+            mark_joined(&mut tx, shop, customer.as_str(), now).await?;
             tx.commit().await?;
-            member.joined_at = Some(clock::now());
+            member.joined_at = Some(now);
         }
-        let now = clock::now();
         let mut conn = db.pool.acquire().await?;
-        let Some(year) = birthdays::due_year(&mut conn, shop, program, customer.as_str(), now).await? else {
+        let due = birthdays::due_year(&mut conn, shop, program, customer.as_str(), member.birthday, now).await?;
+        let Some(year) = due else {
             return Ok(member);
         };
         drop(conn);

@@ -23,13 +23,8 @@ pub async fn redeem(
     reward: &Reward,
     now: i64,
 ) -> Result<Redemption> {
-    ledger::lock_member(conn, shop, customer).await?;
-    ledger::settle_expiry(conn, shop, customer, program, now).await?;
     let entry = Entry::new(Reason::Redeem, -reward.cost, now).reward(&reward.id);
-    if !ledger::spend(conn, shop, customer, reward.cost, entry).await? {
-        let points = ledger::balance(conn, shop, customer).await?;
-        return Err(Error::InsufficientPoints { needed: reward.cost - points });
-    }
+    ledger::spend(conn, shop, customer, program, entry).await?;
     let code = issue(conn, shop, customer, &reward.id, reward.cost, now).await?;
     ledger::settle_expiry(conn, shop, customer, program, now).await?;
     let points = ledger::balance(conn, shop, customer).await?;
