@@ -17,15 +17,8 @@ pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Option<Element> {
     let gift = fill(words.give_gift, &locale.number(donation.points), &locale.price(donation.value, currency));
     let row = el("p", "give-row");
     if data.customer.is_some() && ui.confirming_gift {
-        append(&row, &el_text("span", "question", &fill(words.give_confirm, "", &gift)));
-        let yes = dom::button("small", words.confirm, "confirm-gift", "");
-        let no = dom::button("small secondary", words.cancel, "cancel-gift", "");
-        if ui.busy {
-            attr(&yes, "disabled", "");
-            attr(&no, "disabled", "");
-        }
-        append(&row, &yes);
-        append(&row, &no);
+        let question = fill(words.give_confirm, "", &gift);
+        super::ask(locale, &row, &question, ("confirm-gift", "cancel-gift"), "", ui.busy);
     } else if donation.affordable {
         append(&row, &dom::button("small", &gift, "give", ""));
     } else if let Some(member) = &data.customer {

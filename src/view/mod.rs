@@ -19,6 +19,7 @@ mod ways;
 
 use crate::config::Config;
 use crate::dom::{self, append, attr, el, el_text};
+use crate::i18n::Locale;
 use crate::session::View;
 use crate::ui::Ui;
 use lojal_core::api::WidgetData;
@@ -270,6 +271,21 @@ pub fn key(root: &ShadowRoot, kind: Kind, key: &web_sys::KeyboardEvent) {
 }
 
 /// A section with a heading.
+/// A question that spends points, with its confirm and cancel buttons
+/// (`actions`, for `arg`), both disabled while the spend is on its way.
+fn ask(locale: Locale, into: &Element, question: &str, actions: (&str, &str), arg: &str, busy: bool) {
+    let words = locale.messages();
+    append(into, &el_text("span", "question", question));
+    let yes = dom::button("small", words.confirm, actions.0, arg);
+    let no = dom::button("small secondary", words.cancel, actions.1, arg);
+    if busy {
+        attr(&yes, "disabled", "");
+        attr(&no, "disabled", "");
+    }
+    append(into, &yes);
+    append(into, &no);
+}
+
 fn titled_section(class: &str, heading: &str) -> Element {
     let section = el("section", class);
     attr(&section, "part", class);

@@ -46,15 +46,7 @@ pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Element {
             if ui.confirming.as_deref() == Some(reward.id.as_str()) {
                 let confirm = el("span", "confirm");
                 let question = fill(words.confirm_question, &locale.number(reward.cost), &reward.title);
-                append(&confirm, &el_text("span", "question", &question));
-                let yes = dom::button("small", words.confirm, "confirm", &reward.id);
-                let no = dom::button("small secondary", words.cancel, "cancel", &reward.id);
-                if ui.busy {
-                    attr(&yes, "disabled", "");
-                    attr(&no, "disabled", "");
-                }
-                append(&confirm, &yes);
-                append(&confirm, &no);
+                super::ask(locale, &confirm, &question, ("confirm", "cancel"), &reward.id, ui.busy);
                 append(&item, &confirm);
             } else if reward.redeemable {
                 let redeem = dom::button("small", words.redeem, "redeem", &reward.id);
