@@ -1,8 +1,8 @@
 //! The words the shopper reads, in each shipped locale, and number
 //! formatting by the browser's `Intl` for that locale.
 
-use js_sys::{Array, Intl, Object, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locale {
@@ -48,12 +48,7 @@ impl Locale {
     /// "1,5"). Through Intl, which also keeps Rust's float formatting (some
     /// 15 KB) out of the wasm.
     pub fn decimal(self, n: f64) -> Option<String> {
-        let locales = Array::of1(&JsValue::from_str(self.tag()));
-        Intl::NumberFormat::new(&locales, &Object::new())
-            .format()
-            .call1(&JsValue::NULL, &JsValue::from_f64(n))
-            .ok()?
-            .as_string()
+        number_format(self.tag(), &Object::new(), n)
     }
 
     /// An RFC 3339 time as a date this locale reads ("24 Nov 2026").
@@ -64,27 +59,28 @@ impl Locale {
         }
         let options = Object::new();
         let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-        String::from(date.to_locale_date_string(self.tag(), &options))
+        locale_date(&date, self.tag(), &options).unwrap_or_else(|| rfc3339.to_owned())
     }
 
     /// A month's name ("March", "mars").
     pub fn month(self, month: u32) -> String {
-        self.date_part(&format!("2000-{month:02}-15"), &[("month", "long")])
+        self.date_part(&format!("2000-{month:02}-15"), &[("month", "long")]).unwrap_or_else(|| month.to_string())
     }
 
     /// A day of a month without a year ("14 March", "14 mars").
     pub fn month_day(self, month: u32, day: u32) -> String {
         self.date_part(&format!("2000-{month:02}-{day:02}"), &[("month", "long"), ("day", "numeric")])
+            .unwrap_or_else(|| format!("{day}/{month}"))
     }
 
-    fn date_part(self, ymd: &str, parts: &[(&str, &str)]) -> String {
+    fn date_part(self, ymd: &str, parts: &[(&str, &str)]) -> Option<String> {
         let date = js_sys::Date::new(&JsValue::from_str(&format!("{ymd}T12:00:00Z")));
         let options = Object::new();
         for (key, value) in parts {
             let _ = Reflect::set(&options, &(*key).into(), &(*value).into());
         }
         let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-        String::from(date.to_locale_date_string(self.tag(), &options))
+        locale_date(&date, self.tag(), &options)
     }
 
     /// A `YYYY-MM-DD` day as this locale reads it, as the day it is in UTC
@@ -97,22 +93,48 @@ impl Locale {
         let options = Object::new();
         let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
         let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-        String::from(date.to_locale_date_string(self.tag(), &options))
+        locale_date(&date, self.tag(), &options).unwrap_or_else(|| ymd.to_owned())
     }
 
-    /// An amount in minor units as a price in `currency` ("249,00 kr").
+    /// An amount in minor units as a price in `currency` ("249,00 kr"), or
+    /// plainly ("249.00 XYZ") where the browser cannot format it.
     pub fn price(self, minor: i64, currency: &str) -> String {
         let options = Object::new();
         let _ = Reflect::set(&options, &"style".into(), &"currency".into());
         let _ = Reflect::set(&options, &"currency".into(), &currency.into());
-        let locales = Array::of1(&JsValue::from_str(self.tag()));
-        Intl::NumberFormat::new(&locales, &options)
-            .format()
-            .call1(&JsValue::NULL, &JsValue::from_f64(minor as f64 / 100.0))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| format!("{} {currency}", minor as f64 / 100.0))
+        number_format(self.tag(), &options, minor as f64 / 100.0).unwrap_or_else(|| plain_price(minor, currency))
     }
+}
+
+// Every call into Intl goes through these two, which call it by reflection:
+// js-sys's typed bindings of `Intl.NumberFormat` and `toLocaleDateString`
+// do not catch, so a RangeError (a currency code that is not one, a missing
+// Intl) would unwind through the wasm past every destructor, leaving the
+// session's RefCells borrowed for the next click to panic on. Caught here,
+// a failure is `None` and the caller formats plainly.
+
+/// `new Intl.NumberFormat([tag], options).format(n)`.
+fn number_format(tag: &str, options: &Object, n: f64) -> Option<String> {
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let constructor: Function = Reflect::get(&intl, &"NumberFormat".into()).ok()?.dyn_into().ok()?;
+    let arguments = Array::of2(&Array::of1(&JsValue::from_str(tag)), options);
+    let formatter = Reflect::construct(&constructor, &arguments).ok()?;
+    let format: Function = Reflect::get(&formatter, &"format".into()).ok()?.dyn_into().ok()?;
+    format.call1(&formatter, &JsValue::from_f64(n)).ok()?.as_string()
+}
+
+/// `date.toLocaleDateString(tag, options)`.
+fn locale_date(date: &js_sys::Date, tag: &str, options: &Object) -> Option<String> {
+    let method: Function = Reflect::get(date, &"toLocaleDateString".into()).ok()?.dyn_into().ok()?;
+    method.call2(date, &JsValue::from_str(tag), options).ok()?.as_string()
+}
+
+/// A price without Intl: "-12.05 SEK". Integer arithmetic, so no float
+/// formatting is linked in.
+fn plain_price(minor: i64, currency: &str) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let minor = minor.unsigned_abs();
+    format!("{sign}{}.{:02} {currency}", minor / 100, minor % 100)
 }
 
 /// One locale's words. `{n}` (a number) and `{name}` (a tier, reward or
@@ -516,6 +538,14 @@ mod tests {
         assert_eq!(Locale::pick(Some("DA_dk")), Locale::Da);
         assert_eq!(Locale::pick(Some("fi")), Locale::En);
         assert_eq!(Locale::pick(None), Locale::En);
+    }
+
+    #[test]
+    fn a_price_intl_cannot_format_is_written_plainly() {
+        assert_eq!(plain_price(12_345, "XYZ"), "123.45 XYZ");
+        assert_eq!(plain_price(-1_205, "kr"), "-12.05 kr");
+        assert_eq!(plain_price(7, "SEK"), "0.07 SEK");
+        assert_eq!(plain_price(i64::MIN, "SEK"), "-92233720368547758.08 SEK");
     }
 
     #[test]

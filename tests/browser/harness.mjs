@@ -13,7 +13,7 @@ export const ARTIFACTS = join(ROOT, "tests/artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
 
 /** The shop `startDemo` adds beside the demo shop, with a known secret. */
-export const TEST_SHOP = { id: "test", secret: "test-secret-0123456789" };
+export const TEST_SHOP = { id: "test", secret: "5f0b3e8c2a7d91f46e1c8b5a3d07f92e6c4b1a8d3f5e7092b6c1d4a8e3f7b05c" };
 
 /** The merchant's signature of a shopper (CONTRACT.md section 3). */
 export function sign(secret, shop, customer, ts = Math.floor(Date.now() / 1000)) {

@@ -1,6 +1,7 @@
 //! The JSON bodies of the HTTP API (CONTRACT.md section 4), shared so the
 //! server writes exactly what the widget reads.
 
+use crate::points::Multiplier;
 use crate::program::{Availability, Program, RewardKind};
 use crate::tiers;
 use serde::{Deserialize, Serialize};
@@ -104,9 +105,9 @@ impl WidgetData {
             .customer
             .as_ref()
             .and_then(|c| self.tiers.iter().find(|t| t.id == c.tier.id))
-            .map_or(1.0, |t| t.multiplier);
-        let campaign = self.campaign_for(category).map_or(1.0, |c| c.multiplier);
-        crate::points::earned(per_unit, total_minor, tier * campaign)
+            .map_or(Multiplier::ONE, |t| Multiplier::from_decimal(t.multiplier));
+        let campaign = self.campaign_for(category).map_or(Multiplier::ONE, |c| Multiplier::from_decimal(c.multiplier));
+        crate::points::earned(per_unit, total_minor, tier.times(campaign))
     }
 
     /// The running campaign with the most points for a purchase in
@@ -450,7 +451,7 @@ mod tests {
         // Guld (1.5x): 249 kr earns 373 (373.5 rounded down), as the order would.
         let gold = widget_for(&program, Some(Standing { id: "c", points: 740, lifetime_points: 2140, referral: None }));
         assert_eq!(gold.earn_preview(24_900, None), 373);
-        assert_eq!(gold.earn_preview(24_900, None), crate::points::for_purchase(&program, 24_900, 1.5));
+        assert_eq!(gold.earn_preview(24_900, None), crate::points::for_purchase(&program, 24_900, Multiplier::from_decimal(1.5)));
         assert_eq!(gold.best_affordable_reward().map(|r| r.id.as_str()), Some("r100"));
         assert_eq!(guest.best_affordable_reward(), None);
     }
@@ -484,7 +485,7 @@ mod tests {
         // What the order will earn, by the campaign rules themselves.
         let line = [crate::campaign::Line { amount: 10_000, category: Some("Dairy") }];
         let bonus = crate::campaign::best_bonus(&program.campaigns, 1, 10_000, &line, 1.5, now).unwrap();
-        assert_eq!(crate::points::for_purchase(&program, 10_000, 1.5) + bonus.points, 450);
+        assert_eq!(crate::points::for_purchase(&program, 10_000, Multiplier::from_decimal(1.5)) + bonus.points, 450);
         assert_eq!(gold.campaign_for(Some("Dairy")).map(|c| c.id.as_str()), Some("dairy-x3"));
     }
 

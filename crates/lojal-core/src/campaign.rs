@@ -7,7 +7,7 @@
 //! pays the product of both by accident.
 
 use crate::expiry::{civil_from_unix, unix_from_civil};
-use crate::points;
+use crate::points::{self, Multiplier};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,6 +74,9 @@ impl Campaign {
         if !(self.multiplier.is_finite() && self.multiplier > 1.0 && self.multiplier <= 10.0) {
             return Err(format!("campaign {}: multiplier must be above 1 and at most 10", self.id));
         }
+        if !Multiplier::is_exact_decimal(self.multiplier) {
+            return Err(format!("campaign {}: multiplier may have at most three decimals", self.id));
+        }
         let (Some(start), Some(end)) = (parse_date(&self.starts_on), parse_date(&self.ends_on)) else {
             return Err(format!("campaign {}: starts_on and ends_on must be dates as YYYY-MM-DD", self.id));
         };
@@ -98,7 +101,7 @@ impl Campaign {
     /// The extra points this campaign adds to a purchase of `total` at
     /// `now`, beyond what `base_multiplier` (the tier's) earns: on the whole
     /// total, or on the lines of its categories.
-    fn bonus(&self, points_per_unit: i64, total: i64, lines: &[Line<'_>], base_multiplier: f64, now: i64) -> i64 {
+    fn bonus(&self, points_per_unit: i64, total: i64, lines: &[Line<'_>], base_multiplier: Multiplier, now: i64) -> i64 {
         if !self.runs_at(now) {
             return 0;
         }
@@ -120,7 +123,7 @@ impl Campaign {
                 .sum::<i64>()
                 .min(total)
         };
-        let with = points::earned(points_per_unit, qualifying, base_multiplier * self.multiplier);
+        let with = points::earned(points_per_unit, qualifying, base_multiplier.times(Multiplier::from_decimal(self.multiplier)));
         let without = points::earned(points_per_unit, qualifying, base_multiplier);
         (with - without).max(0)
     }
@@ -132,7 +135,7 @@ pub fn best_bonus(
     points_per_unit: i64,
     total: i64,
     lines: &[Line<'_>],
-    base_multiplier: f64,
+    base_multiplier: Multiplier,
     now: i64,
 ) -> Option<Bonus> {
     campaigns
@@ -197,22 +200,22 @@ mod tests {
     fn double_points_double_the_whole_order_at_the_members_tier() {
         let c = campaign(&[], None);
         // 170 kr earns 170 points; double adds 170; at a 1.5 tier 255 more.
-        assert_eq!(c.bonus(1, TOTAL, &LINES, 1.0, FRIDAY_NOON), 170);
-        assert_eq!(c.bonus(1, TOTAL, &LINES, 1.5, FRIDAY_NOON), 255);
-        assert_eq!(c.bonus(1, TOTAL, &LINES, 1.0, FRIDAY_NOON + 7 * 86_400), 0, "over");
+        assert_eq!(c.bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 170);
+        assert_eq!(c.bonus(1, TOTAL, &LINES, Multiplier::from_decimal(1.5), FRIDAY_NOON), 255);
+        assert_eq!(c.bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON + 7 * 86_400), 0, "over");
     }
 
     #[test]
     fn a_category_campaign_counts_only_its_lines() {
-        assert_eq!(campaign(&["Dairy"], None).bonus(1, TOTAL, &LINES, 1.0, FRIDAY_NOON), 100);
-        assert_eq!(campaign(&["Frozen"], None).bonus(1, TOTAL, &LINES, 1.0, FRIDAY_NOON), 0);
+        assert_eq!(campaign(&["Dairy"], None).bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 100);
+        assert_eq!(campaign(&["Frozen"], None).bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 0);
     }
 
     #[test]
     fn a_cross_category_campaign_needs_the_order_to_span_enough_categories() {
-        assert_eq!(campaign(&[], Some(2)).bonus(1, TOTAL, &LINES, 1.0, FRIDAY_NOON), 170);
+        assert_eq!(campaign(&[], Some(2)).bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 170);
         // An unknown product's line has no category to count.
-        assert_eq!(campaign(&[], Some(3)).bonus(1, TOTAL, &LINES, 1.0, FRIDAY_NOON), 0);
+        assert_eq!(campaign(&[], Some(3)).bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 0);
     }
 
     #[test]
@@ -223,10 +226,10 @@ mod tests {
         let all = [campaign(&[], None), triple_dairy];
         // Double on 170 kr adds 170; triple on the 100 kr of dairy adds 200.
         assert_eq!(
-            best_bonus(&all, 1, TOTAL, &LINES, 1.0, FRIDAY_NOON),
+            best_bonus(&all, 1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON),
             Some(Bonus { campaign_id: "triple-dairy".into(), points: 200 })
         );
-        assert_eq!(best_bonus(&all, 1, TOTAL, &LINES, 1.0, 0), None);
+        assert_eq!(best_bonus(&all, 1, TOTAL, &LINES, Multiplier::ONE, 0), None);
     }
 
     #[test]

@@ -22,4 +22,11 @@ pub enum Error {
     InvalidProgram(String),
     #[error("{0}")]
     InvalidRequest(String),
+    #[error("currency `{0}` is not the ISO 4217 code of a currency in use (such as SEK, EUR or USD)")]
+    InvalidCurrency(String),
+    #[error(
+        "a shop secret must be at least 32 random bytes: 64 hex or 43 base64 characters \
+         (openssl rand -hex 32), with no pattern in it; or leave it out to have one made"
+    )]
+    WeakSecret,
 }

@@ -17,6 +17,18 @@ pub struct Movement {
     pub delta: i64,
     /// Rows written by expiry itself are left out of the replay.
     pub is_expiry: bool,
+    /// The credit a row belongs to (the caller's key, e.g. one per order
+    /// and kind of points): a credit opens this lot, and a debit with the
+    /// same key reverses it, taking what is left of that lot first and the
+    /// oldest points after (the part of the lot already spent).
+    pub lot: Option<u32>,
+}
+
+impl Movement {
+    /// A row that belongs to no particular credit.
+    pub fn new(at: i64, delta: i64) -> Movement {
+        Movement { at, delta, is_expiry: false, lot: None }
+    }
 }
 
 /// What the replay found at `now`.
@@ -30,54 +42,111 @@ pub struct ExpiryState {
     pub next_expiry_points: i64,
 }
 
+/// One keyed credit as the replay leaves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lot {
+    /// Points it credited.
+    pub credited: i64,
+    /// Points reversed against it since.
+    pub reversed: i64,
+    /// Points of it that expired unspent.
+    pub expired: i64,
+}
+
+impl Lot {
+    /// What a reversal may still take back: the credit less what was
+    /// reversed and what expired (expired points are gone already; taking
+    /// them again would take them twice). Points of it that were spent can
+    /// still be taken back, which may leave the balance negative.
+    pub fn reversible(&self) -> i64 {
+        (self.credited - self.reversed - self.expired).max(0)
+    }
+}
+
+/// The whole replay: the totals and each keyed credit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Replay {
+    pub state: ExpiryState,
+    pub lots: std::collections::HashMap<u32, Lot>,
+}
+
 /// Replays `movements` (in ledger order) with credits expiring
 /// `after_months` calendar months after they were made.
 pub fn expired_by(movements: &[Movement], after_months: u32, now: i64) -> ExpiryState {
-    // Unspent credits, oldest first: (expires_at, remaining).
-    let mut lots: std::collections::VecDeque<(i64, i64)> = Default::default();
+    replay(movements, Some(after_months), now).state
+}
+
+/// A credit not yet spent: (expires_at, remaining, lot).
+type Open = (i64, i64, Option<u32>);
+
+/// Replays `movements` (in ledger order) up to `now`, with credits expiring
+/// `after_months` after they were made (never, with `None`).
+pub fn replay(movements: &[Movement], after_months: Option<u32>, now: i64) -> Replay {
+    let mut open: std::collections::VecDeque<Open> = Default::default();
+    let mut lots: std::collections::HashMap<u32, Lot> = Default::default();
     // Points spent beyond all credits (a refund of points already spent):
     // later credits fill this hole before they can expire.
     let mut deficit = 0_i64;
     let mut expired = 0_i64;
-    let expire_until = |t: i64, lots: &mut std::collections::VecDeque<(i64, i64)>, expired: &mut i64| {
-        while let Some(&(expires_at, remaining)) = lots.front() {
+    let expire_until = |t: i64, open: &mut std::collections::VecDeque<Open>, lots: &mut std::collections::HashMap<u32, Lot>, expired: &mut i64| {
+        // `open` is in order of expiry: what is due is at the front.
+        while let Some(&(expires_at, remaining, lot)) = open.front() {
             if expires_at > t {
                 break;
             }
             *expired += remaining;
-            lots.pop_front();
+            if let Some(lot) = lot.and_then(|k| lots.get_mut(&k)) {
+                lot.expired += remaining;
+            }
+            open.pop_front();
         }
     };
     let mut ordered: Vec<&Movement> = movements.iter().filter(|m| !m.is_expiry).collect();
     ordered.sort_by_key(|m| m.at); // stable: same-second rows keep ledger order
     for m in ordered {
-        expire_until(m.at, &mut lots, &mut expired);
+        expire_until(m.at, &mut open, &mut lots, &mut expired);
         if m.delta > 0 {
+            if let Some(k) = m.lot {
+                lots.entry(k).or_default().credited += m.delta;
+            }
             let covered = m.delta.min(deficit);
             deficit -= covered;
             if m.delta > covered {
-                lots.push_back((add_months(m.at, after_months), m.delta - covered));
+                let expires_at = after_months.map_or(i64::MAX, |months| add_months(m.at, months));
+                // Kept in order of expiry, so the oldest points go first.
+                let position = open.partition_point(|o| o.0 <= expires_at);
+                open.insert(position, (expires_at, m.delta - covered, m.lot));
             }
-        } else {
-            let mut to_spend = -m.delta;
-            while to_spend > 0 {
-                let Some(front) = lots.front_mut() else {
-                    deficit += to_spend;
-                    break;
-                };
-                let used = front.1.min(to_spend);
-                front.1 -= used;
+            continue;
+        }
+        let mut to_spend = -m.delta;
+        if let Some(k) = m.lot {
+            lots.entry(k).or_default().reversed += to_spend;
+            // A reversal takes what is left of its own credit first.
+            for o in open.iter_mut().filter(|o| o.2 == Some(k)) {
+                let used = o.1.min(to_spend);
+                o.1 -= used;
                 to_spend -= used;
-                if front.1 == 0 {
-                    lots.pop_front();
-                }
+            }
+            open.retain(|o| o.1 > 0);
+        }
+        while to_spend > 0 {
+            let Some(front) = open.front_mut() else {
+                deficit += to_spend;
+                break;
+            };
+            let used = front.1.min(to_spend);
+            front.1 -= used;
+            to_spend -= used;
+            if front.1 == 0 {
+                open.pop_front();
             }
         }
     }
-    expire_until(now, &mut lots, &mut expired);
-    let next = lots.front().copied();
-    let next_expiry_points = next.map_or(0, |(at, _)| lots.iter().filter(|(t, _)| *t == at).map(|(_, r)| r).sum());
-    ExpiryState { expired, next_expiry_at: next.map(|(at, _)| at), next_expiry_points }
+    expire_until(now, &mut open, &mut lots, &mut expired);
+    let next = open.front().map(|o| o.0).filter(|at| *at != i64::MAX);
+    let next_expiry_points = next.map_or(0, |at| open.iter().filter(|o| o.0 == at).map(|o| o.1).sum());
+    Replay { state: ExpiryState { expired, next_expiry_at: next, next_expiry_points }, lots }
 }
 
 /// `t` plus `months` calendar months, at the same time of day; a day past
@@ -149,11 +218,11 @@ mod tests {
     const DAY: i64 = 86_400;
 
     fn credit(at: i64, delta: i64) -> Movement {
-        Movement { at, delta, is_expiry: false }
+        Movement { at, delta, is_expiry: false, lot: None }
     }
 
     fn debit(at: i64, points: i64) -> Movement {
-        Movement { at, delta: -points, is_expiry: false }
+        Movement { at, delta: -points, is_expiry: false, lot: None }
     }
 
     #[test]
@@ -189,7 +258,7 @@ mod tests {
     #[test]
     fn recorded_expiry_rows_are_not_spent_again() {
         let at = add_months(JAN_15_2025, 12);
-        let ledger = [credit(JAN_15_2025, 100), Movement { at, delta: -100, is_expiry: true }];
+        let ledger = [credit(JAN_15_2025, 100), Movement { at, delta: -100, is_expiry: true, lot: None }];
         assert_eq!(expired_by(&ledger, 12, at + DAY).expired, 100);
     }
 
@@ -208,5 +277,48 @@ mod tests {
     #[test]
     fn an_empty_ledger_expires_nothing() {
         assert_eq!(expired_by(&[], 12, JAN_15_2025), ExpiryState::default());
+    }
+    fn keyed(at: i64, delta: i64, lot: u32) -> Movement {
+        Movement { at, delta, is_expiry: false, lot: Some(lot) }
+    }
+
+    #[test]
+    fn points_that_expired_cannot_be_reversed_again() {
+        let expires = add_months(JAN_15_2025, 12);
+        let replayed = replay(&[keyed(JAN_15_2025, 100, 1)], Some(12), expires + DAY);
+        assert_eq!(replayed.lots[&1], Lot { credited: 100, reversed: 0, expired: 100 });
+        assert_eq!(replayed.lots[&1].reversible(), 0);
+    }
+
+    #[test]
+    fn the_spent_part_of_a_credit_stays_reversible_and_the_expired_part_does_not() {
+        let ledger = [keyed(JAN_15_2025, 100, 1), debit(JAN_15_2025 + DAY, 30)];
+        let replayed = replay(&ledger, Some(12), add_months(JAN_15_2025, 12));
+        assert_eq!(replayed.lots[&1].expired, 70);
+        assert_eq!(replayed.lots[&1].reversible(), 30);
+    }
+
+    #[test]
+    fn a_reversal_takes_its_own_credit_first() {
+        // Two purchases; the second is refunded: the first's points remain
+        // and expire on the first's date, not the second's.
+        let ledger = [
+            keyed(JAN_15_2025, 100, 1),
+            keyed(JAN_15_2025 + 30 * DAY, 100, 2),
+            keyed(JAN_15_2025 + 31 * DAY, -100, 2),
+        ];
+        let state = expired_by(&ledger, 12, JAN_15_2025 + 32 * DAY);
+        assert_eq!((state.next_expiry_at, state.next_expiry_points), (Some(add_months(JAN_15_2025, 12)), 100));
+        let replayed = replay(&ledger, Some(12), JAN_15_2025 + 32 * DAY);
+        assert_eq!(replayed.lots[&2].reversible(), 0);
+        assert_eq!(replayed.lots[&1].reversible(), 100);
+    }
+
+    #[test]
+    fn without_a_rule_nothing_expires_and_lots_are_still_kept() {
+        let ledger = [keyed(JAN_15_2025, 100, 1), keyed(JAN_15_2025 + DAY, -40, 1)];
+        let replayed = replay(&ledger, None, JAN_15_2025 + 3_000 * DAY);
+        assert_eq!(replayed.state, ExpiryState::default());
+        assert_eq!(replayed.lots[&1].reversible(), 60);
     }
 }

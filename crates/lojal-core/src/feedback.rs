@@ -33,6 +33,13 @@ impl FeedbackRules {
         Ok(())
     }
 
+    /// Whether an answer about an order placed at `order_at` is taken (and
+    /// paid): only within the window the widget asks in, and never about
+    /// an order refunded in full (buy, answer, refund must not pay).
+    pub fn accepts(&self, order_at: i64, refunded_in_full: bool, now: i64) -> bool {
+        self.asks_about(order_at, now) && !refunded_in_full
+    }
+
     /// Whether to ask about an order placed at `order_at` that has no answer yet.
     pub fn asks_about(&self, order_at: i64, now: i64) -> bool {
         let age = now - order_at;

@@ -1,6 +1,7 @@
 //! The loyalty program a merchant describes: how points are earned, the tiers,
 //! the rewards and the referral rewards (CONTRACT.md, `PUT .../program`).
 
+use crate::points::Multiplier;
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
@@ -171,6 +172,9 @@ impl Program {
             }
             if !(tier.multiplier.is_finite() && (0.0..=100.0).contains(&tier.multiplier)) {
                 return invalid(format!("tier {} multiplier must be between 0 and 100", tier.id));
+            }
+            if !Multiplier::is_exact_decimal(tier.multiplier) {
+                return invalid(format!("tier {} multiplier may have at most three decimals", tier.id));
             }
         }
         if has_duplicate(self.tiers.iter().map(|t| &t.id)) {

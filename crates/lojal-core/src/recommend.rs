@@ -46,6 +46,37 @@ const POPULAR_CANDIDATES: usize = 50;
 /// benchmark measures the shipped ranking with this cap.
 pub const NEIGHBOURS_PER_ITEM: usize = 50;
 
+/// The most items of one basket whose pairs are counted: its first this
+/// many distinct items, by name. Pairs grow with the square of a basket and
+/// the server counts them inside the order's write transaction, so a
+/// 500-item order (an import, a wholesale order) would write ~250,000 pair
+/// rows while every other write waits; capped, it writes 4,032. No shopper's
+/// basket is cut: the largest in `data/groceries.csv` holds 32 items.
+pub const MAX_PAIRED_ITEMS: usize = 64;
+
+/// A basket as the model counts it: its distinct items, sorted (each counts
+/// once however often it was bought).
+pub fn distinct_items<S: AsRef<str>>(items: &[S]) -> Vec<&str> {
+    let mut distinct: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct
+}
+
+/// The pairs a basket of `distinct` items (from [`distinct_items`]) counts,
+/// each in both directions: those among its first [`MAX_PAIRED_ITEMS`].
+pub fn basket_pairs<'a>(distinct: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    let paired = &distinct[..distinct.len().min(MAX_PAIRED_ITEMS)];
+    let mut pairs = Vec::with_capacity(paired.len() * paired.len().saturating_sub(1));
+    for (i, a) in paired.iter().enumerate() {
+        for b in &paired[i + 1..] {
+            pairs.push((*a, *b));
+            pairs.push((*b, *a));
+        }
+    }
+    pairs
+}
+
 /// How often items were bought, alone and together: the model.
 #[derive(Debug, Clone, Default)]
 pub struct CoCounts {
@@ -55,18 +86,16 @@ pub struct CoCounts {
 }
 
 impl CoCounts {
-    /// Counts one basket (duplicates within it count once).
+    /// Counts one basket (duplicates within it count once; pairs as
+    /// [`basket_pairs`] bounds them).
     pub fn add_basket<S: AsRef<str>>(&mut self, items: &[S]) {
-        let mut distinct: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
+        let distinct = distinct_items(items);
         self.baskets += 1;
-        for (i, a) in distinct.iter().enumerate() {
+        for a in &distinct {
             *self.count.entry((*a).to_owned()).or_default() += 1;
-            for b in &distinct[i + 1..] {
-                *self.together.entry((*a).to_owned()).or_default().entry((*b).to_owned()).or_default() += 1;
-                *self.together.entry((*b).to_owned()).or_default().entry((*a).to_owned()).or_default() += 1;
-            }
+        }
+        for (a, b) in basket_pairs(&distinct) {
+            *self.together.entry(a.to_owned()).or_default().entry(b.to_owned()).or_default() += 1;
         }
     }
 
@@ -244,6 +273,21 @@ mod tests {
             m.add_basket(basket);
         }
         m
+    }
+
+    #[test]
+    fn a_huge_basket_counts_every_item_but_pairs_only_its_first_items() {
+        let items: Vec<String> = (0..100).map(|i| format!("sku-{i:03}")).collect();
+        let mut m = CoCounts::default();
+        m.add_basket(&items);
+        assert!(items.iter().all(|sku| m.count(sku) == 1));
+        assert_eq!(m.neighbors("sku-000").count(), MAX_PAIRED_ITEMS - 1);
+        assert_eq!(m.neighbors("sku-063").count(), MAX_PAIRED_ITEMS - 1);
+        assert_eq!(m.neighbors("sku-064").count(), 0, "past the cap: no pairs");
+        let pairs: usize = items.iter().map(|sku| m.neighbors(sku).count()).sum();
+        assert_eq!(pairs, MAX_PAIRED_ITEMS * (MAX_PAIRED_ITEMS - 1));
+        // A basket under the cap is counted whole, each pair both ways.
+        assert_eq!(basket_pairs(&distinct_items(&["b", "a", "b", "c"])).len(), 6);
     }
 
     #[test]

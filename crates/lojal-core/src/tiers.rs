@@ -10,6 +10,13 @@ pub fn tier_for(tiers: &[Tier], lifetime_points: i64) -> Option<&Tier> {
     tiers.iter().rev().find(|t| t.threshold <= lifetime_points).or_else(|| tiers.first())
 }
 
+/// What a purchase is multiplied by for a member with `lifetime_points`:
+/// their tier's multiplier, exactly (1 without tiers).
+pub fn multiplier_for(tiers: &[Tier], lifetime_points: i64) -> crate::points::Multiplier {
+    tier_for(tiers, lifetime_points)
+        .map_or(crate::points::Multiplier::ONE, |t| crate::points::Multiplier::from_decimal(t.multiplier))
+}
+
 /// The way to the next tier, or `None` at the top.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NextTier<'a> {

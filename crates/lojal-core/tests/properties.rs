@@ -46,9 +46,10 @@ proptest! {
 
     #[test]
     fn purchase_points_are_never_negative_and_grow_with_the_total(
-        per_unit in 0_i64..10_000, a in any::<i64>(), b in any::<i64>(), multiplier in 0.0_f64..100.0
+        per_unit in 0_i64..10_000, a in any::<i64>(), b in any::<i64>(), multiplier in 0_u32..100_000
     ) {
         let (low, high) = (a.min(b), a.max(b));
+        let multiplier = points::Multiplier::from_decimal(f64::from(multiplier) / 1_000.0);
         let p_low = points::earned(per_unit, low, multiplier);
         let p_high = points::earned(per_unit, high, multiplier);
         prop_assert!(p_low >= 0);
@@ -81,14 +82,14 @@ proptest! {
         later in 0_i64..3 * 365,
     ) {
         let start = 1_700_000_000_i64;
-        let mut movements: Vec<Movement> = moves.iter().map(|(day, delta)| Movement { at: start + day * 86_400, delta: *delta, is_expiry: false }).collect();
+        let mut movements: Vec<Movement> = moves.iter().map(|(day, delta)| Movement { at: start + day * 86_400, delta: *delta, is_expiry: false, lot: None }).collect();
         movements.sort_by_key(|m| m.at);
         let credited: i64 = movements.iter().filter(|m| m.delta > 0).map(|m| m.delta).sum();
         let now = start + later * 86_400;
         let state = expired_by(&movements, months, now);
         prop_assert!(state.expired >= 0 && state.expired <= credited);
         // Writing the expiry as a row and replaying again changes nothing.
-        movements.push(Movement { at: now, delta: -state.expired, is_expiry: true });
+        movements.push(Movement { at: now, delta: -state.expired, is_expiry: true, lot: None });
         prop_assert_eq!(expired_by(&movements, months, now).expired, state.expired);
         // Expiry only grows with time.
         prop_assert!(expired_by(&movements, months, now + 400 * 86_400).expired >= state.expired);

@@ -7,7 +7,7 @@
 
 use crate::error::Result;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,4 +84,14 @@ impl Db {
             Backend::Postgres => self.pool.begin().await?,
         })
     }
+}
+
+/// Starts a write transaction, as [`Db::begin_write`] does, on a connection
+/// the caller already holds: a read path that now and then writes (the
+/// widget issuing a win-back code) must not wait for a second connection
+/// from the pool while holding one, or a burst of such requests could hold
+/// every connection and wait for each other.
+pub async fn begin_write_on(conn: &mut AnyConnection) -> Result<sqlx::Transaction<'_, sqlx::Any>> {
+    // The Any driver names its backend; "SQLite" is sqlx's name for it.
+    Ok(if conn.backend_name() == "SQLite" { conn.begin_with("BEGIN IMMEDIATE").await? } else { conn.begin().await? })
 }

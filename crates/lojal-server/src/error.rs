@@ -41,6 +41,8 @@ pub enum Error {
     SpendConflict(String),
     #[error("This order already has an answer.")]
     AlreadyAnswered,
+    #[error("This order can no longer be answered.")]
+    FeedbackClosed,
     #[error("This reward is not open to your tier yet.")]
     RewardNotAvailable,
     #[error("there is no order `{0}`")]
@@ -75,6 +77,13 @@ pub enum Error {
     Io { context: String, source: std::io::Error },
     #[error("the demo data is unreadable")]
     DemoData(#[from] csv::Error),
+    #[error("the request is malformed: {0}")]
+    BadRequest(String),
+    #[error("this endpoint does not take this method")]
+    MethodNotAllowed,
+    /// Any other refusal made outside our handlers (by axum or tower-http).
+    #[error("the request was refused ({})", .0.canonical_reason().unwrap_or("unknown reason"))]
+    Refused(StatusCode),
 }
 
 impl Error {
@@ -103,6 +112,7 @@ impl Error {
             Error::InsufficientCredit { .. } => (StatusCode::CONFLICT, "insufficient_credit"),
             Error::SpendConflict(_) => (StatusCode::CONFLICT, "spend_conflict"),
             Error::AlreadyAnswered => (StatusCode::CONFLICT, "already_answered"),
+            Error::FeedbackClosed => (StatusCode::CONFLICT, "feedback_closed"),
             Error::RewardNotAvailable => (StatusCode::FORBIDDEN, "reward_not_available"),
             Error::UnknownOrder(_) => (StatusCode::NOT_FOUND, "unknown_order"),
             Error::UnknownCustomer(_) => (StatusCode::NOT_FOUND, "unknown_customer"),
@@ -119,6 +129,10 @@ impl Error {
             | Error::CorruptProgram { .. }
             | Error::Io { .. }
             | Error::DemoData(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Error::Refused(status) if status.is_client_error() => (*status, "refused"),
+            Error::Refused(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 }

@@ -41,6 +41,11 @@ enum Command {
         #[command(subcommand)]
         command: RecommendationsCommand,
     },
+    /// Check the points ledger as an auditor would.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Seed the demo shop (once) and serve it with its storefront page.
     Demo {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -64,6 +69,22 @@ struct StoreArgs {
     /// The built widget: `widget.js`, its module and its wasm.
     #[arg(long, env = "LOJAL_ASSETS", default_value = "pkg")]
     assets: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// Every cached balance equals its ledger's sum, no expiry exceeds what
+    /// was left of the points it expires, no refund or take-back reverses
+    /// more than what it reverses earned, every referral bonus is paid at
+    /// most once and every code spent points exactly once. Exits with 1 and
+    /// names each finding when one fails.
+    Verify {
+        /// Only this shop (default: every shop).
+        #[arg(long)]
+        shop: Option<String>,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,12 +117,19 @@ enum ShopCommand {
         #[arg(long)]
         name: String,
         /// Signs customer identities and authorises the merchant's back end.
-        /// Without it, a random one is made and printed once.
+        /// Without it, a random one (32 bytes as hex) is made and printed
+        /// once. A given one must hold at least 32 random bytes: 64 or more
+        /// hex characters, or 43 or more base64 characters (standard or
+        /// URL-safe, `=` not counted), as `openssl rand -hex 32` or
+        /// `openssl rand -base64 32` print, with at least 10 different
+        /// characters, not a repeated part and not mostly runs like `aaaa`
+        /// or `abcd`.
         #[arg(long, env = "LOJAL_SHOP_SECRET", hide_env_values = true)]
         secret: Option<String>,
         /// An origin whose pages may show the widget (repeatable).
         #[arg(long = "origin")]
         origins: Vec<String>,
+        /// The ISO 4217 code of the shop's currency, one in use (SEK, EUR, USD, ...).
         #[arg(long, default_value = "SEK")]
         currency: String,
         #[arg(long, default_value = "sv")]
@@ -151,6 +179,9 @@ async fn run(cli: Cli) -> Result<()> {
                 None => lojal_core::program::Program::starter(),
             };
             let generated = secret.is_none();
+            if let Some(secret) = &secret {
+                lojal_core::secret::validate(secret)?;
+            }
             let secret = secret.unwrap_or_else(shops::new_secret);
             let shop = Shop { id, name, secret, currency, locale, program, origins };
             shops::add(&db::open(&db).await?, &shop).await?;
@@ -176,6 +207,22 @@ async fn run(cli: Cli) -> Result<()> {
             let baskets = lojal_server::store::recommendations::rebuild(&mut tx, &shop).await?;
             tx.commit().await?;
             println!("Recounted {baskets} orders of shop {shop}.");
+            Ok(())
+        }
+        Command::Ledger { command: LedgerCommand::Verify { shop, db } } => {
+            let report = lojal_server::store::audit::verify(&db::open(&db).await?, shop.as_deref()).await?;
+            for finding in &report.findings {
+                println!("shop {}: {}", finding.shop, finding.what);
+            }
+            println!(
+                "Checked {} members of {} shops: {}.",
+                report.members,
+                report.shops,
+                if report.findings.is_empty() { "every invariant holds".to_owned() } else { format!("{} findings", report.findings.len()) }
+            );
+            if !report.findings.is_empty() {
+                std::process::exit(1);
+            }
             Ok(())
         }
         Command::Demo { addr, storefront_addr, www, store } => {

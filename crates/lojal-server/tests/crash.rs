@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const SECRET: &str = "crash-test-secret-0123456789abcdef";
+// As strong as `shop add --secret` asks: 32 random bytes in hex.
+const SECRET: &str = "9c2e7f41b8d05a36e1f4c7b92d8a0e5f3b6c1d49a7e2f80c5d3b9a16e4f7c2d8";
 const BIN: &str = env!("CARGO_BIN_EXE_lojal-server");
 
 struct Server {

@@ -8,7 +8,7 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::store::actions::{self, Paid};
+use crate::store::actions::{self, Cause, Paid};
 use crate::store::{ledger, members};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -33,7 +33,7 @@ pub async fn report(
     }
     let mut tx = state.db.begin_write().await?;
     members::ensure(&mut tx, &shop.id, &shop.program, &customer).await?;
-    let paid = actions::pay(&mut tx, &shop.id, action, customer.as_str(), &report.id, clock::now()).await?;
+    let paid = actions::pay(&mut tx, &shop.id, &shop.program, action, customer.as_str(), Cause { event_id: &report.id, order_id: None }, clock::now()).await?;
     let points = ledger::balance(&mut tx, &shop.id, customer.as_str()).await?;
     tx.commit().await?;
     Ok(match paid {
@@ -54,7 +54,9 @@ pub async fn claim(
     let shop = &shopper.shop.id;
     let mut tx = state.db.begin_write().await?;
     members::ensure(&mut tx, shop, program, customer).await?;
-    let paid = actions::pay(&mut tx, shop, action, customer.as_str(), &actions::once(action), clock::now()).await?;
+    let event_id = actions::once(action);
+    let cause = Cause { event_id: &event_id, order_id: None };
+    let paid = actions::pay(&mut tx, shop, program, action, customer.as_str(), cause, clock::now()).await?;
     let points = ledger::balance(&mut tx, shop, customer.as_str()).await?;
     tx.commit().await?;
     match paid {

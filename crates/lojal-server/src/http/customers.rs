@@ -55,12 +55,8 @@ pub async fn adjust(
     if members::find(&mut tx, &shop.id, &customer).await?.is_none() {
         return Err(Error::UnknownCustomer(customer));
     }
-    ledger::lock_member(&mut tx, &shop.id, &customer).await?;
-    ledger::settle_expiry(&mut tx, &shop.id, &customer, &shop.program, now).await?;
     let entry = Entry::new(Reason::Adjustment, adjustment.points, now).note(&adjustment.note);
-    ledger::record(&mut tx, &shop.id, &customer, entry).await?;
-    ledger::settle_expiry(&mut tx, &shop.id, &customer, &shop.program, now).await?;
-    let points = ledger::balance(&mut tx, &shop.id, &customer).await?;
+    let points = ledger::post(&mut tx, &shop.id, &customer, &shop.program, entry, now).await?.balance;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(json!({ "points": points }))))
 }

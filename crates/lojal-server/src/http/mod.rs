@@ -10,6 +10,7 @@ mod credit;
 mod customers;
 mod donations;
 mod feedback;
+mod guard;
 mod json;
 pub mod limits;
 mod merchant_page;
@@ -93,6 +94,8 @@ pub fn app(state: AppState) -> Router {
         .route("/merchant/merchant.css", get(merchant_page::style))
         .fallback_service(assets::service(&state.assets))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Inside compression, so that it reads the answers as they were made.
+        .layer(axum::middleware::from_fn(guard::guard))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

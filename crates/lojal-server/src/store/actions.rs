@@ -5,6 +5,16 @@ use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
 use lojal_core::actions::{self, Action, ActionKind};
 use lojal_core::program::Program;
+
+/// What caused a payment.
+#[derive(Debug, Clone, Copy)]
+pub struct Cause<'a> {
+    /// Makes a retried report pay once.
+    pub event_id: &'a str,
+    /// The order that triggered it, if one did: a full refund of that
+    /// order takes the points back.
+    pub order_id: Option<&'a str>,
+}
 use sqlx::AnyConnection;
 
 /// What a payment did.
@@ -20,11 +30,13 @@ pub enum Paid {
 pub async fn pay(
     conn: &mut AnyConnection,
     shop: &str,
+    program: &Program,
     action: &Action,
     customer: &str,
-    event_id: &str,
+    cause: Cause<'_>,
     now: i64,
 ) -> Result<Paid> {
+    let event_id = cause.event_id;
     // Concurrent claims of one member count one after the other.
     ledger::lock_member(conn, shop, customer).await?;
     let before: Option<i64> = sqlx::query_scalar(
@@ -63,7 +75,11 @@ pub async fn pay(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    ledger::record(conn, shop, customer, Entry::new(Reason::Action, action.points, now).note(&action.id)).await?;
+    let mut entry = Entry::new(Reason::Action, action.points, now).note(&action.id);
+    if let Some(order_id) = cause.order_id {
+        entry = entry.order(order_id);
+    }
+    ledger::post(conn, shop, customer, program, entry, now).await?;
     Ok(Paid::Now(action.points))
 }
 
@@ -75,10 +91,12 @@ async fn pay_automatic(
     program: &Program,
     customer: &str,
     due: impl Fn(&Action) -> bool,
+    order_id: Option<&str>,
     now: i64,
 ) -> Result<()> {
     for action in program.actions.iter().filter(|a| due(a)) {
-        match pay(conn, shop, action, customer, &once(action), now).await {
+        let event_id = once(action);
+        match pay(conn, shop, program, action, customer, Cause { event_id: &event_id, order_id }, now).await {
             Ok(_) | Err(Error::LimitReached(_)) => {}
             Err(other) => return Err(other),
         }
@@ -94,20 +112,22 @@ pub async fn signed_up(
     customer: &str,
     now: i64,
 ) -> Result<()> {
-    pay_automatic(conn, shop, program, customer, |a| a.kind == ActionKind::SignUp, now).await
+    pay_automatic(conn, shop, program, customer, |a| a.kind == ActionKind::SignUp, None, now).await
 }
 
-/// The order-count bonuses due now that a member has `orders` orders.
+/// The order-count bonuses due now that order `order_id` makes a member's
+/// `orders`-th kept order.
 pub async fn ordered(
     conn: &mut AnyConnection,
     shop: &str,
     program: &Program,
     customer: &str,
+    order_id: &str,
     orders: i64,
     now: i64,
 ) -> Result<()> {
     let due = |a: &Action| a.kind == ActionKind::PurchaseCount && a.count.map(i64::from) == Some(orders);
-    pay_automatic(conn, shop, program, customer, due, now).await
+    pay_automatic(conn, shop, program, customer, due, Some(order_id), now).await
 }
 
 /// The program's actions this member has been paid for at least once.

@@ -85,9 +85,6 @@ pub async fn pay(
     if inserted.rows_affected() == 0 {
         return Ok(false);
     }
-    ledger::lock_member(conn, shop, customer).await?;
-    ledger::settle_expiry(conn, shop, customer, program, now).await?;
-    ledger::record(conn, shop, customer, Entry::new(Reason::Birthday, reward.points, now)).await?;
-    ledger::settle_expiry(conn, shop, customer, program, now).await?;
+    ledger::post(conn, shop, customer, program, Entry::new(Reason::Birthday, reward.points, now), now).await?;
     Ok(true)
 }

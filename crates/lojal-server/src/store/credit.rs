@@ -97,8 +97,13 @@ pub async fn spend(
         let have = balance(conn, shop, customer).await?;
         return Err(Error::InsufficientCredit { needed: amount - have.max(0) });
     }
-    sqlx::query(
-        "INSERT INTO credit_ledger (shop_id, customer_id, delta, reason, spend_id, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    // Only the first use of a spend id writes: the same id spent for
+    // another member at the same moment (they lock different rows) waits
+    // on the unique key here and then finds it taken, and this whole
+    // transaction is refused instead of failing.
+    let inserted = sqlx::query(
+        "INSERT INTO credit_ledger (shop_id, customer_id, delta, reason, spend_id, at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT DO NOTHING",
     )
     .bind(shop)
     .bind(customer)
@@ -108,6 +113,9 @@ pub async fn spend(
     .bind(at)
     .execute(&mut *conn)
     .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(Error::SpendConflict(spend_id.to_owned()));
+    }
     Ok(Spent::Now)
 }
 

@@ -24,7 +24,7 @@ pub async fn give(
 ) -> Result<Gift> {
     let (points, amount) = (donation.points * gifts, donation.value * gifts);
     let entry = Entry::new(Reason::Donation, -points, now).note(&donation.cause);
-    ledger::spend(conn, shop, customer, program, entry).await?;
+    ledger::post(conn, shop, customer, program, entry, now).await?;
     sqlx::query(
         "INSERT INTO donations (shop_id, customer_id, points, amount, cause, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -44,7 +44,6 @@ pub async fn give(
     .bind(amount)
     .execute(&mut *conn)
     .await?;
-    ledger::settle_expiry(conn, shop, customer, program, now).await?;
     Ok(Gift { points_spent: points, amount })
 }
 

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
+use lojal_core::program::Program;
 use lojal_core::feedback::{self, FeedbackAsk, FeedbackRequest, FeedbackRules, NpsFigures};
 use sqlx::{AnyConnection, Row};
 
@@ -37,19 +38,25 @@ pub async fn pending(
 pub async fn answer(
     conn: &mut AnyConnection,
     shop: &str,
+    program: &Program,
     rules: &FeedbackRules,
     customer: &str,
     request: &FeedbackRequest,
     now: i64,
 ) -> Result<i64> {
-    let owner: Option<String> = sqlx::query_scalar("SELECT customer_id FROM orders WHERE shop_id = $1 AND id = $2")
-        .bind(shop)
-        .bind(&request.order_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let order: Option<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT customer_id, created_at, total, refunded FROM orders WHERE shop_id = $1 AND id = $2",
+    )
+    .bind(shop)
+    .bind(&request.order_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     // Another member's order is as unknown as a missing one.
-    if owner.as_deref() != Some(customer) {
+    let Some((_, created_at, total, refunded)) = order.filter(|(owner, ..)| owner == customer) else {
         return Err(Error::UnknownOrder(request.order_id.clone()));
+    };
+    if !rules.accepts(created_at, total > 0 && refunded >= total, now) {
+        return Err(Error::FeedbackClosed);
     }
     let inserted = sqlx::query(
         "INSERT INTO feedback (shop_id, order_id, customer_id, score, comment, points, at)
@@ -69,7 +76,7 @@ pub async fn answer(
     }
     if rules.points > 0 {
         let entry = Entry::new(Reason::Feedback, rules.points, now).order(&request.order_id);
-        ledger::record(conn, shop, customer, entry).await?;
+        ledger::post(conn, shop, customer, program, entry, now).await?;
     }
     Ok(rules.points)
 }

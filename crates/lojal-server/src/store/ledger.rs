@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use lojal_core::expiry::{self, Movement};
 use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {
@@ -39,6 +40,33 @@ impl Reason {
             Reason::Action => "action",
             Reason::Donation => "donation",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// The reasons whose rows sum to a member's lifetime points.
+    pub fn towards_tier() -> impl Iterator<Item = Reason> {
+        Reason::ALL.into_iter().filter(|r| r.counts_towards_tier())
+    }
+
+    const ALL: [Reason; 10] = [
+        Reason::Earn,
+        Reason::Redeem,
+        Reason::Refund,
+        Reason::Referral,
+        Reason::Expiry,
+        Reason::Adjustment,
+        Reason::Birthday,
+        Reason::Feedback,
+        Reason::Action,
+        Reason::Donation,
+    ];
+
+    /// The member's own choice to spend points: never past the balance.
+    fn is_spending(self) -> bool {
+        matches!(self, Reason::Redeem | Reason::Donation)
     }
 
     /// Points earned (and their reversal) move a member's tier; spending
@@ -101,8 +129,104 @@ pub async fn lock_member(conn: &mut AnyConnection, shop: &str, customer: &str) -
     Ok(())
 }
 
+/// What a move did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posted {
+    /// The points moved: a reversal may move less than asked (see [`post`]).
+    pub delta: i64,
+    /// The member's balance after it.
+    pub balance: i64,
+}
+
+/// The one door every balance move goes through, in the caller's write
+/// transaction: it locks the member, settles the expiry due by `now`,
+/// checks the move, appends its row, moves the cached balance (and lifetime
+/// points) with it and notes when points next expire. Nothing else writes
+/// `ledger` or `customers.points`, so no caller can forget a step.
+///
+/// How the entry is checked follows from its reason:
+/// - spending (`redeem`, `donation`) is refused with `InsufficientPoints`,
+///   writing nothing, past the balance (one conditional update, so
+///   concurrent spends cannot both pass a check of the same balance);
+/// - a negative entry that names an order (a refund, a bonus taken back)
+///   reverses that order's own credit of the same kind, and takes at most
+///   what is left of it: points that already expired are not taken twice;
+/// - anything else (credits, a merchant's adjustment) is recorded as given.
+pub async fn post(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    program: &Program,
+    entry: Entry<'_>,
+    now: i64,
+) -> Result<Posted> {
+    lock_member(conn, shop, customer).await?;
+    let reversed_lot = entry.order_id.filter(|_| entry.delta < 0).map(|order| LotKey::of(entry.reason, order));
+    let mut history = if program.expiry.is_some() || reversed_lot.is_some() {
+        Some(Ledger::read(conn, shop, customer).await?)
+    } else {
+        None
+    };
+    if let Some(history) = &mut history {
+        history.write_due_expiry(conn, shop, customer, program, now).await?;
+    }
+    let mut entry = entry;
+    if let (Some(key), Some(history)) = (&reversed_lot, &history) {
+        let left = history.reversible(key, program, now);
+        entry.delta = entry.delta.max(-left);
+    }
+    if entry.delta == 0 {
+        note_next_expiry(conn, shop, customer, program, history.as_ref(), now).await?;
+        return Ok(Posted { delta: 0, balance: balance(conn, shop, customer).await? });
+    }
+    if entry.reason.is_spending() {
+        take(conn, shop, customer, -entry.delta).await?;
+        insert(conn, shop, customer, entry).await?;
+    } else {
+        record(conn, shop, customer, entry).await?;
+    }
+    if let Some(history) = &mut history {
+        history.push(entry);
+        // The row itself may be due already (an order placed long ago).
+        history.write_due_expiry(conn, shop, customer, program, now).await?;
+    }
+    note_next_expiry(conn, shop, customer, program, history.as_ref(), now).await?;
+    Ok(Posted { delta: entry.delta, balance: balance(conn, shop, customer).await? })
+}
+
+/// Writes the expiry due by `now` and notes when points next expire, with
+/// the member locked; for reads that find expiry due. Safe to run any
+/// number of times: it writes only what is not written yet.
+pub async fn settle(conn: &mut AnyConnection, shop: &str, customer: &str, program: &Program, now: i64) -> Result<()> {
+    lock_member(conn, shop, customer).await?;
+    let mut history = match program.expiry {
+        Some(_) => Some(Ledger::read(conn, shop, customer).await?),
+        None => None,
+    };
+    if let Some(history) = &mut history {
+        history.write_due_expiry(conn, shop, customer, program, now).await?;
+    }
+    note_next_expiry(conn, shop, customer, program, history.as_ref(), now).await
+}
+
+/// Takes `points` from the cached balance, only if it covers them.
+async fn take(conn: &mut AnyConnection, shop: &str, customer: &str, points: i64) -> Result<()> {
+    let spent =
+        sqlx::query("UPDATE customers SET points = points - $1 WHERE shop_id = $2 AND id = $3 AND points >= $1")
+            .bind(points)
+            .bind(shop)
+            .bind(customer)
+            .execute(&mut *conn)
+            .await?;
+    if spent.rows_affected() == 0 {
+        let balance = balance(conn, shop, customer).await?;
+        return Err(Error::InsufficientPoints { needed: points - balance });
+    }
+    Ok(())
+}
+
 /// Appends `entry` and moves the cached balance with it.
-pub async fn record(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Entry<'_>) -> Result<()> {
+async fn record(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Entry<'_>) -> Result<()> {
     insert(conn, shop, customer, entry).await?;
     let lifetime = if entry.reason.counts_towards_tier() { entry.delta } else { 0 };
     sqlx::query(
@@ -116,35 +240,6 @@ pub async fn record(conn: &mut AnyConnection, shop: &str, customer: &str, entry:
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// Spends `-entry.delta` points for `entry` (a redemption, a gift): the
-/// member's row locked, expiry due by the entry's time settled first, then one
-/// conditional update, so two concurrent spends can never both pass a check
-/// of the same balance. Refuses with `InsufficientPoints`, writing nothing,
-/// when the balance does not cover them. In the caller's write transaction.
-pub async fn spend(
-    conn: &mut AnyConnection,
-    shop: &str,
-    customer: &str,
-    program: &Program,
-    entry: Entry<'_>,
-) -> Result<()> {
-    let points = -entry.delta;
-    lock_member(conn, shop, customer).await?;
-    settle_expiry(conn, shop, customer, program, entry.at).await?;
-    let spent =
-        sqlx::query("UPDATE customers SET points = points - $1 WHERE shop_id = $2 AND id = $3 AND points >= $1")
-            .bind(points)
-            .bind(shop)
-            .bind(customer)
-            .execute(&mut *conn)
-            .await?;
-    if spent.rows_affected() == 0 {
-        let balance = balance(conn, shop, customer).await?;
-        return Err(Error::InsufficientPoints { needed: points - balance });
-    }
-    insert(conn, shop, customer, entry).await
 }
 
 async fn insert(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Entry<'_>) -> Result<()> {
@@ -165,45 +260,18 @@ async fn insert(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Ent
     Ok(())
 }
 
-/// Writes the expiry that is due by `now` (see `lojal_core::expiry`) as one
-/// `expiry` row, and notes when the next points expire. Safe to run any
-/// number of times: it writes only what is not written yet.
-pub async fn settle_expiry(
+async fn note_next_expiry(
     conn: &mut AnyConnection,
     shop: &str,
     customer: &str,
     program: &Program,
+    history: Option<&Ledger>,
     now: i64,
 ) -> Result<()> {
-    let Some(rule) = program.expiry else {
-        sqlx::query("UPDATE customers SET next_expiry_at = NULL WHERE shop_id = $1 AND id = $2")
-            .bind(shop)
-            .bind(customer)
-            .execute(&mut *conn)
-            .await?;
-        return Ok(());
+    let state = match (program.expiry, history) {
+        (Some(rule), Some(history)) => expiry::replay(&history.movements, Some(rule.after_months), now).state,
+        _ => expiry::ExpiryState::default(),
     };
-    let rows = sqlx::query("SELECT at, delta, reason FROM ledger WHERE shop_id = $1 AND customer_id = $2 ORDER BY id")
-        .bind(shop)
-        .bind(customer)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut movements = Vec::with_capacity(rows.len());
-    let mut recorded = 0;
-    for row in rows {
-        let reason: String = row.try_get("reason")?;
-        let delta: i64 = row.try_get("delta")?;
-        let is_expiry = reason == Reason::Expiry.as_str();
-        if is_expiry {
-            recorded -= delta;
-        }
-        movements.push(Movement { at: row.try_get("at")?, delta, is_expiry });
-    }
-    let state = expiry::expired_by(&movements, rule.after_months, now);
-    let due = state.expired - recorded;
-    if due > 0 {
-        record(conn, shop, customer, Entry::new(Reason::Expiry, -due, now)).await?;
-    }
     sqlx::query("UPDATE customers SET next_expiry_at = $1, next_expiry_points = $2 WHERE shop_id = $3 AND id = $4")
         .bind(state.next_expiry_at)
         .bind(state.next_expiry_points)
@@ -212,6 +280,112 @@ pub async fn settle_expiry(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// The credit a row belongs to: the order it names and the kind of points
+/// (a refund reverses the purchase's points; a bonus taken back, the bonus).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LotKey {
+    kind: &'static str,
+    order_id: String,
+}
+
+impl LotKey {
+    pub fn of(reason: Reason, order_id: &str) -> LotKey {
+        let kind = match reason {
+            Reason::Refund => Reason::Earn.as_str(),
+            other => other.as_str(),
+        };
+        LotKey { kind, order_id: order_id.to_owned() }
+    }
+}
+
+/// A member's ledger as expiry and reversals see it: each row a movement,
+/// rows that name an order keyed by their credit.
+pub struct Ledger {
+    movements: Vec<Movement>,
+    keys: HashMap<LotKey, u32>,
+    /// Points already written as expired.
+    recorded_expiry: i64,
+}
+
+impl Ledger {
+    pub async fn read(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Ledger> {
+        let rows = sqlx::query(
+            "SELECT at, delta, reason, order_id FROM ledger WHERE shop_id = $1 AND customer_id = $2 ORDER BY id",
+        )
+        .bind(shop)
+        .bind(customer)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut ledger = Ledger { movements: Vec::with_capacity(rows.len()), keys: HashMap::new(), recorded_expiry: 0 };
+        for row in rows {
+            let reason: String = row.try_get("reason")?;
+            let order_id: Option<String> = row.try_get("order_id")?;
+            let (at, delta): (i64, i64) = (row.try_get("at")?, row.try_get("delta")?);
+            ledger.push_row(at, delta, Reason::parse(&reason), order_id.as_deref());
+        }
+        Ok(ledger)
+    }
+
+    /// The rows as expiry sees them, in ledger order.
+    pub fn movements(&self) -> &[Movement] {
+        &self.movements
+    }
+
+    fn push(&mut self, entry: Entry<'_>) {
+        self.push_row(entry.at, entry.delta, Some(entry.reason), entry.order_id);
+    }
+
+    fn push_row(&mut self, at: i64, delta: i64, reason: Option<Reason>, order_id: Option<&str>) {
+        let is_expiry = reason == Some(Reason::Expiry);
+        if is_expiry {
+            self.recorded_expiry -= delta;
+        }
+        let lot = match (reason, order_id) {
+            (Some(reason), Some(order)) => {
+                let next = self.keys.len() as u32;
+                Some(*self.keys.entry(LotKey::of(reason, order)).or_insert(next))
+            }
+            _ => None,
+        };
+        self.movements.push(Movement { at, delta, is_expiry, lot });
+    }
+
+    fn replay(&self, program: &Program, now: i64) -> expiry::Replay {
+        expiry::replay(&self.movements, program.expiry.map(|rule| rule.after_months), now)
+    }
+
+    /// What a reversal of `key` may still take back.
+    pub fn reversible(&self, key: &LotKey, program: &Program, now: i64) -> i64 {
+        let Some(lot) = self.keys.get(key) else { return 0 };
+        self.replay(program, now).lots.get(lot).map_or(0, |l| l.reversible())
+    }
+
+    /// Points the replay says expired by `now` beyond those written so far.
+    pub fn due_expiry(&self, program: &Program, now: i64) -> i64 {
+        match program.expiry {
+            Some(_) => self.replay(program, now).state.expired - self.recorded_expiry,
+            None => 0,
+        }
+    }
+
+    async fn write_due_expiry(
+        &mut self,
+        conn: &mut AnyConnection,
+        shop: &str,
+        customer: &str,
+        program: &Program,
+        now: i64,
+    ) -> Result<()> {
+        let due = self.due_expiry(program, now);
+        if due > 0 {
+            let entry = Entry::new(Reason::Expiry, -due, now);
+            record(conn, shop, customer, entry).await?;
+            self.push(entry);
+        }
+        Ok(())
+    }
 }
 
 /// One row of a member's history, as stored.

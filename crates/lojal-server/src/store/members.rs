@@ -119,7 +119,7 @@ pub async fn current(db: &Db, shop: &str, program: &Program, customer: &str) -> 
         Some(m) if m.next_expiry_at.is_some_and(|at| at <= now) => {
             drop(conn);
             let mut tx = db.begin_write().await?;
-            ledger::settle_expiry(&mut tx, shop, customer, program, now).await?;
+            ledger::settle(&mut tx, shop, customer, program, now).await?;
             let settled = find(&mut tx, shop, customer).await?;
             tx.commit().await?;
             Ok(settled)

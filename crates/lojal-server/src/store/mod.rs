@@ -2,6 +2,7 @@
 //! (and `db`) knows SQL.
 
 pub mod actions;
+pub mod audit;
 pub mod birthdays;
 pub mod carts;
 pub mod codes;

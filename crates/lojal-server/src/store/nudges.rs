@@ -1,8 +1,8 @@
 //! The facts the nudge rules look at (`lojal_core::nudge`), the one nudge
 //! they choose, worded for the shopper, and the shopper's dismissals.
 
-use crate::clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::{clock, db};
 use crate::store::members::Member;
 use crate::store::{carts, redemptions};
 use lojal_core::api::{self, Nudge};
@@ -13,7 +13,8 @@ use lojal_core::{points, tiers};
 use sqlx::{AnyConnection, Row};
 
 /// The nudge for `member` now, if any. May issue a win-back code (once per
-/// lapse), so `conn` should be able to write.
+/// lapse) in a write transaction of its own on `conn`, so `conn` must not be
+/// in one.
 pub async fn for_member(
     conn: &mut AnyConnection,
     shop: &str,
@@ -23,7 +24,7 @@ pub async fn for_member(
     now: i64,
 ) -> Result<Option<Nudge>> {
     let rules = &program.nudges;
-    let multiplier = tiers::tier_for(&program.tiers, member.lifetime_points).map_or(1.0, |t| t.multiplier);
+    let multiplier = tiers::multiplier_for(&program.tiers, member.lifetime_points);
     let cart = carts::get(conn, shop, &member.id).await?.map(|(items, updated_at)| CartFacts {
         items: items.iter().map(|i| i.qty).sum(),
         points: points::for_purchase(program, api::cart_total(&items), multiplier),
@@ -99,8 +100,10 @@ pub async fn for_member(
     Ok(Some(nudge))
 }
 
-/// The member's win-back code for this lapse: the one issued since their
-/// last order, or a new one.
+/// The member's win-back code for the lapse after their last order (at
+/// `last_order_at`): the one issued for it, or a new one. Parallel page
+/// views must agree on one code, so issuing is a write transaction and the
+/// schema keeps one win-back per lapse (migration 0012).
 async fn win_back_code(
     conn: &mut AnyConnection,
     shop: &str,
@@ -109,28 +112,60 @@ async fn win_back_code(
     last_order_at: i64,
     now: i64,
 ) -> Result<String> {
-    let issued: Option<String> = sqlx::query_scalar(
-        "SELECT code FROM win_backs WHERE shop_id = $1 AND customer_id = $2 AND issued_at >= $3
-         ORDER BY issued_at DESC LIMIT 1",
+    // Every view after the first only reads: no write lock per page view.
+    if let Some(code) = issued_win_back(conn, shop, customer, last_order_at).await? {
+        return Ok(code);
+    }
+    let mut tx = db::begin_write_on(conn).await?;
+    // On SQLite the lock serialises the views: a later one finds the code here.
+    if let Some(code) = issued_win_back(&mut tx, shop, customer, last_order_at).await? {
+        tx.commit().await?;
+        return Ok(code);
+    }
+    let code = redemptions::issue(&mut tx, shop, customer, reward_id, 0, now).await?;
+    // ON CONFLICT rather than catching the error: on PostgreSQL an error
+    // would abort the transaction.
+    let claimed = sqlx::query(
+        "INSERT INTO win_backs (shop_id, customer_id, code, reward_id, issued_at, last_order_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (shop_id, customer_id, last_order_at) DO NOTHING",
+    )
+    .bind(shop)
+    .bind(customer)
+    .bind(&code)
+    .bind(reward_id)
+    .bind(now)
+    .bind(last_order_at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if claimed {
+        tx.commit().await?;
+        return Ok(code);
+    }
+    // On PostgreSQL a parallel view committed its code first: ours is rolled
+    // back (no orphan code) and theirs, committed, is the member's.
+    tx.rollback().await?;
+    issued_win_back(conn, shop, customer, last_order_at)
+        .await?
+        // The conflict that refused ours was that row: it is there.
+        .ok_or(Error::Database(sqlx::Error::RowNotFound))
+}
+
+async fn issued_win_back(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    last_order_at: i64,
+) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT code FROM win_backs WHERE shop_id = $1 AND customer_id = $2 AND last_order_at = $3",
     )
     .bind(shop)
     .bind(customer)
     .bind(last_order_at)
     .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(code) = issued {
-        return Ok(code);
-    }
-    let code = redemptions::issue(conn, shop, customer, reward_id, 0, now).await?;
-    sqlx::query("INSERT INTO win_backs (shop_id, customer_id, code, reward_id, issued_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(shop)
-        .bind(customer)
-        .bind(&code)
-        .bind(reward_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(code)
+    .await?)
 }
 
 /// Keeps `kind` away from the member for the program's dismissal period.

@@ -8,7 +8,8 @@ use crate::store::{actions, credit, members, products, recommendations, redempti
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
-use lojal_core::{campaign, points, tiers};
+use lojal_core::points::{self, Multiplier};
+use lojal_core::{campaign, tiers};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
@@ -76,40 +77,37 @@ async fn ingest_counting(
 ) -> Result<Receipt> {
     let customer = order.customer.as_str();
     members::ensure(conn, shop, program, &order.customer).await?;
-    ledger::lock_member(conn, shop, customer).await?;
+    let referrer = match (&order.referral_code, &program.referral) {
+        (Some(code), Some(_)) => members::by_referral_code(conn, shop, code).await?.filter(|r| r != customer),
+        _ => None,
+    };
+    // Both members of a referral locked in one order (by id), whoever the
+    // order is for: two first orders that use each other's codes then
+    // queue instead of deadlocking, and the second sees the first's link.
+    lock_members(conn, shop, customer, referrer.as_deref()).await?;
 
-    let known =
-        sqlx::query("SELECT customer_id, total, currency, points_awarded FROM orders WHERE shop_id = $1 AND id = $2")
-            .bind(shop)
-            .bind(&order.id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some(row) = known {
-        let (known_customer, total, currency): (String, i64, String) =
-            (row.try_get("customer_id")?, row.try_get("total")?, row.try_get("currency")?);
-        if known_customer != customer || total != order.total || currency != order.currency {
-            return Err(Error::OrderConflict(order.id.clone()));
-        }
-        let points = ledger::balance(conn, shop, customer).await?;
-        return Ok(Receipt { points_awarded: row.try_get("points_awarded")?, points, duplicate: true });
+    if let Some(known) = known_order(conn, shop, &order.id).await? {
+        return replay_of(conn, shop, order, known).await;
     }
 
-    ledger::settle_expiry(conn, shop, customer, program, now).await?;
     let lifetime: i64 = sqlx::query_scalar("SELECT lifetime_points FROM customers WHERE shop_id = $1 AND id = $2")
         .bind(shop)
         .bind(customer)
         .fetch_one(&mut *conn)
         .await?;
-    let multiplier = tiers::tier_for(&program.tiers, lifetime).map_or(1.0, |t| t.multiplier);
+    let multiplier = tiers::multiplier_for(&program.tiers, lifetime);
     let bonus = campaign_bonus(conn, shop, program, order, multiplier).await?;
     let awarded = points::for_purchase(program, order.total, multiplier) + bonus.as_ref().map_or(0, |b| b.points);
-    let first_order = !has_orders(conn, shop, customer).await?;
+    let first_paid_order = order.total > 0 && !has_paid_orders(conn, shop, customer).await?;
     let credit = program.cashback.map_or(0, |c| c.credit_for(order.total));
 
-    sqlx::query(
+    // The order row first, and only if its id is new: a concurrent request
+    // with the same id (for this member or another) waits on the unique
+    // key here and then finds the winner's row, instead of failing.
+    let inserted = sqlx::query(
         "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, referral_code, created_at,
                              credit_awarded)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
     )
     .bind(shop)
     .bind(&order.id)
@@ -122,20 +120,15 @@ async fn ingest_counting(
     .bind(credit)
     .execute(&mut *conn)
     .await?;
+    if inserted.rows_affected() == 0 {
+        let known = known_order(conn, shop, &order.id).await?.ok_or_else(|| Error::OrderConflict(order.id.clone()))?;
+        return replay_of(conn, shop, order, known).await;
+    }
     if credit > 0 {
         credit::record(conn, shop, customer, credit, credit::Reason::Cashback, Some(&order.id), order.created_at)
             .await?;
     }
-    for item in &order.items {
-        sqlx::query("INSERT INTO order_items (shop_id, order_id, sku, qty, price) VALUES ($1, $2, $3, $4, $5)")
-            .bind(shop)
-            .bind(&order.id)
-            .bind(&item.sku)
-            .bind(item.qty)
-            .bind(item.price)
-            .execute(&mut *conn)
-            .await?;
-    }
+    insert_items(conn, shop, &order.id, &order.items).await?;
     if awarded != 0 {
         // One row with the campaign named in its note: a refund then takes
         // back the bonus in the same proportion as the rest.
@@ -143,15 +136,11 @@ async fn ingest_counting(
         if let Some(bonus) = &bonus {
             entry = entry.note(&bonus.campaign_id);
         }
-        ledger::record(conn, shop, customer, entry).await?;
+        ledger::post(conn, shop, customer, program, entry, now).await?;
     }
     if program.actions.iter().any(|a| a.kind == lojal_core::actions::ActionKind::PurchaseCount) {
-        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE shop_id = $1 AND customer_id = $2")
-            .bind(shop)
-            .bind(customer)
-            .fetch_one(&mut *conn)
-            .await?;
-        actions::ordered(conn, shop, program, customer, orders, now).await?;
+        let orders = kept_orders(conn, shop, customer).await?;
+        actions::ordered(conn, shop, program, customer, &order.id, orders, now).await?;
     }
     if let Some(card) = &program.stamp_card {
         stamps::punch(conn, shop, card, customer, &order.id, order.total, order.created_at).await?;
@@ -160,8 +149,8 @@ async fn ingest_counting(
         let skus: Vec<&str> = order.items.iter().map(|i| i.sku.as_str()).collect();
         recommendations::count_basket(conn, shop, &skus).await?;
     }
-    if let (Some(code), true) = (&order.referral_code, first_order) {
-        credit_referral(conn, shop, program, order, code, now).await?;
+    if let (Some(referrer), true) = (&referrer, first_paid_order) {
+        credit_referral(conn, shop, program, order, referrer, now).await?;
     }
     // What was waiting in the cart has now been bought.
     sqlx::query("DELETE FROM carts WHERE shop_id = $1 AND customer_id = $2")
@@ -169,38 +158,113 @@ async fn ingest_counting(
         .bind(customer)
         .execute(&mut *conn)
         .await?;
-    ledger::settle_expiry(conn, shop, customer, program, now).await?;
+    if awarded == 0 {
+        // Nothing went through the ledger's door: settle what fell due.
+        ledger::settle(conn, shop, customer, program, now).await?;
+    }
     let points = ledger::balance(conn, shop, customer).await?;
     Ok(Receipt { points_awarded: awarded, points, duplicate: false })
 }
 
-/// Credits the member whose code brought this first order, once, unless
-/// it is self-dealing: one's own code, a customer already referred, or a
-/// loop (the referrer was, directly or down a chain, referred by this
-/// customer).
+/// An order id already stored, as a retry must match it.
+struct KnownOrder {
+    customer: String,
+    total: i64,
+    currency: String,
+    points_awarded: i64,
+    items: Vec<(String, i64, i64)>,
+}
+
+async fn known_order(conn: &mut AnyConnection, shop: &str, id: &str) -> Result<Option<KnownOrder>> {
+    let Some(row) =
+        sqlx::query("SELECT customer_id, total, currency, points_awarded FROM orders WHERE shop_id = $1 AND id = $2")
+            .bind(shop)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let items: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT sku, qty, price FROM order_items WHERE shop_id = $1 AND order_id = $2")
+            .bind(shop)
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(Some(KnownOrder {
+        customer: row.try_get("customer_id")?,
+        total: row.try_get("total")?,
+        currency: row.try_get("currency")?,
+        points_awarded: row.try_get("points_awarded")?,
+        items,
+    }))
+}
+
+/// The answer to an order id sent again: the first answer when it is the
+/// same order (a retry), `OrderConflict` when anything differs, its lines
+/// included, in any order.
+async fn replay_of(conn: &mut AnyConnection, shop: &str, order: &NewOrder, known: KnownOrder) -> Result<Receipt> {
+    let mut sent: Vec<(String, i64, i64)> = order.items.iter().map(|i| (i.sku.clone(), i.qty, i.price)).collect();
+    let mut stored = known.items;
+    sent.sort();
+    stored.sort();
+    if known.customer != order.customer.as_str()
+        || known.total != order.total
+        || known.currency != order.currency
+        || sent != stored
+    {
+        return Err(Error::OrderConflict(order.id.clone()));
+    }
+    let points = ledger::balance(conn, shop, &known.customer).await?;
+    Ok(Receipt { points_awarded: known.points_awarded, points, duplicate: true })
+}
+
+async fn insert_items(conn: &mut AnyConnection, shop: &str, order_id: &str, items: &[LineItem]) -> Result<()> {
+    for item in items {
+        sqlx::query("INSERT INTO order_items (shop_id, order_id, sku, qty, price) VALUES ($1, $2, $3, $4, $5)")
+            .bind(shop)
+            .bind(order_id)
+            .bind(&item.sku)
+            .bind(item.qty)
+            .bind(item.price)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Locks `customer` and, when given, `other`, always in the same order.
+async fn lock_members(conn: &mut AnyConnection, shop: &str, customer: &str, other: Option<&str>) -> Result<()> {
+    let mut ids = vec![customer];
+    ids.extend(other.filter(|o| *o != customer));
+    ids.sort_unstable();
+    for id in ids {
+        ledger::lock_member(conn, shop, id).await?;
+    }
+    Ok(())
+}
+
+/// Credits the member whose code brought this first paid order, once,
+/// unless it is self-dealing: one's own code (left out by the caller), a
+/// customer already referred, or a loop (the referrer was, directly or down
+/// a chain, referred by this customer). Both members are locked.
 async fn credit_referral(
     conn: &mut AnyConnection,
     shop: &str,
     program: &Program,
     order: &NewOrder,
-    code: &str,
+    referrer: &str,
     now: i64,
 ) -> Result<()> {
     let customer = order.customer.as_str();
     let Some(rule) = &program.referral else {
         return Ok(());
     };
-    let Some(referrer) = members::by_referral_code(conn, shop, code).await? else {
-        return Ok(());
-    };
-    if referrer == customer {
-        return Ok(());
-    }
     let referee = members::find(conn, shop, customer).await?.expect("the customer is a member");
     if referee.referred_by.is_some() {
         return Ok(());
     }
-    let mut up = Some(referrer.clone());
+    let mut up = Some(referrer.to_owned());
     for _ in 0..MAX_REFERRAL_CHAIN {
         let Some(member) = up else { break };
         if member == customer {
@@ -210,38 +274,52 @@ async fn credit_referral(
     }
 
     sqlx::query("UPDATE customers SET referred_by = $1 WHERE shop_id = $2 AND id = $3")
-        .bind(&referrer)
+        .bind(referrer)
         .bind(shop)
         .bind(customer)
         .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE orders SET referrer_id = $1 WHERE shop_id = $2 AND id = $3")
-        .bind(&referrer)
+        .bind(referrer)
         .bind(shop)
         .bind(&order.id)
         .execute(&mut *conn)
         .await?;
     if rule.referrer_points > 0 {
-        ledger::lock_member(conn, shop, &referrer).await?;
         let entry = Entry::new(Reason::Referral, rule.referrer_points, order.created_at).order(&order.id);
-        ledger::record(conn, shop, &referrer, entry).await?;
-        ledger::settle_expiry(conn, shop, &referrer, program, now).await?;
+        ledger::post(conn, shop, referrer, program, entry, now).await?;
     }
     if let Some(reward) = rule.referee_reward_id.as_deref().and_then(|id| program.reward(id)) {
-        // The referee's welcome reward costs them nothing.
-        redemptions::issue(conn, shop, customer, &reward.id, 0, now).await?;
+        // The referee's welcome reward costs them nothing; it is tied to the
+        // order that earned it, so a full refund voids it.
+        let code = redemptions::issue(conn, shop, customer, &reward.id, 0, now).await?;
+        redemptions::tie_to_order(conn, shop, &code, &order.id).await?;
     }
     Ok(())
 }
 
-async fn has_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<bool> {
+/// Whether the member has an order that paid something (a 0 order does
+/// not make a referral: it earns nothing and could never be refunded).
+async fn has_paid_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<bool> {
     let found: Option<String> =
-        sqlx::query_scalar("SELECT id FROM orders WHERE shop_id = $1 AND customer_id = $2 LIMIT 1")
+        sqlx::query_scalar("SELECT id FROM orders WHERE shop_id = $1 AND customer_id = $2 AND total > 0 LIMIT 1")
             .bind(shop)
             .bind(customer)
             .fetch_optional(&mut *conn)
             .await?;
     Ok(found.is_some())
+}
+
+/// The member's orders that were not refunded in full: what "the n-th
+/// order" counts.
+async fn kept_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orders WHERE shop_id = $1 AND customer_id = $2 AND (refunded < total OR total = 0)",
+    )
+    .bind(shop)
+    .bind(customer)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,9 +332,12 @@ pub struct RefundReceipt {
 
 /// Refunds `amount` (all that is left when `None`) of order `order_id`,
 /// taking back the points that amount earned, even if they were spent since
-/// (the balance may then go negative). A fully refunded referred first
-/// order also takes back the referrer's bonus. `refund_id`, when given,
-/// makes a retry return the first result without refunding again.
+/// (the balance may then go negative), but never points of it that already
+/// expired. A full refund also takes back what the order brought beyond
+/// its purchase points: the referrer's bonus and the referee's welcome
+/// code, the feedback points for it and an n-th-order bonus it triggered.
+/// `refund_id`, when given, makes a retry return the first result without
+/// refunding again.
 pub async fn refund(
     conn: &mut AnyConnection,
     shop: &str,
@@ -267,7 +348,7 @@ pub async fn refund(
     now: i64,
 ) -> Result<RefundReceipt> {
     let row = sqlx::query(
-        "SELECT customer_id, total, points_awarded, credit_awarded, refunded, referrer_id FROM orders
+        "SELECT customer_id, total, points_awarded, credit_awarded, referrer_id FROM orders
          WHERE shop_id = $1 AND id = $2",
     )
     .bind(shop)
@@ -280,7 +361,7 @@ pub async fn refund(
     let awarded: i64 = row.try_get("points_awarded")?;
     let credit_awarded: i64 = row.try_get("credit_awarded")?;
     let referrer: Option<String> = row.try_get("referrer_id")?;
-    ledger::lock_member(conn, shop, &customer).await?;
+    lock_members(conn, shop, &customer, referrer.as_deref()).await?;
     // Read again under the lock: a concurrent refund may have just committed.
     let refunded: i64 = sqlx::query_scalar("SELECT refunded FROM orders WHERE shop_id = $1 AND id = $2")
         .bind(shop)
@@ -309,9 +390,15 @@ pub async fn refund(
     if amount > refundable {
         return Err(Error::RefundTooLarge { refundable });
     }
+    let in_full = amount == refundable;
 
-    ledger::settle_expiry(conn, shop, &customer, program, now).await?;
-    let reversal = points::refund_reversal(awarded, total, refunded, amount);
+    let asked = points::refund_reversal(awarded, total, refunded, amount);
+    let reversal = if asked > 0 {
+        let entry = Entry::new(Reason::Refund, -asked, now).order(order_id);
+        -ledger::post(conn, shop, &customer, program, entry, now).await?.delta
+    } else {
+        0
+    };
     sqlx::query("UPDATE orders SET refunded = refunded + $1, points_reversed = points_reversed + $2 WHERE shop_id = $3 AND id = $4")
         .bind(amount)
         .bind(reversal)
@@ -319,9 +406,6 @@ pub async fn refund(
         .bind(order_id)
         .execute(&mut *conn)
         .await?;
-    if reversal > 0 {
-        ledger::record(conn, shop, &customer, Entry::new(Reason::Refund, -reversal, now).order(order_id)).await?;
-    }
     // Cashback goes back in the same proportion as the points, computed the
     // same cumulative way so partial refunds add up exactly.
     let credit_reversal = points::refund_reversal(credit_awarded, total, refunded, amount);
@@ -334,10 +418,10 @@ pub async fn refund(
             .await?;
         credit::record(conn, shop, &customer, -credit_reversal, credit::Reason::Refund, Some(order_id), now).await?;
     }
-    if let (Some(referrer), true) = (referrer, amount == refundable) {
-        take_back_referral_bonus(conn, shop, program, &referrer, order_id, now).await?;
+    if in_full {
+        take_back_extras(conn, shop, program, &customer, referrer.as_deref(), order_id, now).await?;
     }
-    if let (Some(card), true) = (&program.stamp_card, amount == refundable) {
+    if let (Some(card), true) = (&program.stamp_card, in_full) {
         stamps::unpunch(conn, shop, card, &customer, order_id, now).await?;
     }
     if let Some(id) = refund_id {
@@ -353,33 +437,33 @@ pub async fn refund(
         .execute(&mut *conn)
         .await?;
     }
-    ledger::settle_expiry(conn, shop, &customer, program, now).await?;
     let points = ledger::balance(conn, shop, &customer).await?;
     Ok(RefundReceipt { points_reversed: reversal, points, refundable: refundable - amount })
 }
 
-/// A referral bonus is for bringing a paying customer: when the order that
-/// earned it is refunded in full, the bonus goes back too.
-async fn take_back_referral_bonus(
+/// What an order brought beyond its purchase points is for a kept
+/// purchase: when it is refunded in full, the referrer's bonus, the
+/// referee's unused welcome code, the feedback points for the order and
+/// an n-th-order bonus it triggered go back. Each reversal takes at most
+/// what is left of that credit (the ledger's door checks it), so running
+/// this when there is nothing to take back takes nothing.
+async fn take_back_extras(
     conn: &mut AnyConnection,
     shop: &str,
     program: &Program,
-    referrer: &str,
+    customer: &str,
+    referrer: Option<&str>,
     order_id: &str,
     now: i64,
 ) -> Result<()> {
-    let bonus: Option<i64> = sqlx::query_scalar(
-        "SELECT CAST(SUM(delta) AS BIGINT) FROM ledger WHERE shop_id = $1 AND customer_id = $2 AND reason = 'referral' AND order_id = $3",
-    )
-    .bind(shop)
-    .bind(referrer)
-    .bind(order_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    if let Some(bonus) = bonus.filter(|b| *b > 0) {
-        ledger::lock_member(conn, shop, referrer).await?;
-        ledger::record(conn, shop, referrer, Entry::new(Reason::Referral, -bonus, now).order(order_id)).await?;
-        ledger::settle_expiry(conn, shop, referrer, program, now).await?;
+    if let Some(referrer) = referrer {
+        let entry = Entry::new(Reason::Referral, -i64::MAX, now).order(order_id);
+        ledger::post(conn, shop, referrer, program, entry, now).await?;
+        redemptions::void_for_order(conn, shop, order_id, now).await?;
+    }
+    for reason in [Reason::Feedback, Reason::Action] {
+        let entry = Entry::new(reason, -i64::MAX, now).order(order_id);
+        ledger::post(conn, shop, customer, program, entry, now).await?;
     }
     Ok(())
 }
@@ -392,7 +476,7 @@ async fn campaign_bonus(
     shop: &str,
     program: &Program,
     order: &NewOrder,
-    tier_multiplier: f64,
+    tier_multiplier: Multiplier,
 ) -> Result<Option<campaign::Bonus>> {
     let running: Vec<&campaign::Campaign> = program.campaigns.iter().filter(|c| c.runs_at(order.created_at)).collect();
     if running.is_empty() {

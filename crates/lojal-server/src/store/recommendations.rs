@@ -18,13 +18,16 @@ const RECENT_ORDERS: i64 = 10;
 const CONTEXT_ORDERS: usize = 3;
 /// Popular items loaded as candidates beside the context's neighbours.
 const POPULAR: i64 = 50;
+/// Items whose neighbours one statement reads (see [`load_neighbours`]).
+const NEIGHBOUR_TERMS_PER_QUERY: usize = 100;
 
 /// Adds one order's distinct items to the counts: one basket, each item
-/// once, each pair once in each direction. Called in the order's transaction.
+/// once, each pair once in each direction (pairs among its first
+/// [`recommend::MAX_PAIRED_ITEMS`] only, as [`rebuild`] counts them). Called
+/// in the order's transaction: a few multi-row statements, so even a
+/// 500-item order holds SQLite's write lock briefly.
 pub async fn count_basket(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<()> {
-    let mut distinct: Vec<&str> = skus.to_vec();
-    distinct.sort_unstable();
-    distinct.dedup();
+    let distinct = recommend::distinct_items(skus);
     sqlx::query(
         "INSERT INTO shop_baskets (shop_id, baskets) VALUES ($1, 1)
          ON CONFLICT (shop_id) DO UPDATE SET baskets = shop_baskets.baskets + 1",
@@ -32,30 +35,11 @@ pub async fn count_basket(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -
     .bind(shop)
     .execute(&mut *conn)
     .await?;
-    for (i, a) in distinct.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO item_counts (shop_id, sku, baskets) VALUES ($1, $2, 1)
-             ON CONFLICT (shop_id, sku) DO UPDATE SET baskets = item_counts.baskets + 1",
-        )
-        .bind(shop)
-        .bind(a)
-        .execute(&mut *conn)
-        .await?;
-        for b in &distinct[i + 1..] {
-            for (x, y) in [(a, b), (b, a)] {
-                sqlx::query(
-                    "INSERT INTO pair_counts (shop_id, a, b, baskets) VALUES ($1, $2, $3, 1)
-                     ON CONFLICT (shop_id, a, b) DO UPDATE SET baskets = pair_counts.baskets + 1",
-                )
-                .bind(shop)
-                .bind(x)
-                .bind(y)
-                .execute(&mut *conn)
-                .await?;
-            }
-        }
-    }
-    Ok(())
+    let items: Vec<(&str, i64)> = distinct.iter().map(|sku| (*sku, 1)).collect();
+    add_item_counts(conn, shop, &items).await?;
+    let pairs: Vec<(&str, &str, i64)> =
+        recommend::basket_pairs(&distinct).into_iter().map(|(a, b)| (a, b, 1)).collect();
+    add_pair_counts(conn, shop, &pairs).await
 }
 
 /// Recounts everything from the shop's orders (after an import, or to
@@ -81,24 +65,64 @@ pub async fn rebuild(conn: &mut AnyConnection, shop: &str) -> Result<u32> {
         .bind(i64::from(model.baskets()))
         .execute(&mut *conn)
         .await?;
-    for (sku, n) in model.popular() {
-        sqlx::query("INSERT INTO item_counts (shop_id, sku, baskets) VALUES ($1, $2, $3)")
-            .bind(shop)
-            .bind(sku)
-            .bind(i64::from(n))
-            .execute(&mut *conn)
-            .await?;
-        for (other, together) in model.neighbors(sku) {
-            sqlx::query("INSERT INTO pair_counts (shop_id, a, b, baskets) VALUES ($1, $2, $3, $4)")
-                .bind(shop)
-                .bind(sku)
-                .bind(other)
-                .bind(i64::from(together))
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
+    let popular = model.popular();
+    let items: Vec<(&str, i64)> = popular.iter().map(|(sku, n)| (*sku, i64::from(*n))).collect();
+    add_item_counts(conn, shop, &items).await?;
+    let pairs: Vec<(&str, &str, i64)> = popular
+        .iter()
+        .flat_map(|(sku, _)| model.neighbors(sku).map(|(other, n)| (*sku, other, i64::from(n))))
+        .collect();
+    add_pair_counts(conn, shop, &pairs).await?;
     Ok(model.baskets())
+}
+
+/// Rows per multi-row INSERT: a large basket is a few statements rather
+/// than one per row, and each binds at most 3 * 300 + 1 parameters, under
+/// even an old SQLite's limit (999).
+const ROWS_PER_INSERT: usize = 300;
+
+/// `($1, $2, $3), ($1, $4, $5), ...`: `rows` rows of the shop (`$1`) and
+/// `columns` more values each.
+fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| format!("($1, {})", placeholders(2 + row * columns, columns)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Adds `n` to each item's basket count. Items must be distinct: PostgreSQL
+/// refuses to update one row twice in one statement.
+async fn add_item_counts(conn: &mut AnyConnection, shop: &str, items: &[(&str, i64)]) -> Result<()> {
+    for chunk in items.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO item_counts (shop_id, sku, baskets) VALUES {}
+             ON CONFLICT (shop_id, sku) DO UPDATE SET baskets = item_counts.baskets + excluded.baskets",
+            value_rows(chunk.len(), 2)
+        );
+        let mut query = sqlx::query(&sql).bind(shop);
+        for (sku, n) in chunk {
+            query = query.bind(*sku).bind(*n);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Adds `n` to each directed pair's count; pairs must be distinct.
+async fn add_pair_counts(conn: &mut AnyConnection, shop: &str, pairs: &[(&str, &str, i64)]) -> Result<()> {
+    for chunk in pairs.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO pair_counts (shop_id, a, b, baskets) VALUES {}
+             ON CONFLICT (shop_id, a, b) DO UPDATE SET baskets = pair_counts.baskets + excluded.baskets",
+            value_rows(chunk.len(), 3)
+        );
+        let mut query = sqlx::query(&sql).bind(shop);
+        for (a, b, n) in chunk {
+            query = query.bind(*a).bind(*b).bind(*n);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// `$first, $first+1, ...` for an `IN (...)` of `n` values (the Any driver
@@ -216,26 +240,31 @@ async fn load_shop(conn: &mut AnyConnection, shop: &str) -> Result<ShopCounts> {
 
 /// Each of `skus`' strongest neighbours, as the quality benchmark measures
 /// them: one index range per item, however many products share baskets
-/// with it.
+/// with it. One `UNION ALL` term per item, so at most
+/// [`NEIGHBOUR_TERMS_PER_QUERY`] items per statement: a member whose cart
+/// and recent orders hold hundreds of items would pass SQLite's limit of
+/// 500 terms in one compound SELECT.
 async fn load_neighbours(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<Vec<(String, String, u32)>> {
-    let sql = (0..skus.len())
-        .map(|i| {
-            format!(
-                "SELECT * FROM (SELECT a, b, baskets FROM pair_counts WHERE shop_id = $1 AND a = ${param}
-                 ORDER BY baskets DESC, b LIMIT {NEIGHBOURS_PER_ITEM}) AS n{i}",
-                param = i + 2
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    let mut query = sqlx::query(&sql).bind(shop);
-    for sku in skus {
-        query = query.bind(*sku);
-    }
     let mut pairs = Vec::new();
-    for row in query.fetch_all(&mut *conn).await? {
-        let n: i64 = row.try_get("baskets")?;
-        pairs.push((row.try_get("a")?, row.try_get("b")?, n as u32));
+    for chunk in skus.chunks(NEIGHBOUR_TERMS_PER_QUERY) {
+        let sql = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "SELECT * FROM (SELECT a, b, baskets FROM pair_counts WHERE shop_id = $1 AND a = ${param}
+                     ORDER BY baskets DESC, b LIMIT {NEIGHBOURS_PER_ITEM}) AS n{i}",
+                    param = i + 2
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let mut query = sqlx::query(&sql).bind(shop);
+        for sku in chunk {
+            query = query.bind(*sku);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let n: i64 = row.try_get("baskets")?;
+            pairs.push((row.try_get("a")?, row.try_get("b")?, n as u32));
+        }
     }
     Ok(pairs)
 }

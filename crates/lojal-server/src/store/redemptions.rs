@@ -23,12 +23,48 @@ pub async fn redeem(
     reward: &Reward,
     now: i64,
 ) -> Result<Redemption> {
-    let entry = Entry::new(Reason::Redeem, -reward.cost, now).reward(&reward.id);
-    ledger::spend(conn, shop, customer, program, entry).await?;
+    // The code first, so the ledger row can name it: each code's points are
+    // spent by exactly one row (`ledger verify` checks it). A refused spend
+    // fails the transaction, code and all.
     let code = issue(conn, shop, customer, &reward.id, reward.cost, now).await?;
-    ledger::settle_expiry(conn, shop, customer, program, now).await?;
-    let points = ledger::balance(conn, shop, customer).await?;
-    Ok(Redemption { code, points_spent: reward.cost, points })
+    let entry = Entry::new(Reason::Redeem, -reward.cost, now).reward(&reward.id).note(&code);
+    let posted = ledger::post(conn, shop, customer, program, entry, now).await?;
+    Ok(Redemption { code, points_spent: reward.cost, points: posted.balance })
+}
+
+/// Notes that `code` was issued because of order `order_id`.
+pub async fn tie_to_order(conn: &mut AnyConnection, shop: &str, code: &str, order_id: &str) -> Result<()> {
+    sqlx::query("UPDATE redemptions SET issued_for_order = $1 WHERE shop_id = $2 AND code = $3")
+        .bind(order_id)
+        .bind(shop)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Voids the codes issued because of order `order_id` (it was refunded).
+pub async fn void_for_order(conn: &mut AnyConnection, shop: &str, order_id: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE redemptions SET voided_at = $1 WHERE shop_id = $2 AND issued_for_order = $3 AND voided_at IS NULL",
+    )
+    .bind(now)
+    .bind(shop)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether `code` was voided; `None` for an unknown code.
+pub async fn is_void(conn: &mut AnyConnection, shop: &str, code: &str) -> Result<Option<bool>> {
+    let voided: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT voided_at FROM redemptions WHERE shop_id = $1 AND code = $2")
+            .bind(shop)
+            .bind(code)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(voided.map(|v| v.is_some()))
 }
 
 /// Records a new, unique discount code for `reward_id`.

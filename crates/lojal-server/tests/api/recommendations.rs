@@ -4,7 +4,11 @@ use crate::on_each_backend;
 use crate::support::{program, server, Store, TestServer};
 use axum::http::{Method, StatusCode};
 use lojal_server::clock::{self, rfc3339};
+use futures_util::future::join_all;
 use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 on_each_backend!(
     recommendations_follow_what_is_bought_together_with_a_reason,
@@ -13,6 +17,9 @@ on_each_backend!(
     an_abandoned_cart_nudges_until_an_order_clears_it,
     a_dismissed_nudge_gives_way_to_the_next,
     expiring_points_and_win_back_nudges_carry_their_figures,
+    parallel_views_of_a_lapsed_member_issue_one_win_back_code,
+    an_order_of_500_items_counts_bounded_pairs_and_lets_other_orders_through,
+    a_member_with_over_500_skus_in_cart_and_orders_gets_the_widget_every_time,
 );
 
 async fn catalogue(server: &TestServer) {
@@ -195,4 +202,90 @@ async fn expiring_points_and_win_back_nudges_carry_their_figures(store: Store) {
             .await
             .unwrap();
     assert_eq!(issued, 1);
+}
+
+/// Issue 16 (8): a lapsed member's page views at once (several tabs, the
+/// widget on every page) agree on one win-back code, and none fails.
+async fn parallel_views_of_a_lapsed_member_issue_one_win_back_code(store: Store) {
+    let server = Arc::new(server(store).await);
+    set_nudges(&server, json!({"win_back_after_days": 60, "win_back_reward_id": "r10"})).await;
+    let at = clock::now() - 61 * 86_400;
+    let body = json!({"id": "b-old", "customer": "bert", "total": 5_000, "currency": "SEK", "created_at": rfc3339(at)});
+    assert_eq!(server.merchant(Method::POST, "/v1/shops/demo/orders", Some(body)).await.status, StatusCode::CREATED);
+    let views = (0..16).map(|_| {
+        let server = server.clone();
+        tokio::spawn(async move { server.shopper(Method::GET, "/v1/shops/demo/widget", Some("bert"), None).await })
+    });
+    let mut codes = HashSet::new();
+    for reply in join_all(views).await.into_iter().map(Result::unwrap) {
+        assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+        let nudge = reply.json()["nudge"].clone();
+        assert_eq!(nudge["kind"], "win_back", "{nudge}");
+        codes.insert(nudge["code"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(codes.len(), 1, "one code for one lapse: {codes:?}");
+    let issued: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM redemptions WHERE customer_id = 'bert' AND points_spent = 0")
+            .fetch_one(&server.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((issued, server.count("win_backs").await), (1, 1), "no orphan code");
+}
+
+/// Issue 16 (9): a 500-item order counts co-occurrence for a bounded number
+/// of its items in a few statements, so it neither holds SQLite's write lock
+/// past another order's busy timeout nor writes ~250,000 pair rows; a full
+/// rebuild applies the same bound.
+async fn an_order_of_500_items_counts_bounded_pairs_and_lets_other_orders_through(store: Store) {
+    let server = Arc::new(server(store).await);
+    let skus: Vec<String> = (0..500).map(|i| format!("sku-{i:03}")).collect();
+    let big = {
+        let server = server.clone();
+        tokio::spawn(async move {
+            let skus: Vec<&str> = skus.iter().map(String::as_str).collect();
+            let started = Instant::now();
+            basket(&server, "big", "anna", &skus).await;
+            started.elapsed()
+        })
+    };
+    // The small order arrives while the big one is being counted.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    basket(&server, "small", "bert", &["pasta", "sauce"]).await;
+    let took = big.await.unwrap();
+    assert!(took < Duration::from_secs(5), "the big order held the write lock for {took:?}");
+    let paired = lojal_core::recommend::MAX_PAIRED_ITEMS as i64;
+    assert_eq!(server.count("pair_counts").await, paired * (paired - 1) + 2);
+    assert_eq!(server.count("item_counts").await, 502, "every item's own count is kept");
+    let counts = |pool: sqlx::AnyPool| async move {
+        let pairs: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT a, b, baskets FROM pair_counts ORDER BY a, b").fetch_all(&pool).await.unwrap();
+        let items: Vec<(String, i64)> =
+            sqlx::query_as("SELECT sku, baskets FROM item_counts ORDER BY sku").fetch_all(&pool).await.unwrap();
+        (pairs, items)
+    };
+    let incremental = counts(server.db.pool.clone()).await;
+    let mut tx = server.db.begin_write().await.unwrap();
+    assert_eq!(lojal_server::store::recommendations::rebuild(&mut tx, "demo").await.unwrap(), 2);
+    tx.commit().await.unwrap();
+    assert!(counts(server.db.pool.clone()).await == incremental, "a rebuild counts as the orders did");
+}
+
+/// Issue 16 (10): the picks for a member whose cart and recent orders hold
+/// more distinct items than SQLite allows terms in one compound SELECT (500).
+async fn a_member_with_over_500_skus_in_cart_and_orders_gets_the_widget_every_time(store: Store) {
+    let server = server(store).await;
+    catalogue(&server).await;
+    history(&server).await;
+    let bought: Vec<String> = (0..400).map(|i| format!("bought-{i:03}")).collect();
+    basket(&server, "big", "anna", &bought.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let items: Vec<Value> = (0..200).map(|i| json!({"sku": format!("cart-{i:03}"), "qty": 1, "price": 100})).collect();
+    let reply = server.shopper(Method::PUT, "/v1/shops/demo/cart", Some("anna"), Some(json!({"items": items}))).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", String::from_utf8_lossy(&reply.body));
+    // Every view, not only the first: a failed one cached nothing to skip
+    // the query next time. None of these items was bought with anything the
+    // catalogue has, so the most bought comes first.
+    for _ in 0..3 {
+        let picks = widget(&server, Some("anna"), "en").await["recommendations"].clone();
+        assert_eq!(picks[0]["sku"], "milk", "{picks}");
+    }
 }
