@@ -86,6 +86,7 @@ pub fn run(plan: &Plan) -> Result<String, String> {
     }
     let sqlite = format!("sqlite://{}", sqlite_path.display());
     let mut scale = Vec::new();
+    let mut audits = Vec::new();
     for (n, members) in plan.steps.iter().enumerate() {
         let data = grow(plan, &sqlite, *members, &dir)?;
         let mut server = Server::start(plan, &sqlite)?;
@@ -97,6 +98,7 @@ pub fn run(plan: &Plan) -> Result<String, String> {
             server.kill();
             let stored = count_orders(plan, &sqlite, "load-sqlite-")?;
             out.push_str(&row("SQLite", "orders", &orders, &durability(&orders, stored)?)?);
+            audits.push(("SQLite", ledger_verify(plan, &sqlite)?));
         } else {
             server.kill();
         }
@@ -112,6 +114,11 @@ pub fn run(plan: &Plan) -> Result<String, String> {
     server.kill();
     let stored = count_orders(plan, &postgres, "load-postgres-")?;
     out.push_str(&row("PostgreSQL", "orders", &orders, &durability(&orders, stored)?)?);
+    audits.push(("PostgreSQL", ledger_verify(plan, &postgres)?));
+    out.push('\n');
+    for (database, summary) in audits {
+        writeln!(out, "`lojal-server ledger verify` after the order load on {database}: {summary}").unwrap();
+    }
     out.push('\n');
 
     out.push_str("## Scale: the widget endpoint as the shop grows (SQLite)\n\n");
@@ -220,6 +227,13 @@ fn grow(plan: &Plan, db: &str, members: i64, dir: &Path) -> Result<PathBuf, Stri
         &["--db", db, "grow", "--members", &members, "--variants", &variants, "--lua", lua_str],
     )?;
     Ok(lua)
+}
+
+/// The ledger audit over the loaded shop; fails the bench on a finding.
+fn ledger_verify(plan: &Plan, db: &str) -> Result<String, String> {
+    let server = format!("{}/lojal-server", plan.profile_dir());
+    shell::step(&format!("Auditing the ledger after the load ({})", db.split(':').next().unwrap_or("")));
+    shell::ledger_verify(&server, db, Some("bench"))
 }
 
 fn count_orders(plan: &Plan, db: &str, prefix: &str) -> Result<i64, String> {

@@ -98,7 +98,7 @@ fn fuzz() -> Result<(), String> {
     let cases = [("PROPTEST_CASES", "20000"), ("LOJAL_TEST_POSTGRES", postgres.as_str())];
     shell::step("Property tests of the rules and parsers, 20,000 cases each");
     shell::run_with_env("cargo", &["test", "--release", "-p", "lojal-core", "--test", "properties"], &cases)?;
-    shell::step("Generated bodies against the JSON endpoints, 20,000 cases");
+    shell::step("Generated bodies, paths, queries and methods on every endpoint, each backend, 20,000 cases");
     shell::run_with_env("cargo", &["test", "--release", "-p", "lojal-server", "--test", "api", "fuzz"], &cases)?;
     for round in 1..=5 {
         shell::step(&format!("SIGKILL mid-ingestion, round {round} of 5"));
@@ -124,6 +124,7 @@ fn test() -> Result<(), String> {
     )?;
     shell::step("Unit and HTTP tests, on SQLite and PostgreSQL (cargo test)");
     shell::run_with_env("cargo", &["test", "--workspace"], &[("LOJAL_TEST_POSTGRES", &postgres)])?;
+    audit_test_databases(&postgres)?;
     build::widget()?;
     shell::step("A short benchmark run, so the benchmark code cannot rot");
     bench::run(true)?;
@@ -137,5 +138,24 @@ fn test() -> Result<(), String> {
         &[("LOJAL_SERVER", "target/debug/lojal-server")],
     )?;
     shell::step("All tests passed");
+    Ok(())
+}
+
+/// `ledger verify` on every database the HTTP tests left in PostgreSQL:
+/// whatever the tests did, no ledger they wrote breaks an invariant.
+fn audit_test_databases(admin: &str) -> Result<(), String> {
+    let names = shell::capture(
+        "psql",
+        &[admin, "-Atc", "SELECT datname FROM pg_database WHERE datname LIKE 'lojal\\_test\\_%'"],
+    )?;
+    let names: Vec<&str> = names.lines().filter(|n| !n.is_empty()).collect();
+    shell::step(&format!(
+        "Auditing the ledgers of the {} databases the tests left (lojal-server ledger verify)",
+        names.len()
+    ));
+    let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
+    for name in names {
+        shell::ledger_verify("target/debug/lojal-server", &format!("{base}/{name}"), None)?;
+    }
     Ok(())
 }

@@ -56,3 +56,24 @@ pub fn capture_with_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> R
         Err(format!("`{program} {}` failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)))
     }
 }
+
+/// Runs `lojal-server ledger verify` (the binary at `server`) on `db`, and
+/// returns its summary line; its findings, when there are any, as the error.
+pub fn ledger_verify(server: &str, db: &str, shop: Option<&str>) -> Result<String, String> {
+    let mut args = vec!["ledger", "verify", "--db", db];
+    if let Some(shop) = shop {
+        args.extend(["--shop", shop]);
+    }
+    let out = Command::new(server)
+        .args(&args)
+        .env("RUST_LOG", "warn")
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("could not start `{server}`: {e}"))?;
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    if out.status.success() {
+        Ok(said.lines().last().unwrap_or_default().trim().to_owned())
+    } else {
+        Err(format!("the ledger audit of {db} failed:\n{said}{}", String::from_utf8_lossy(&out.stderr)))
+    }
+}

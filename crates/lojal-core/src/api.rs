@@ -451,7 +451,10 @@ mod tests {
         // Guld (1.5x): 249 kr earns 373 (373.5 rounded down), as the order would.
         let gold = widget_for(&program, Some(Standing { id: "c", points: 740, lifetime_points: 2140, referral: None }));
         assert_eq!(gold.earn_preview(24_900, None), 373);
-        assert_eq!(gold.earn_preview(24_900, None), crate::points::for_purchase(&program, 24_900, Multiplier::from_decimal(1.5)));
+        assert_eq!(
+            gold.earn_preview(24_900, None),
+            crate::points::for_purchase(&program, 24_900, Multiplier::from_decimal(1.5))
+        );
         assert_eq!(gold.best_affordable_reward().map(|r| r.id.as_str()), Some("r100"));
         assert_eq!(guest.best_affordable_reward(), None);
     }
@@ -484,7 +487,9 @@ mod tests {
         assert_eq!(gold.earn_preview(10_000, Some("Dairy")), 450);
         // What the order will earn, by the campaign rules themselves.
         let line = [crate::campaign::Line { amount: 10_000, category: Some("Dairy") }];
-        let bonus = crate::campaign::best_bonus(&program.campaigns, 1, 10_000, &line, 1.5, now).unwrap();
+        let bonus =
+            crate::campaign::best_bonus(&program.campaigns, 1, 10_000, &line, Multiplier::from_decimal(1.5), now)
+                .unwrap();
         assert_eq!(crate::points::for_purchase(&program, 10_000, Multiplier::from_decimal(1.5)) + bonus.points, 450);
         assert_eq!(gold.campaign_for(Some("Dairy")).map(|c| c.id.as_str()), Some("dairy-x3"));
     }

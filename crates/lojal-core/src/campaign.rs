@@ -101,7 +101,14 @@ impl Campaign {
     /// The extra points this campaign adds to a purchase of `total` at
     /// `now`, beyond what `base_multiplier` (the tier's) earns: on the whole
     /// total, or on the lines of its categories.
-    fn bonus(&self, points_per_unit: i64, total: i64, lines: &[Line<'_>], base_multiplier: Multiplier, now: i64) -> i64 {
+    fn bonus(
+        &self,
+        points_per_unit: i64,
+        total: i64,
+        lines: &[Line<'_>],
+        base_multiplier: Multiplier,
+        now: i64,
+    ) -> i64 {
         if !self.runs_at(now) {
             return 0;
         }
@@ -123,7 +130,11 @@ impl Campaign {
                 .sum::<i64>()
                 .min(total)
         };
-        let with = points::earned(points_per_unit, qualifying, base_multiplier.times(Multiplier::from_decimal(self.multiplier)));
+        let with = points::earned(
+            points_per_unit,
+            qualifying,
+            base_multiplier.times(Multiplier::from_decimal(self.multiplier)),
+        );
         let without = points::earned(points_per_unit, qualifying, base_multiplier);
         (with - without).max(0)
     }

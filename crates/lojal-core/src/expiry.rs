@@ -88,7 +88,10 @@ pub fn replay(movements: &[Movement], after_months: Option<u32>, now: i64) -> Re
     // later credits fill this hole before they can expire.
     let mut deficit = 0_i64;
     let mut expired = 0_i64;
-    let expire_until = |t: i64, open: &mut std::collections::VecDeque<Open>, lots: &mut std::collections::HashMap<u32, Lot>, expired: &mut i64| {
+    let expire_until = |t: i64,
+                        open: &mut std::collections::VecDeque<Open>,
+                        lots: &mut std::collections::HashMap<u32, Lot>,
+                        expired: &mut i64| {
         // `open` is in order of expiry: what is due is at the front.
         while let Some(&(expires_at, remaining, lot)) = open.front() {
             if expires_at > t {
@@ -302,11 +305,8 @@ mod tests {
     fn a_reversal_takes_its_own_credit_first() {
         // Two purchases; the second is refunded: the first's points remain
         // and expire on the first's date, not the second's.
-        let ledger = [
-            keyed(JAN_15_2025, 100, 1),
-            keyed(JAN_15_2025 + 30 * DAY, 100, 2),
-            keyed(JAN_15_2025 + 31 * DAY, -100, 2),
-        ];
+        let ledger =
+            [keyed(JAN_15_2025, 100, 1), keyed(JAN_15_2025 + 30 * DAY, 100, 2), keyed(JAN_15_2025 + 31 * DAY, -100, 2)];
         let state = expired_by(&ledger, 12, JAN_15_2025 + 32 * DAY);
         assert_eq!((state.next_expiry_at, state.next_expiry_points), (Some(add_months(JAN_15_2025, 12)), 100));
         let replayed = replay(&ledger, Some(12), JAN_15_2025 + 32 * DAY);

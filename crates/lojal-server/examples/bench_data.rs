@@ -250,14 +250,22 @@ async fn add_members(db: &db::Db, from: i64, to: i64, variants: i64) -> Result<(
                  {members} SELECT 'm' || i FROM n)"
         ),
         format!(
-            "INSERT INTO ledger (shop_id, customer_id, delta, reason, reward_id, note, at)
+            "INSERT INTO ledger (shop_id, customer_id, delta, reason, order_id, reward_id, note, at)
              {members}, e(j, delta, reason, reward_id, note) AS (VALUES
                  (0, 100, 'birthday', NULL, NULL), (1, 200, 'referral', NULL, NULL),
                  (2, 50, 'adjustment', NULL, 'review'), (3, 50, 'adjustment', NULL, 'review'),
                  (4, 20, 'adjustment', NULL, 'social follow'), (5, 30, 'adjustment', NULL, 'survey'),
                  (6, -300, 'redeem', 'free-shipping', NULL))
-             SELECT '{SHOP}', 'm' || n.i, e.delta, e.reason, e.reward_id, e.note, {now} - 86400 * (7 - e.j)
+             SELECT '{SHOP}', 'm' || n.i, e.delta, e.reason,
+                 -- As the server writes them: a referral bonus names the
+                 -- referred order, a redemption its code.
+                 CASE WHEN e.reason = 'referral' THEN 'referred-' || n.i END, e.reward_id,
+                 CASE WHEN e.reason = 'redeem' THEN 'B' || n.i ELSE e.note END, {now} - 86400 * (7 - e.j)
              FROM n CROSS JOIN e"
+        ),
+        format!(
+            "INSERT INTO redemptions (shop_id, code, customer_id, reward_id, points_spent, created_at)
+             {members} SELECT '{SHOP}', 'B' || i, 'm' || i, 'free-shipping', 300, {now} - 86400 FROM n"
         ),
         format!(
             "UPDATE customers SET

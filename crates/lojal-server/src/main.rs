@@ -218,7 +218,11 @@ async fn run(cli: Cli) -> Result<()> {
                 "Checked {} members of {} shops: {}.",
                 report.members,
                 report.shops,
-                if report.findings.is_empty() { "every invariant holds".to_owned() } else { format!("{} findings", report.findings.len()) }
+                if report.findings.is_empty() {
+                    "every invariant holds".to_owned()
+                } else {
+                    format!("{} findings", report.findings.len())
+                }
             );
             if !report.findings.is_empty() {
                 std::process::exit(1);

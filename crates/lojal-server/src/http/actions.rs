@@ -33,7 +33,16 @@ pub async fn report(
     }
     let mut tx = state.db.begin_write().await?;
     members::ensure(&mut tx, &shop.id, &shop.program, &customer).await?;
-    let paid = actions::pay(&mut tx, &shop.id, &shop.program, action, customer.as_str(), Cause { event_id: &report.id, order_id: None }, clock::now()).await?;
+    let paid = actions::pay(
+        &mut tx,
+        &shop.id,
+        &shop.program,
+        action,
+        customer.as_str(),
+        Cause { event_id: &report.id, order_id: None },
+        clock::now(),
+    )
+    .await?;
     let points = ledger::balance(&mut tx, &shop.id, customer.as_str()).await?;
     tx.commit().await?;
     Ok(match paid {

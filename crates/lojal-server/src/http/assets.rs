@@ -21,9 +21,7 @@ const MAX_PATH_BYTES: usize = 200;
 
 pub fn service<S: Clone + Send + Sync + 'static>(dir: &Path) -> MethodRouter<S> {
     let files = ServeDir::new(dir).append_index_html_on_directories(false).not_found_service(get_service(
-        tower::service_fn(|_| async {
-            Ok::<_, std::convert::Infallible>(super::not_found().await.into_response())
-        }),
+        tower::service_fn(|_| async { Ok::<_, std::convert::Infallible>(super::not_found().await.into_response()) }),
     ));
     get_service(
         ServiceBuilder::new()

@@ -22,7 +22,9 @@ pub async fn create(
     let shop = &shopper.shop.id;
     let mut tx = state.db.begin_write().await?;
     members::ensure(&mut tx, shop, &shopper.shop.program, customer).await?;
-    let points_awarded = feedback::answer(&mut tx, shop, &shopper.shop.program, &rules, customer.as_str(), &request, clock::now()).await?;
+    let points_awarded =
+        feedback::answer(&mut tx, shop, &shopper.shop.program, &rules, customer.as_str(), &request, clock::now())
+            .await?;
     let points = ledger::balance(&mut tx, shop, customer.as_str()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(FeedbackReply { points_awarded, points })))

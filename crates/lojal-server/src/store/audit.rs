@@ -89,8 +89,12 @@ async fn refunds(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<()> 
     .fetch_all(&db.pool)
     .await?;
     for row in rows {
-        let (id, awarded, reversed, taken): (String, i64, i64, i64) =
-            (row.try_get("id")?, row.try_get("points_awarded")?, row.try_get("points_reversed")?, row.try_get("taken")?);
+        let (id, awarded, reversed, taken): (String, i64, i64, i64) = (
+            row.try_get("id")?,
+            row.try_get("points_awarded")?,
+            row.try_get("points_reversed")?,
+            row.try_get("taken")?,
+        );
         if taken != reversed {
             findings.push(format!("order {id}: refund rows take {taken} points, the order notes {reversed}"));
         }
@@ -166,8 +170,10 @@ async fn codes(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<()> {
 /// many members were replayed.
 async fn replays(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<usize> {
     let program = shops::get(db, shop).await?.program;
-    let members: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 ORDER BY id").bind(shop).fetch_all(&db.pool).await?;
+    let members: Vec<String> = sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 ORDER BY id")
+        .bind(shop)
+        .fetch_all(&db.pool)
+        .await?;
     let now = crate::clock::now();
     let mut conn = db.pool.acquire().await?;
     for member in &members {
@@ -176,9 +182,13 @@ async fn replays(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<usiz
         let mut written = 0;
         for (i, m) in movements.iter().enumerate().filter(|(_, m)| m.is_expiry) {
             written -= m.delta;
-            let due = program.expiry.map_or(0, |rule| expiry::expired_by(&movements[..i], rule.after_months, m.at).expired);
+            let due =
+                program.expiry.map_or(0, |rule| expiry::expired_by(&movements[..i], rule.after_months, m.at).expired);
             if written > due {
-                findings.push(format!("member {member}: {written} points written as expired by {}, but only {due} had", m.at));
+                findings.push(format!(
+                    "member {member}: {written} points written as expired by {}, but only {due} had",
+                    m.at
+                ));
             }
         }
         let replayed = expiry::replay(movements, program.expiry.map(|r| r.after_months), now);

@@ -3,8 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
-use lojal_core::program::Program;
 use lojal_core::feedback::{self, FeedbackAsk, FeedbackRequest, FeedbackRules, NpsFigures};
+use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
 
 /// The question to ask a member now: about their latest order, if it is
@@ -44,13 +44,12 @@ pub async fn answer(
     request: &FeedbackRequest,
     now: i64,
 ) -> Result<i64> {
-    let order: Option<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT customer_id, created_at, total, refunded FROM orders WHERE shop_id = $1 AND id = $2",
-    )
-    .bind(shop)
-    .bind(&request.order_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let order: Option<(String, i64, i64, i64)> =
+        sqlx::query_as("SELECT customer_id, created_at, total, refunded FROM orders WHERE shop_id = $1 AND id = $2")
+            .bind(shop)
+            .bind(&request.order_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     // Another member's order is as unknown as a missing one.
     let Some((_, created_at, total, refunded)) = order.filter(|(owner, ..)| owner == customer) else {
         return Err(Error::UnknownOrder(request.order_id.clone()));

@@ -2,9 +2,9 @@
 //! they choose, worded for the shopper, and the shopper's dismissals.
 
 use crate::error::{Error, Result};
-use crate::{clock, db};
 use crate::store::members::Member;
 use crate::store::{carts, redemptions};
+use crate::{clock, db};
 use lojal_core::api::{self, Nudge};
 use lojal_core::nudge::{self, CartFacts, Facts, NudgeKind};
 use lojal_core::program::Program;
@@ -158,14 +158,12 @@ async fn issued_win_back(
     customer: &str,
     last_order_at: i64,
 ) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT code FROM win_backs WHERE shop_id = $1 AND customer_id = $2 AND last_order_at = $3",
-    )
-    .bind(shop)
-    .bind(customer)
-    .bind(last_order_at)
-    .fetch_optional(&mut *conn)
-    .await?)
+    Ok(sqlx::query_scalar("SELECT code FROM win_backs WHERE shop_id = $1 AND customer_id = $2 AND last_order_at = $3")
+        .bind(shop)
+        .bind(customer)
+        .bind(last_order_at)
+        .fetch_optional(&mut *conn)
+        .await?)
 }
 
 /// Keeps `kind` away from the member for the program's dismissal period.

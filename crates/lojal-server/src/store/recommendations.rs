@@ -84,10 +84,7 @@ const ROWS_PER_INSERT: usize = 300;
 /// `($1, $2, $3), ($1, $4, $5), ...`: `rows` rows of the shop (`$1`) and
 /// `columns` more values each.
 fn value_rows(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|row| format!("($1, {})", placeholders(2 + row * columns, columns)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    (0..rows).map(|row| format!("($1, {})", placeholders(2 + row * columns, columns))).collect::<Vec<_>>().join(", ")
 }
 
 /// Adds `n` to each item's basket count. Items must be distinct: PostgreSQL

@@ -192,8 +192,9 @@ fn shop_add_refuses_weak_secrets_and_unknown_currencies_and_makes_a_strong_secre
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("shops.db").display());
     let strong = "3f9a1c0e7b2d45e8a6c3f1098d7e2b4c5a6f8e9d0c1b2a3f4e5d6c7b8a9f0e1d";
-    for (n, secret) in
-        ["s3cret", "crash-test-secret-0123456789abcdef", &"a".repeat(64), &"0123456789".repeat(7)].into_iter().enumerate()
+    for (n, secret) in ["s3cret", "crash-test-secret-0123456789abcdef", &"a".repeat(64), &"0123456789".repeat(7)]
+        .into_iter()
+        .enumerate()
     {
         let out = shop_add(&db, &["--id", &format!("weak-{n}"), "--secret", secret]);
         assert!(!out.status.success(), "{secret} was accepted");

@@ -69,7 +69,7 @@ async fn a_refund_after_expiry_takes_only_what_is_left_of_the_orders_points(stor
     // Part spent, the rest expired: the spent part is still taken back.
     order_at(&server, "bert-old", "bert", 20_000, 400).await; // 200
     order_at(&server, "bert-new", "bert", 10_000, 1).await; // 100
-    // 200 expired at once; spend 100 of the new points.
+                                                            // 200 expired at once; spend 100 of the new points.
     assert_eq!(server.redeem("bert", "r10").await.status, StatusCode::CREATED);
     assert_eq!(refund(&server, "bert-old").await["points_reversed"], 0);
     assert_eq!(refund(&server, "bert-new").await["points_reversed"], 100);
@@ -136,11 +136,8 @@ async fn the_nth_order_bonus_counts_kept_orders_and_goes_back_with_a_refund(stor
 
 async fn action_and_feedback_points_note_when_they_expire(store: Store) {
     let server = server(store).await;
-    with_program(
-        &server,
-        json!({"actions": [{"id": "review", "kind": "review", "title": "Review", "points": 40}]}),
-    )
-    .await;
+    with_program(&server, json!({"actions": [{"id": "review", "kind": "review", "title": "Review", "points": 40}]}))
+        .await;
     let body = json!({"action": "review", "id": "review-1"});
     let reply = server.merchant(Method::POST, "/v1/shops/demo/customers/anna/actions", Some(body)).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&reply.body));
@@ -157,9 +154,8 @@ async fn action_and_feedback_points_note_when_they_expire(store: Store) {
 
 async fn a_reused_order_id_with_other_items_is_a_conflict(store: Store) {
     let server = server(store).await;
-    let order = |items: Value| {
-        json!({"id": "o-1", "customer": "anna", "total": 5_000, "currency": "SEK", "items": items})
-    };
+    let order =
+        |items: Value| json!({"id": "o-1", "customer": "anna", "total": 5_000, "currency": "SEK", "items": items});
     let first = json!([{"sku": "milk", "qty": 1, "price": 2_000}, {"sku": "bread", "qty": 1, "price": 3_000}]);
     let reordered = json!([{"sku": "bread", "qty": 1, "price": 3_000}, {"sku": "milk", "qty": 1, "price": 2_000}]);
     let other = json!([{"sku": "cheese", "qty": 1, "price": 5_000}]);
@@ -172,11 +168,8 @@ async fn a_reused_order_id_with_other_items_is_a_conflict(store: Store) {
 
 async fn a_tier_of_one_and_an_eighth_earns_exactly(store: Store) {
     let server = server(store).await;
-    with_program(
-        &server,
-        json!({"tiers": [{"id": "bronze", "name": "Brons", "threshold": 0, "multiplier": 1.125}]}),
-    )
-    .await;
+    with_program(&server, json!({"tiers": [{"id": "bronze", "name": "Brons", "threshold": 0, "multiplier": 1.125}]}))
+        .await;
     // 1,000 kr at 1.125 is 1,125 points (hundredths would make it 1.13: 1,130).
     assert_eq!(order_at(&server, "o-1", "anna", 100_000, 0).await["points_awarded"], 1_125);
     // More than three decimals cannot be held exactly: refused.
@@ -189,9 +182,7 @@ async fn a_tier_of_one_and_an_eighth_earns_exactly(store: Store) {
 async fn a_refunded_referred_order_voids_the_welcome_code_and_a_free_order_refers_nobody(store: Store) {
     let server = server(store).await;
     let code = code_of(&server, "anna").await;
-    let referred = |id: &str, customer: &str, total: i64| {
-        json!({"id": id, "customer": customer, "total": total, "currency": "SEK", "referral_code": code})
-    };
+    let referred = |id: &str, customer: &str, total: i64| json!({"id": id, "customer": customer, "total": total, "currency": "SEK", "referral_code": code});
     let reply = server.merchant(Method::POST, "/v1/shops/demo/orders", Some(referred("o-1", "bert", 10_000))).await;
     assert_eq!(reply.status, StatusCode::CREATED);
     refund(&server, "o-1").await;
@@ -248,11 +239,8 @@ async fn one_spend_id_for_two_members_at_once_is_one_spend_and_a_conflict(store:
 async fn two_members_using_each_others_codes_at_once_make_no_loop(store: Store) {
     for referrer_points in [200, 0] {
         let server = Arc::new(server(store.clone()).await);
-        with_program(
-            &server,
-            json!({"referral": {"referrer_points": referrer_points, "referee_reward_id": "ship"}}),
-        )
-        .await;
+        with_program(&server, json!({"referral": {"referrer_points": referrer_points, "referee_reward_id": "ship"}}))
+            .await;
         let (x_code, y_code) = (code_of(&server, "x").await, code_of(&server, "y").await);
         let orders = [("o-x", "x", y_code), ("o-y", "y", x_code)].map(|(id, customer, code)| {
             let server = server.clone();

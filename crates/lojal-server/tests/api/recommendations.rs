@@ -3,8 +3,8 @@
 use crate::on_each_backend;
 use crate::support::{program, server, Store, TestServer};
 use axum::http::{Method, StatusCode};
-use lojal_server::clock::{self, rfc3339};
 use futures_util::future::join_all;
+use lojal_server::clock::{self, rfc3339};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
