@@ -67,7 +67,7 @@ export async function startDemo() {
       "--addr", "127.0.0.1:0",
       "--storefront-addr", "127.0.0.1:0",
       "--db", `sqlite://${join(dir, "demo.db")}`,
-      "--assets", join(ROOT, "pkg"),
+      // No --assets: the widget as the binary has it built in.
       "--www", www,
     ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },

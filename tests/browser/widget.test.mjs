@@ -96,4 +96,32 @@ describe("the demo storefront with the script tag", () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  test("the widget comes from the binary: widget.js briefly cached, its files by content hash for good", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const files = [];
+    page.on("response", (response) => {
+      const url = new URL(response.url());
+      if (url.origin === server.api && !url.pathname.startsWith("/v1/")) files.push({ path: url.pathname, response });
+    });
+    await page.goto(`${server.storefront}/`);
+    await openLauncher(page);
+    const byPath = Object.fromEntries(files.map((f) => [f.path, f.response]));
+    const paths = Object.keys(byPath).sort();
+    assert.equal(paths.length, 4, paths.join(" "));
+    assert.equal(paths[3], "/widget.js");
+    assert.match(paths[0], /^\/index\.[0-9a-f]{16}\.js$/);
+    assert.match(paths[1], /^\/lojal_wasm\.[0-9a-f]{16}\.js$/);
+    assert.match(paths[2], /^\/lojal_wasm_bg\.[0-9a-f]{16}\.wasm$/);
+    for (const path of paths) {
+      const headers = await byPath[path].allHeaders();
+      assert.equal(byPath[path].status(), 200, path);
+      assert.equal(headers["access-control-allow-origin"], "*", path);
+      const cache = path === "/widget.js" ? "public, max-age=300" : "public, max-age=31536000, immutable";
+      assert.equal(headers["cache-control"], cache, path);
+    }
+    assert.equal((await byPath[paths[2]].allHeaders())["content-type"], "application/wasm");
+    await context.close();
+  });
 });

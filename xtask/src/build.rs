@@ -45,6 +45,20 @@ pub fn widget() -> Result<(), String> {
     report_sizes()
 }
 
+/// The release server, which compiles in the widget [`widget`] built.
+pub fn server() -> Result<(), String> {
+    shell::step("Building the release server (the widget compiled in)");
+    shell::run("cargo", &["build", "--release", "-p", "lojal-server"])?;
+    let binary = "target/release/lojal-server";
+    let bytes = std::fs::metadata(shell::root().join(binary)).map_err(|e| format!("{binary}: {e}"))?.len();
+    println!(
+        "{binary}: {:.1} MB, needing no other file: copy it to the server and run `lojal-server serve` \
+         (README, \"For operators\")",
+        bytes as f64 / 1e6
+    );
+    Ok(())
+}
+
 /// What a shopper's browser downloads for the widget: the loader, the
 /// module, the glue and the wasm, raw and gzipped.
 pub const SHIPPED: [&str; 4] = ["pkg/widget.js", "pkg/index.js", "pkg/lojal_wasm.js", "pkg/lojal_wasm_bg.wasm"];

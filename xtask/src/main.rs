@@ -2,8 +2,11 @@
 //!
 //! - `demo`: build everything and run the demo shop with its storefront;
 //! - `test`: run every check and test: format, lints, unit and HTTP tests,
-//!   and browser tests in headless Chromium against the real server;
-//! - `build-widget`: build the widget into `pkg/`.
+//!   the deployment files' tests, and browser tests in headless Chromium
+//!   against the real server;
+//! - `build-widget`: build the widget into `pkg/`;
+//! - `build-server`: build the widget, then the release server, which
+//!   compiles it in (the server's build needs the widget built first).
 //!
 //! Each installs what it lacks first and says what it is doing. Kept free of
 //! dependencies so it builds in seconds on a fresh machine.
@@ -20,8 +23,9 @@ const HELP: &str = "\
 cargo xtask <command>
 
   demo [--port N]   build everything and run the demo (API on N, storefront on N+1; default 8080)
-  test              every check and test: fmt, clippy, unit, HTTP and browser tests
+  test              every check and test: fmt, clippy, unit, HTTP, deployment and browser tests
   build-widget      build the widget into pkg/ (wasm-bindgen + wasm-opt)
+  build-server      the widget, then the release server with it built in: target/release/lojal-server
   bench [--quick]   measure and write BENCHMARKS.md (--quick: a short run into target/)
   fuzz              the long property, fuzz and crash runs (the test command runs short ones)
   postgres          start the tests' private PostgreSQL and print its URL
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("build-widget") => setup::for_build().and_then(|()| build::widget()),
+        Some("build-server") => setup::for_build().and_then(|()| build::widget()).and_then(|()| build::server()),
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz(),
         Some("postgres") => setup::postgres().map(|url| println!("LOJAL_TEST_POSTGRES={url}")),
@@ -59,8 +64,7 @@ fn demo(args: &[String]) -> Result<(), String> {
     };
     setup::for_build()?;
     build::widget()?;
-    shell::step("Building the server");
-    shell::run("cargo", &["build", "--release", "-p", "lojal-server"])?;
+    build::server()?;
     let db = shell::root().join("target/demo.db");
     shell::step(&format!("Starting the demo (database: {}; Ctrl-C stops it)", db.display()));
     shell::run(
@@ -73,8 +77,6 @@ fn demo(args: &[String]) -> Result<(), String> {
             &format!("127.0.0.1:{}", port + 1),
             "--db",
             &format!("sqlite://{}", db.display()),
-            "--assets",
-            "pkg",
             "--www",
             "www",
         ],
@@ -93,6 +95,9 @@ fn bench(args: &[String]) -> Result<(), String> {
 }
 
 fn fuzz() -> Result<(), String> {
+    // The server compiles the widget in.
+    setup::for_build()?;
+    build::widget()?;
     let postgres = setup::postgres()?;
     setup::drop_old_test_databases(&postgres)?;
     let cases = [("PROPTEST_CASES", "20000"), ("LOJAL_TEST_POSTGRES", postgres.as_str())];
@@ -111,10 +116,13 @@ fn fuzz() -> Result<(), String> {
 fn test() -> Result<(), String> {
     setup::for_build()?;
     setup::for_browser_tests()?;
+    setup::for_deploy_tests()?;
     let postgres = setup::postgres()?;
     setup::drop_old_test_databases(&postgres)?;
     shell::step("Checking formatting (cargo fmt --check)");
     shell::run("cargo", &["fmt", "--all", "--check"])?;
+    // First: the server compiles the built widget in.
+    build::widget()?;
     shell::step("Linting the server, core and tools (cargo clippy)");
     shell::run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     shell::step("Linting the widget for wasm32 (cargo clippy)");
@@ -125,11 +133,19 @@ fn test() -> Result<(), String> {
     shell::step("Unit and HTTP tests, on SQLite and PostgreSQL (cargo test)");
     shell::run_with_env("cargo", &["test", "--workspace"], &[("LOJAL_TEST_POSTGRES", &postgres)])?;
     audit_test_databases(&postgres)?;
-    build::widget()?;
     shell::step("A short benchmark run, so the benchmark code cannot rot");
     bench::run(true)?;
-    shell::step("Building the server for the browser tests");
+    shell::step("Building the server for the deployment and browser tests");
     shell::run("cargo", &["build", "-p", "lojal-server"])?;
+    shell::step(
+        "Deployment files: the Dockerfile linted and parsed, the systemd unit verified by systemd-analyze, \
+         and the commands of both run",
+    );
+    shell::run_with_env(
+        "node",
+        &["--test", "--test-timeout=120000", "tests/deploy/"],
+        &[("LOJAL_SERVER", "target/debug/lojal-server")],
+    )?;
     shell::step("Browser tests (headless Chromium against the real server on loopback)");
     shell::run_with_env(
         "node",

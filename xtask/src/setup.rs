@@ -1,7 +1,8 @@
 //! Installing what the build and the tests need, when it is missing: the
 //! wasm32 target, wasm-bindgen-cli at the exact version of the
 //! `wasm-bindgen` crate, the npm tools (wasm-opt from `binaryen`,
-//! `playwright-core`), and Debian's Chromium and ChromeDriver.
+//! `playwright-core`, `dockerfile-utils` for the Dockerfile's test), and
+//! Debian's Chromium and ChromeDriver, and `systemd-analyze`.
 
 use crate::shell;
 use std::path::Path;
@@ -14,6 +15,20 @@ pub fn for_build() -> Result<(), String> {
 
 pub fn for_browser_tests() -> Result<(), String> {
     chromium()
+}
+
+/// `systemd-analyze`, which checks the example systemd unit.
+pub fn for_deploy_tests() -> Result<(), String> {
+    if shell::output("systemd-analyze", &["--version"]).is_some() {
+        return Ok(());
+    }
+    shell::step("Installing Debian's systemd for systemd-analyze (checks deploy/lojal.service)");
+    shell::run("apt-get", &["update"])?;
+    shell::run_with_env(
+        "apt-get",
+        &["install", "-y", "--no-install-recommends", "systemd"],
+        &[("DEBIAN_FRONTEND", "noninteractive")],
+    )
 }
 
 fn wasm_target() -> Result<(), String> {
@@ -56,13 +71,17 @@ fn wasm_bindgen_cli() -> Result<(), String> {
 
 fn npm_tools() -> Result<(), String> {
     let root = shell::root();
-    let ready = ["node_modules/.bin/wasm-opt", "node_modules/playwright-core/package.json"]
-        .iter()
-        .all(|p| root.join(p).exists());
+    let ready = [
+        "node_modules/.bin/wasm-opt",
+        "node_modules/playwright-core/package.json",
+        "node_modules/dockerfile-utils/package.json",
+    ]
+    .iter()
+    .all(|p| root.join(p).exists());
     if ready {
         return Ok(());
     }
-    shell::step("Installing npm tools: binaryen (a current wasm-opt) and playwright-core");
+    shell::step("Installing npm tools: binaryen (a current wasm-opt), playwright-core and dockerfile-utils");
     shell::run("npm", &["ci", "--no-audit", "--no-fund"])
 }
 

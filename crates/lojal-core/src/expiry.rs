@@ -13,21 +13,29 @@ pub struct Movement {
     /// Unix seconds.
     pub at: i64,
     /// Positive: points credited (they expire); negative: points spent or
-    /// reversed (they use the oldest credits first).
+    /// reversed (they use the credits that expire first).
     pub delta: i64,
     /// Rows written by expiry itself are left out of the replay.
     pub is_expiry: bool,
     /// The credit a row belongs to (the caller's key, e.g. one per order
     /// and kind of points): a credit opens this lot, and a debit with the
     /// same key reverses it, taking what is left of that lot first and the
-    /// oldest points after (the part of the lot already spent).
+    /// points that expire first after (the part of the lot already spent).
     pub lot: Option<u32>,
+    /// When a credit's points expire, fixed when it was written (`None`:
+    /// never): a later change of the rule does not touch them.
+    pub expires_at: Option<i64>,
 }
 
 impl Movement {
-    /// A row that belongs to no particular credit.
+    /// A row that belongs to no particular credit and never expires.
     pub fn new(at: i64, delta: i64) -> Movement {
-        Movement { at, delta, is_expiry: false, lot: None }
+        Movement { at, delta, is_expiry: false, lot: None, expires_at: None }
+    }
+
+    /// A credit made at `at` expiring `after_months` later.
+    pub fn expiring(at: i64, delta: i64, after_months: u32) -> Movement {
+        Movement { expires_at: Some(add_months(at, after_months)), ..Movement::new(at, delta) }
     }
 }
 
@@ -70,24 +78,28 @@ pub struct Replay {
     pub lots: std::collections::HashMap<u32, Lot>,
 }
 
-/// Replays `movements` (in ledger order) with credits expiring
-/// `after_months` calendar months after they were made.
-pub fn expired_by(movements: &[Movement], after_months: u32, now: i64) -> ExpiryState {
-    replay(movements, Some(after_months), now).state
+/// Points that should have expired by `now`: see [`replay`].
+pub fn expired_by(movements: &[Movement], now: i64) -> ExpiryState {
+    replay(movements, now).state
 }
 
 /// A credit not yet spent: (expires_at, remaining, lot).
 type Open = (i64, i64, Option<u32>);
 
-/// Replays `movements` (in ledger order) up to `now`, with credits expiring
-/// `after_months` after they were made (never, with `None`).
-pub fn replay(movements: &[Movement], after_months: Option<u32>, now: i64) -> Replay {
+/// Replays `movements` in ledger order (the order they were written) up to
+/// `now`. The clock only moves forward: a row dated before the one written
+/// ahead of it (an order placed long ago, sent late) is replayed when it
+/// was written, so it never changes what earlier rows already took, and a
+/// row dated after `now` counts as of `now`. Debits take the points that
+/// expire first.
+pub fn replay(movements: &[Movement], now: i64) -> Replay {
     let mut open: std::collections::VecDeque<Open> = Default::default();
     let mut lots: std::collections::HashMap<u32, Lot> = Default::default();
     // Points spent beyond all credits (a refund of points already spent):
     // later credits fill this hole before they can expire.
     let mut deficit = 0_i64;
     let mut expired = 0_i64;
+    let mut clock = i64::MIN;
     let expire_until = |t: i64,
                         open: &mut std::collections::VecDeque<Open>,
                         lots: &mut std::collections::HashMap<u32, Lot>,
@@ -104,22 +116,22 @@ pub fn replay(movements: &[Movement], after_months: Option<u32>, now: i64) -> Re
             open.pop_front();
         }
     };
-    let mut ordered: Vec<&Movement> = movements.iter().filter(|m| !m.is_expiry).collect();
-    ordered.sort_by_key(|m| m.at); // stable: same-second rows keep ledger order
-    for m in ordered {
-        expire_until(m.at, &mut open, &mut lots, &mut expired);
+    for m in movements.iter().filter(|m| !m.is_expiry) {
+        clock = clock.max(m.at.min(now));
+        expire_until(clock, &mut open, &mut lots, &mut expired);
         if m.delta > 0 {
             if let Some(k) = m.lot {
                 lots.entry(k).or_default().credited += m.delta;
             }
             let covered = m.delta.min(deficit);
             deficit -= covered;
+            let expires_at = m.expires_at.unwrap_or(i64::MAX);
             if m.delta > covered {
-                let expires_at = after_months.map_or(i64::MAX, |months| add_months(m.at, months));
-                // Kept in order of expiry, so the oldest points go first.
                 let position = open.partition_point(|o| o.0 <= expires_at);
                 open.insert(position, (expires_at, m.delta - covered, m.lot));
             }
+            // A credit already past its expiry (sent late) expires at once.
+            expire_until(clock, &mut open, &mut lots, &mut expired);
             continue;
         }
         let mut to_spend = -m.delta;
@@ -221,11 +233,11 @@ mod tests {
     const DAY: i64 = 86_400;
 
     fn credit(at: i64, delta: i64) -> Movement {
-        Movement { at, delta, is_expiry: false, lot: None }
+        Movement::expiring(at, delta, 12)
     }
 
     fn debit(at: i64, points: i64) -> Movement {
-        Movement { at, delta: -points, is_expiry: false, lot: None }
+        Movement::new(at, -points)
     }
 
     #[test]
@@ -242,9 +254,9 @@ mod tests {
     fn points_expire_exactly_at_their_expiry_moment_not_before() {
         let ledger = [credit(JAN_15_2025, 100)];
         let expires = add_months(JAN_15_2025, 12);
-        assert_eq!(expired_by(&ledger, 12, expires - 1).expired, 0);
-        assert_eq!(expired_by(&ledger, 12, expires).expired, 100);
-        let pending = expired_by(&ledger, 12, expires - 1);
+        assert_eq!(expired_by(&ledger, expires - 1).expired, 0);
+        assert_eq!(expired_by(&ledger, expires).expired, 100);
+        let pending = expired_by(&ledger, expires - 1);
         assert_eq!((pending.next_expiry_at, pending.next_expiry_points), (Some(expires), 100));
     }
 
@@ -252,17 +264,17 @@ mod tests {
     fn spending_uses_the_oldest_points_first() {
         let ledger = [credit(JAN_15_2025, 100), credit(JAN_15_2025 + 30 * DAY, 50), debit(JAN_15_2025 + 60 * DAY, 120)];
         // The first 100 and 20 of the second credit were spent: 30 remain, from the second.
-        let after_first = expired_by(&ledger, 12, add_months(JAN_15_2025, 12));
+        let after_first = expired_by(&ledger, add_months(JAN_15_2025, 12));
         assert_eq!(after_first.expired, 0);
-        let after_second = expired_by(&ledger, 12, add_months(JAN_15_2025 + 30 * DAY, 12));
+        let after_second = expired_by(&ledger, add_months(JAN_15_2025 + 30 * DAY, 12));
         assert_eq!(after_second.expired, 30);
     }
 
     #[test]
     fn recorded_expiry_rows_are_not_spent_again() {
         let at = add_months(JAN_15_2025, 12);
-        let ledger = [credit(JAN_15_2025, 100), Movement { at, delta: -100, is_expiry: true, lot: None }];
-        assert_eq!(expired_by(&ledger, 12, at + DAY).expired, 100);
+        let ledger = [credit(JAN_15_2025, 100), Movement { is_expiry: true, ..Movement::new(at, -100) }];
+        assert_eq!(expired_by(&ledger, at + DAY).expired, 100);
     }
 
     #[test]
@@ -274,21 +286,22 @@ mod tests {
             debit(JAN_15_2025 + 2 * DAY, 40),
             credit(JAN_15_2025 + 3 * DAY, 100),
         ];
-        assert_eq!(expired_by(&ledger, 12, add_months(JAN_15_2025 + 3 * DAY, 12)).expired, 60);
+        assert_eq!(expired_by(&ledger, add_months(JAN_15_2025 + 3 * DAY, 12)).expired, 60);
     }
 
     #[test]
     fn an_empty_ledger_expires_nothing() {
-        assert_eq!(expired_by(&[], 12, JAN_15_2025), ExpiryState::default());
+        assert_eq!(expired_by(&[], JAN_15_2025), ExpiryState::default());
     }
+
     fn keyed(at: i64, delta: i64, lot: u32) -> Movement {
-        Movement { at, delta, is_expiry: false, lot: Some(lot) }
+        Movement { lot: Some(lot), ..credit(at, delta) }
     }
 
     #[test]
     fn points_that_expired_cannot_be_reversed_again() {
         let expires = add_months(JAN_15_2025, 12);
-        let replayed = replay(&[keyed(JAN_15_2025, 100, 1)], Some(12), expires + DAY);
+        let replayed = replay(&[keyed(JAN_15_2025, 100, 1)], expires + DAY);
         assert_eq!(replayed.lots[&1], Lot { credited: 100, reversed: 0, expired: 100 });
         assert_eq!(replayed.lots[&1].reversible(), 0);
     }
@@ -296,7 +309,7 @@ mod tests {
     #[test]
     fn the_spent_part_of_a_credit_stays_reversible_and_the_expired_part_does_not() {
         let ledger = [keyed(JAN_15_2025, 100, 1), debit(JAN_15_2025 + DAY, 30)];
-        let replayed = replay(&ledger, Some(12), add_months(JAN_15_2025, 12));
+        let replayed = replay(&ledger, add_months(JAN_15_2025, 12));
         assert_eq!(replayed.lots[&1].expired, 70);
         assert_eq!(replayed.lots[&1].reversible(), 30);
     }
@@ -307,18 +320,57 @@ mod tests {
         // and expire on the first's date, not the second's.
         let ledger =
             [keyed(JAN_15_2025, 100, 1), keyed(JAN_15_2025 + 30 * DAY, 100, 2), keyed(JAN_15_2025 + 31 * DAY, -100, 2)];
-        let state = expired_by(&ledger, 12, JAN_15_2025 + 32 * DAY);
+        let state = expired_by(&ledger, JAN_15_2025 + 32 * DAY);
         assert_eq!((state.next_expiry_at, state.next_expiry_points), (Some(add_months(JAN_15_2025, 12)), 100));
-        let replayed = replay(&ledger, Some(12), JAN_15_2025 + 32 * DAY);
+        let replayed = replay(&ledger, JAN_15_2025 + 32 * DAY);
         assert_eq!(replayed.lots[&2].reversible(), 0);
         assert_eq!(replayed.lots[&1].reversible(), 100);
     }
 
     #[test]
     fn without_a_rule_nothing_expires_and_lots_are_still_kept() {
-        let ledger = [keyed(JAN_15_2025, 100, 1), keyed(JAN_15_2025 + DAY, -40, 1)];
-        let replayed = replay(&ledger, None, JAN_15_2025 + 3_000 * DAY);
+        let never = |at, delta| Movement { lot: Some(1), ..Movement::new(at, delta) };
+        let ledger = [never(JAN_15_2025, 100), never(JAN_15_2025 + DAY, -40)];
+        let replayed = replay(&ledger, JAN_15_2025 + 3_000 * DAY);
         assert_eq!(replayed.state, ExpiryState::default());
         assert_eq!(replayed.lots[&1].reversible(), 60);
+    }
+
+    #[test]
+    fn each_credit_keeps_the_expiry_it_was_written_with() {
+        // Earned under "24 months", spent in part; the rule then became 12
+        // months: the old credit still expires at 24, the new one at 12.
+        let ledger = [
+            Movement::expiring(JAN_15_2025, 1_000, 24),
+            debit(JAN_15_2025 + 400 * DAY, 900),
+            Movement::expiring(JAN_15_2025 + 401 * DAY, 50, 12),
+        ];
+        let at_13_months = add_months(JAN_15_2025, 13);
+        assert_eq!(expired_by(&ledger, at_13_months).expired, 0, "nothing is re-expired by the new rule");
+        assert_eq!(expired_by(&ledger, add_months(JAN_15_2025, 24)).expired, 100);
+    }
+
+    #[test]
+    fn a_credit_dated_long_ago_but_written_late_does_not_rewrite_what_was_spent() {
+        // A spends; A's refund is taken from what A's spending left; an
+        // order placed before A but sent after all that changes none of it.
+        let ledger = [
+            keyed(JAN_15_2025, 100, 1),
+            debit(JAN_15_2025 + DAY, 100),
+            keyed(add_months(JAN_15_2025, 13), -100, 1),
+            keyed(JAN_15_2025 - DAY, 100, 2),
+        ];
+        let replayed = replay(&ledger, add_months(JAN_15_2025, 13) + DAY);
+        assert_eq!(replayed.lots[&1], Lot { credited: 100, reversed: 100, expired: 0 });
+        // The late credit was already past its expiry when written: it fills
+        // the refund's deficit first, so nothing of it is left to expire.
+        assert_eq!(replayed.state.expired, 0);
+    }
+
+    #[test]
+    fn rows_dated_after_now_count_as_of_now() {
+        let ledger = [credit(JAN_15_2025, 100), credit(add_months(JAN_15_2025, 30), 10)];
+        // The future row does not move the clock past the first credit's expiry.
+        assert_eq!(expired_by(&ledger, JAN_15_2025 + DAY).expired, 0);
     }
 }

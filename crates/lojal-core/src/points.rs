@@ -63,8 +63,12 @@ pub fn earned(points_per_unit: i64, total_minor: i64, multiplier: Multiplier) ->
     }
     // Minor units are hundredths of the unit points are counted per.
     let points = total_minor as i128 * points_per_unit as i128 * multiplier.millionths as i128 / (100 * 1_000_000);
-    points.clamp(0, i64::MAX as i128) as i64
+    points.clamp(0, i128::from(MAX_POINTS_PER_PURCHASE)) as i64
 }
+
+/// No purchase earns more: a balance then takes millions of the largest
+/// purchases before it could overflow, whatever the program says.
+pub const MAX_POINTS_PER_PURCHASE: i64 = 1_000_000_000_000;
 
 /// Points to take back when `refund_now` more of an order's `total` is
 /// refunded, `refunded_before` having been refunded already.
@@ -150,6 +154,6 @@ mod tests {
         let mut program = sample();
         program.earn.points_per_unit = 10;
         assert_eq!(for_purchase(&program, 1_050, Multiplier::ONE), 105);
-        assert_eq!(for_purchase(&program, i64::MAX, m(100.0)), i64::MAX);
+        assert_eq!(for_purchase(&program, i64::MAX, m(100.0)), MAX_POINTS_PER_PURCHASE);
     }
 }

@@ -82,16 +82,22 @@ proptest! {
         later in 0_i64..3 * 365,
     ) {
         let start = 1_700_000_000_i64;
-        let mut movements: Vec<Movement> = moves.iter().map(|(day, delta)| Movement { at: start + day * 86_400, delta: *delta, is_expiry: false, lot: None }).collect();
-        movements.sort_by_key(|m| m.at);
+        // In any order: the ledger's order need not be the order of dates.
+        let mut movements: Vec<Movement> = moves
+            .iter()
+            .map(|(day, delta)| match *delta {
+                d if d > 0 => Movement::expiring(start + day * 86_400, d, months),
+                d => Movement::new(start + day * 86_400, d),
+            })
+            .collect();
         let credited: i64 = movements.iter().filter(|m| m.delta > 0).map(|m| m.delta).sum();
         let now = start + later * 86_400;
-        let state = expired_by(&movements, months, now);
+        let state = expired_by(&movements, now);
         prop_assert!(state.expired >= 0 && state.expired <= credited);
         // Writing the expiry as a row and replaying again changes nothing.
-        movements.push(Movement { at: now, delta: -state.expired, is_expiry: true, lot: None });
-        prop_assert_eq!(expired_by(&movements, months, now).expired, state.expired);
+        movements.push(Movement { is_expiry: true, ..Movement::new(now, -state.expired) });
+        prop_assert_eq!(expired_by(&movements, now).expired, state.expired);
         // Expiry only grows with time.
-        prop_assert!(expired_by(&movements, months, now + 400 * 86_400).expired >= state.expired);
+        prop_assert!(expired_by(&movements, now + 400 * 86_400).expired >= state.expired);
     }
 }

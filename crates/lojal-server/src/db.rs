@@ -5,8 +5,9 @@
 //! backend has its own migration folder for the few places their SQL differs
 //! (identity columns, triggers).
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use std::str::FromStr;
 
@@ -23,7 +24,9 @@ pub struct Db {
 }
 
 /// Opens `url` (`sqlite://PATH`, created if missing, or `postgres://...`)
-/// and runs any pending migrations.
+/// and runs any pending migrations. Migrations only go forward: a database
+/// that a newer binary has migrated beyond what this one knows is refused
+/// ([`Error::DatabaseNewer`]) before anything is changed.
 pub async fn open(url: &str) -> Result<Db> {
     sqlx::any::install_default_drivers();
     let (url, backend) = if let Some(rest) = url.strip_prefix("sqlite:") {
@@ -66,11 +69,50 @@ pub async fn open(url: &str) -> Result<Db> {
         })
         .connect_with(options)
         .await?;
-    match backend {
-        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
-        Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+    let known = newest_migration(backend);
+    let found = applied_migration(&pool, backend).await?;
+    if found > known {
+        return Err(Error::DatabaseNewer { found, known });
     }
+    // Another process may migrate between the check and here (a rolling
+    // upgrade starting a newer binary beside this one): sqlx then finds an
+    // applied migration it does not carry.
+    migrator(backend).run(&pool).await.map_err(|e| match e {
+        MigrateError::VersionMissing(found) if found > known => Error::DatabaseNewer { found, known },
+        e => e.into(),
+    })?;
     Ok(Db { pool, backend })
+}
+
+fn migrator(backend: Backend) -> Migrator {
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    }
+}
+
+/// The newest migration this binary carries for `backend`.
+pub fn newest_migration(backend: Backend) -> i64 {
+    migrator(backend).iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// The newest migration applied to the database behind `pool` (0 for a new
+/// database): more than [`newest_migration`] means a newer binary was here.
+pub async fn applied_migration(pool: &AnyPool, backend: Backend) -> Result<i64> {
+    let exists = match backend {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+        }
+    };
+    let tables: i64 = sqlx::query_scalar(exists).fetch_one(pool).await?;
+    if tables == 0 {
+        return Ok(0);
+    }
+    Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM _sqlx_migrations")
+        .fetch_one(pool)
+        .await?)
 }
 
 impl Db {

@@ -59,6 +59,10 @@ pub enum Error {
     RefundTooLarge { refundable: i64 },
     #[error("created_at must be an RFC 3339 time, such as 2026-11-24T10:00:00Z")]
     BadTime,
+    #[error("created_at is in the future; send the time the order was placed")]
+    FutureOrder,
+    #[error("refund `{0}` was made before with another amount")]
+    RefundConflict(String),
     #[error("Too many requests; try again in {retry_after} seconds.")]
     RateLimited { retry_after: u64 },
     #[error("your birthday is already set; it cannot be changed")]
@@ -71,6 +75,16 @@ pub enum Error {
     Database(#[from] sqlx::Error),
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "this database was migrated by a newer lojal-server (migration {found}; this binary knows up to {known}): \
+         run that version or newer, or restore a backup taken before the upgrade"
+    )]
+    DatabaseNewer { found: i64, known: i64 },
+    /// An operator's command could not do what was asked (`backup` and
+    /// `restore` refusing before changing anything, a stop whose drain ran
+    /// out of time): the message says why and what to do.
+    #[error("{0}")]
+    Operation(String),
     #[error("stored program of shop `{shop}` is unreadable")]
     CorruptProgram { shop: String, source: serde_json::Error },
     #[error("{context}")]
@@ -81,6 +95,14 @@ pub enum Error {
     BadRequest(String),
     #[error("this endpoint does not take this method")]
     MethodNotAllowed,
+    /// `/readyz`: the server cannot serve (yet); the message says why.
+    #[error("not ready: {0}")]
+    NotReady(String),
+    #[error(
+        "the metrics token must hold at least 32 random bytes, such as `openssl rand -hex 32` prints, \
+         with no pattern in it"
+    )]
+    WeakMetricsToken,
     /// Any other refusal made outside our handlers (by axum or tower-http).
     #[error("the request was refused ({})", .0.canonical_reason().unwrap_or("unknown reason"))]
     Refused(StatusCode),
@@ -105,7 +127,10 @@ impl Error {
             Error::Invalid(lojal_core::Error::InvalidProgram(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_program")
             }
-            Error::Invalid(_) | Error::BadTime => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request"),
+            Error::Invalid(_) | Error::BadTime | Error::FutureOrder => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request")
+            }
+            Error::RefundConflict(_) => (StatusCode::CONFLICT, "refund_conflict"),
             Error::InsufficientPoints { .. } => (StatusCode::CONFLICT, "insufficient_points"),
             Error::UnknownReward(_) => (StatusCode::NOT_FOUND, "unknown_reward"),
             Error::LimitReached(_) => (StatusCode::CONFLICT, "limit_reached"),
@@ -126,11 +151,15 @@ impl Error {
             Error::CodeSpaceExhausted
             | Error::Database(_)
             | Error::Migrate(_)
+            | Error::DatabaseNewer { .. }
+            | Error::Operation(_)
             | Error::CorruptProgram { .. }
             | Error::Io { .. }
-            | Error::DemoData(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            | Error::DemoData(_)
+            | Error::WeakMetricsToken => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Error::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             Error::Refused(status) if status.is_client_error() => (*status, "refused"),
             Error::Refused(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -140,7 +169,11 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = if status.is_server_error() {
+        let message = if let Error::NotReady(reason) = &self {
+            // Nothing internal: which of the readiness checks failed.
+            tracing::warn!(%reason, "not ready");
+            self.to_string()
+        } else if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
             "Something went wrong on our side; nothing was changed.".to_owned()
         } else {

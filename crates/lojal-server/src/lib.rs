@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod store;
+pub mod telemetry;
 
 pub use error::{Error, Result};
 pub use http::{app, AppState};

@@ -3,12 +3,15 @@
 use clap::{Args, Parser, Subcommand};
 use lojal_server::demo::{self, StorefrontConfig};
 use lojal_server::http::limits::Limits;
+use lojal_server::http::ops;
 use lojal_server::store::shops::{self, Shop};
+use lojal_server::telemetry::{self, LogFormat, MetricsToken};
 use lojal_server::{app, db, AppState, Error, Result};
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use tokio::net::TcpListener;
-use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
 #[command(name = "lojal-server", version, about = "Lojal's loyalty back end")]
@@ -29,6 +32,12 @@ enum Command {
         /// from one address only, never for a server shoppers reach.
         #[arg(long)]
         no_rate_limits: bool,
+        #[command(flatten)]
+        stop: StopArgs,
+        #[command(flatten)]
+        log: LogArgs,
+        #[command(flatten)]
+        metrics: MetricsArgs,
     },
     /// Manage shops.
     Shop {
@@ -58,7 +67,50 @@ enum Command {
         www: PathBuf,
         #[command(flatten)]
         store: StoreArgs,
+        #[command(flatten)]
+        stop: StopArgs,
+        #[command(flatten)]
+        log: LogArgs,
     },
+    /// Copy a live SQLite database to a new file, consistent as of one
+    /// moment, without stopping the server (for PostgreSQL: `pg_dump -Fc`).
+    Backup {
+        /// The file to write (mode 0600: it holds the shops' secrets).
+        #[arg(long)]
+        to: PathBuf,
+        /// Replace `--to` if it exists.
+        #[arg(long)]
+        force: bool,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
+    /// Put a backup in place of the SQLite database `--db`, after checking
+    /// it (`PRAGMA integrity_check`); with the server stopped. Then run
+    /// `ledger verify` (for PostgreSQL: `pg_restore`).
+    Restore {
+        /// The backup `backup --to` wrote.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace the database if it exists (never while a process has it open).
+        #[arg(long)]
+        force: bool,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct StopArgs {
+    /// On SIGTERM or Ctrl-C: stop accepting, and wait at most this many
+    /// seconds for the requests in flight before exiting anyway (with 1).
+    #[arg(long, default_value_t = 10)]
+    shutdown_timeout: u64,
+}
+
+impl StopArgs {
+    fn timeout(&self) -> Duration {
+        Duration::from_secs(self.shutdown_timeout)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -66,9 +118,46 @@ struct StoreArgs {
     /// `sqlite://PATH` (embedded, created if missing) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
     db: String,
-    /// The built widget: `widget.js`, its module and its wasm.
-    #[arg(long, env = "LOJAL_ASSETS", default_value = "pkg")]
-    assets: PathBuf,
+    /// Serve the widget's files (`widget.js`, its module, glue and wasm)
+    /// from this folder, such as `pkg`, instead of the copy built into the
+    /// binary: for working on the widget without rebuilding the server.
+    #[arg(long, env = "LOJAL_ASSETS")]
+    assets: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct LogArgs {
+    /// `text` (readable lines) or `json` (one JSON object per line, each
+    /// request's with its `request_id`), on stderr.
+    #[arg(long, value_enum, env = "LOJAL_LOG_FORMAT", default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Args)]
+struct MetricsArgs {
+    /// Serve `GET /metrics` (Prometheus) on this address too, to anyone who
+    /// reaches it: an internal network's, never a public one.
+    #[arg(long, env = "LOJAL_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// Serve `GET /metrics` on the API's address to `Authorization: Bearer
+    /// TOKEN` (at least 32 random bytes, as `openssl rand -hex 32` prints).
+    #[arg(long, env = "LOJAL_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+}
+
+impl MetricsArgs {
+    fn token(&self) -> Result<Option<MetricsToken>> {
+        self.metrics_token.clone().map(|t| MetricsToken::new(t).ok_or(Error::WeakMetricsToken)).transpose()
+    }
+}
+
+impl Command {
+    fn log_format(&self) -> LogFormat {
+        match self {
+            Command::Serve { log, .. } | Command::Demo { log, .. } => log.log_format,
+            _ => LogFormat::Text,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,11 +235,9 @@ enum ShopCommand {
 async fn main() {
     // Logs to stderr; stdout carries only what the commands print for people
     // and scripts (the addresses, a new shop's secret).
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
-    if let Err(e) = run(Cli::parse()).await {
+    let cli = Cli::parse();
+    telemetry::init_logs(cli.command.log_format());
+    if let Err(e) = run(cli).await {
         eprintln!("lojal-server: {e}");
         let mut source = std::error::Error::source(&e);
         while let Some(cause) = source {
@@ -163,15 +250,51 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { addr, store, no_rate_limits } => {
-            let mut state = AppState::new(db::open(&store.db).await?, store.assets);
+        Command::Serve { addr, store, no_rate_limits, stop, log: _, metrics } => {
+            let metrics_token = metrics.token()?;
+            let db = db::open(&store.db).await?;
+            let mut state = AppState::new(db.clone(), store.assets);
             if no_rate_limits {
                 tracing::warn!("serving without rate limits (--no-rate-limits)");
                 state.limits = Limits::off();
             }
+            state.metrics_token = metrics_token;
             let listener = bind(addr).await?;
+            let metrics_listener = match metrics.metrics_addr {
+                Some(addr) => Some(bind(addr).await?),
+                None => None,
+            };
             println!("Lojal API on http://{}", local_addr(&listener)?);
-            serve(listener, app(state)).await
+            let api = serve(listener, app(state.clone()), stop.timeout());
+            match metrics_listener {
+                Some(metrics_listener) => {
+                    println!("Metrics on http://{}/metrics", local_addr(&metrics_listener)?);
+                    let metrics = serve(metrics_listener, ops::metrics_app(state), stop.timeout());
+                    let (api, metrics) = tokio::join!(api, metrics);
+                    api.and(metrics)?;
+                }
+                None => api.await?,
+            }
+            // Every request was answered: close the database cleanly (SQLite
+            // folds its write-ahead log back into the file).
+            db.pool.close().await;
+            Ok(())
+        }
+        Command::Backup { to, force, db } => {
+            let copy = lojal_server::store::backup::backup(&db, &to, force).await?;
+            println!("Backed up {db} to {} ({} bytes, migration {}).", copy.path.display(), copy.bytes, copy.migration);
+            Ok(())
+        }
+        Command::Restore { from, force, db } => {
+            let copy = lojal_server::store::backup::restore(&from, &db, force).await?;
+            println!(
+                "Restored {} to {} ({} bytes, migration {}); check it with `lojal-server ledger verify --db {db}`.",
+                from.display(),
+                copy.path.display(),
+                copy.bytes,
+                copy.migration
+            );
+            Ok(())
         }
         Command::Shop { command: ShopCommand::Add { id, name, secret, origins, currency, locale, program, db } } => {
             let program = match program {
@@ -229,7 +352,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Demo { addr, storefront_addr, www, store } => {
+        Command::Demo { addr, storefront_addr, www, store, stop, log: _ } => {
             let db = db::open(&store.db).await?;
             let api_listener = bind(addr).await?;
             let shop_listener = bind(storefront_addr).await?;
@@ -244,10 +367,12 @@ async fn run(cli: Cli) -> Result<()> {
             // in the fragment, which the browser does not send to the server.
             println!("Merchant page: {api_origin}/merchant#shop={}&secret={}", shop.id, shop.secret);
             let (api, shop) = tokio::join!(
-                serve(api_listener, app(AppState::new(db, store.assets))),
-                serve(shop_listener, storefront),
+                serve(api_listener, app(AppState::new(db.clone(), store.assets)), stop.timeout()),
+                serve(shop_listener, storefront, stop.timeout()),
             );
-            api.and(shop)
+            api.and(shop)?;
+            db.pool.close().await;
+            Ok(())
         }
     }
 }
@@ -266,11 +391,63 @@ fn local_addr(listener: &TcpListener) -> Result<SocketAddr> {
     listener.local_addr().map_err(Error::io("reading the bound address"))
 }
 
-async fn serve(listener: TcpListener, router: axum::Router) -> Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+/// Serves until SIGTERM or Ctrl-C, then stops accepting and lets the
+/// requests in flight finish, for at most `drain`: an error after that
+/// (the process then exits with 1, cutting what is left; a cut transaction
+/// is rolled back, never half-written).
+async fn serve(listener: TcpListener, router: axum::Router, drain: Duration) -> Result<()> {
+    let addr = local_addr(&listener)?;
+    let stop = stop_signal()?;
+    let (draining, mut drain_started) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            stop.await;
+            tracing::info!(
+                %addr,
+                drain_seconds = drain.as_secs(),
+                "stopping: no new connections, finishing the requests in flight"
+            );
+            let _ = draining.send(true);
         })
-        .await
-        .map_err(Error::io("serving HTTP"))
+        .into_future();
+    let deadline = async {
+        let _ = drain_started.wait_for(|started| *started).await;
+        tokio::time::sleep(drain).await;
+    };
+    tokio::select! {
+        served = server => {
+            served.map_err(Error::io("serving HTTP"))?;
+            tracing::info!(%addr, "stopped: every request in flight was answered");
+            Ok(())
+        }
+        () = deadline => {
+            tracing::warn!(%addr, "stopping with requests still in flight after {} s", drain.as_secs());
+            Err(Error::Operation(format!(
+                "requests on {addr} were still in flight after --shutdown-timeout {} s; they were cut",
+                drain.as_secs()
+            )))
+        }
+    }
+}
+
+/// Resolves at the first SIGTERM (how systemd, Docker and Kubernetes stop a
+/// service) or SIGINT (Ctrl-C). Listens from the call on, so a signal that
+/// comes before the future is first polled is not missed.
+fn stop_signal() -> Result<impl Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).map_err(Error::io("listening for SIGTERM"))?;
+        let mut int = signal(SignalKind::interrupt()).map_err(Error::io("listening for SIGINT"))?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }

@@ -5,8 +5,10 @@
 //! `LOJAL_TEST_POSTGRES` names a server (the test command starts one).
 //! Also checks that the shop secret never reaches the server's logs.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -38,18 +40,7 @@ fn start(db: &str) -> Server {
             break origin.to_owned();
         }
     };
-    let log = Arc::new(Mutex::new(String::new()));
-    let mut stderr = child.stderr.take().unwrap();
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0; 8192];
-        while let Ok(n) = stderr.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
+    let log = common::collect_stderr(&mut child);
     Server { child, origin, log }
 }
 

@@ -18,6 +18,8 @@ UPDATE win_backs SET last_order_at = COALESCE(
 DELETE FROM win_backs WHERE EXISTS (
     SELECT 1 FROM win_backs w
     WHERE w.shop_id = win_backs.shop_id AND w.customer_id = win_backs.customer_id
-      AND w.last_order_at = win_backs.last_order_at AND w.issued_at > win_backs.issued_at);
+      AND w.last_order_at = win_backs.last_order_at
+      -- Issued in the same second (as a race's codes are): the greater code stays.
+      AND (w.issued_at > win_backs.issued_at OR (w.issued_at = win_backs.issued_at AND w.code > win_backs.code)));
 
 CREATE UNIQUE INDEX win_backs_one_per_lapse ON win_backs (shop_id, customer_id, last_order_at);

@@ -12,7 +12,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// Every this many checks, the keys whose allowance has refilled (they are
@@ -33,6 +33,9 @@ pub struct Limits {
     /// Checks since start, for sweeping every `SWEEP_EVERY`.
     checks: AtomicU32,
     max_keys: usize,
+    /// Requests refused since start, per IP and per customer (`/metrics`).
+    refused_ip: AtomicU64,
+    refused_customer: AtomicU64,
 }
 
 /// One limit's state per key, replaceable whole when it grows too large.
@@ -107,6 +110,8 @@ impl Limits {
             clock: DefaultClock::default(),
             checks: AtomicU32::new(0),
             max_keys,
+            refused_ip: AtomicU64::new(0),
+            refused_customer: AtomicU64::new(0),
         }
     }
 
@@ -143,7 +148,10 @@ impl Limits {
             return Ok(());
         }
         self.counted();
-        self.per_customer.check(&(shop.to_owned(), customer.to_owned())).map_err(|until| self.retry_after(until))
+        self.per_customer.check(&(shop.to_owned(), customer.to_owned())).map_err(|until| {
+            self.refused_customer.fetch_add(1, Ordering::Relaxed);
+            self.retry_after(until)
+        })
     }
 
     fn check_ip(&self, ip: IpAddr) -> Result<()> {
@@ -151,7 +159,15 @@ impl Limits {
             return Ok(());
         }
         self.counted();
-        self.per_ip.check(&client_key(ip)).map_err(|until| self.retry_after(until))
+        self.per_ip.check(&client_key(ip)).map_err(|until| {
+            self.refused_ip.fetch_add(1, Ordering::Relaxed);
+            self.retry_after(until)
+        })
+    }
+
+    /// How many requests were refused since start: per IP, per customer.
+    pub fn refused(&self) -> (u64, u64) {
+        (self.refused_ip.load(Ordering::Relaxed), self.refused_customer.load(Ordering::Relaxed))
     }
 
     /// How many IP keys and customer keys are kept now.

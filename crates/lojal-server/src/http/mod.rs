@@ -17,6 +17,7 @@ mod merchant_page;
 mod metrics;
 mod nudges;
 mod openapi;
+pub mod ops;
 mod orders;
 mod products;
 mod program;
@@ -34,22 +35,38 @@ use limits::Limits;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Db,
-    /// The built widget (`pkg/`): `widget.js`, its module and its wasm.
-    pub assets: PathBuf,
+    /// Where the widget's files (`widget.js`, its module, glue and wasm)
+    /// come from: `None`, the copy built into the binary; `Some(dir)`, a
+    /// folder on disk (`--assets`, for working on the widget).
+    pub assets: Option<PathBuf>,
     pub limits: Arc<Limits>,
     pub shops: Arc<shop_cache::ShopCache>,
     pub models: Arc<crate::store::model_cache::ModelCache>,
+    /// Requests, orders, ... counted for `/metrics`.
+    pub telemetry: Arc<crate::telemetry::Metrics>,
+    /// `/metrics` on the API's address takes this bearer token; without
+    /// one it is not served there (`--metrics-token`).
+    pub metrics_token: Option<crate::telemetry::MetricsToken>,
 }
 
 impl AppState {
     /// With the standard rate limits.
-    pub fn new(db: Db, assets: PathBuf) -> AppState {
-        AppState { db, assets, limits: Limits::standard(), shops: Arc::default(), models: Arc::default() }
+    pub fn new(db: Db, assets: Option<PathBuf>) -> AppState {
+        AppState {
+            db,
+            assets,
+            limits: Limits::standard(),
+            shops: Arc::default(),
+            models: Arc::default(),
+            telemetry: Arc::default(),
+            metrics_token: None,
+        }
     }
 }
 
@@ -89,14 +106,24 @@ pub fn app(state: AppState) -> Router {
         .merge(shopper)
         .merge(merchant)
         .route("/openapi.json", get(openapi::get))
+        // For load balancers and operators: no CORS, no rate limits.
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
         .route("/merchant", get(merchant_page::page))
         .route("/merchant/merchant.js", get(merchant_page::script))
         .route("/merchant/merchant.css", get(merchant_page::style))
-        .fallback_service(assets::service(&state.assets))
+        .fallback_service(assets::service(state.assets.as_deref()))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Inside compression, so that it reads the answers as they were made.
         .layer(axum::middleware::from_fn(guard::guard))
         .layer(CompressionLayer::new())
+        // Outermost, so that every answer (the guard's too) has its id and
+        // is counted, and every log line of the request names the id.
+        .layer(axum::middleware::from_fn_with_state(state.telemetry.clone(), ops::observe))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::map_request(ops::sane_request_id))
         .with_state(state)
 }
 

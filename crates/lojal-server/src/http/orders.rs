@@ -14,6 +14,8 @@ use lojal_core::requests::{OrderRequest, RefundRequest};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
+
 pub async fn create(
     State(state): State<AppState>,
     Merchant(shop): Merchant,
@@ -25,6 +27,11 @@ pub async fn create(
         Some(text) => OffsetDateTime::parse(text, &Rfc3339).map_err(|_| Error::BadTime)?.unix_timestamp(),
         None => now,
     };
+    // An order from the future (a typo, a wrong time zone) would date its
+    // points past others' expiry; a few minutes of clock skew are allowed.
+    if created_at > now + MAX_CLOCK_SKEW_SECONDS {
+        return Err(Error::FutureOrder);
+    }
     let new = NewOrder {
         id: order.id,
         customer: order.customer,
@@ -40,6 +47,7 @@ pub async fn create(
     if !receipt.duplicate {
         // Its items changed the co-occurrence counts picks are made from.
         state.models.changed(&shop.id);
+        state.telemetry.order_ingested(&shop.id);
     }
     let status = if receipt.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(OrderReply { points_awarded: receipt.points_awarded, points: receipt.points })))

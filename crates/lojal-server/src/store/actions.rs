@@ -130,6 +130,54 @@ pub async fn ordered(
     pay_automatic(conn, shop, program, customer, due, Some(order_id), now).await
 }
 
+/// Takes back each n-th-order bonus the member holds whose count their kept
+/// orders (`kept`, after a full refund) no longer reach, and lets it be
+/// earned again: bought and refunded orders must not keep a bonus, and a
+/// member whose order was refunded must not lose it for good.
+pub async fn order_count_fell(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    customer: &str,
+    kept: i64,
+    now: i64,
+) -> Result<()> {
+    let unreached = program
+        .actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::PurchaseCount && a.count.is_some_and(|n| i64::from(n) > kept));
+    for action in unreached {
+        // The bonus as held: its rows net of any reversal, by the order that paid it.
+        let held: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT order_id, CAST(SUM(delta) AS BIGINT) FROM ledger
+             WHERE shop_id = $1 AND customer_id = $2 AND reason = 'action' AND note = $3 AND order_id IS NOT NULL
+             GROUP BY order_id HAVING SUM(delta) > 0",
+        )
+        .bind(shop)
+        .bind(customer)
+        .bind(&action.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        if held.is_empty() {
+            continue;
+        }
+        for (order_id, _) in &held {
+            let entry = Entry::new(Reason::Action, -i64::MAX, now).note(&action.id).order(order_id);
+            ledger::post(conn, shop, customer, program, entry, now).await?;
+        }
+        sqlx::query(
+            "DELETE FROM action_events WHERE shop_id = $1 AND customer_id = $2 AND action_id = $3 AND event_id = $4",
+        )
+        .bind(shop)
+        .bind(customer)
+        .bind(&action.id)
+        .bind(once(action))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// The program's actions this member has been paid for at least once.
 pub async fn claimed(conn: &mut AnyConnection, shop: &str, program: &Program, customer: &str) -> Result<Vec<String>> {
     if program.actions.is_empty() {

@@ -9,6 +9,7 @@ use crate::store::ledger::{Ledger, Reason};
 use crate::store::shops;
 use lojal_core::expiry;
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// One broken invariant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,10 +133,13 @@ async fn referrals(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<()
 }
 
 /// Every code bought with points spent them in exactly one ledger row of
-/// its member, for its cost, and every such row names a code.
+/// its member, for its cost, and every such row names a code. Rows written
+/// before redemption rows named their code (no note) are matched by count:
+/// per member, reward and cost, as many such rows as codes no row names.
 async fn codes(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<()> {
-    let rows = sqlx::query(
-        "SELECT r.code, r.points_spent,
+    type Key = (String, String, i64);
+    let codes: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT r.code, r.customer_id, r.reward_id, r.points_spent,
                 (SELECT COUNT(*) FROM ledger l WHERE l.shop_id = r.shop_id AND l.customer_id = r.customer_id
                  AND l.reason = 'redeem' AND l.note = r.code AND l.delta = -r.points_spent) AS rows_for_it
          FROM redemptions r WHERE r.shop_id = $1 AND r.points_spent > 0",
@@ -143,15 +147,38 @@ async fn codes(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<()> {
     .bind(shop)
     .fetch_all(&db.pool)
     .await?;
-    for row in rows {
-        let (code, spent, times): (String, i64, i64) =
-            (row.try_get("code")?, row.try_get("points_spent")?, row.try_get("rows_for_it")?);
-        if times != 1 {
-            findings.push(format!("code {code}: its {spent} points were spent by {times} ledger rows"));
+    let mut unnamed_codes: HashMap<Key, i64> = HashMap::new();
+    for (code, customer, reward, spent, times) in codes {
+        match times {
+            1 => {}
+            0 => *unnamed_codes.entry((customer, reward, spent)).or_default() += 1,
+            _ => findings.push(format!("code {code}: its {spent} points were spent by {times} ledger rows")),
         }
+    }
+    let unnamed_rows: Vec<(String, Option<String>, i64, i64)> = sqlx::query_as(
+        "SELECT customer_id, reward_id, -delta, COUNT(*) FROM ledger
+         WHERE shop_id = $1 AND reason = 'redeem' AND note IS NULL GROUP BY customer_id, reward_id, delta",
+    )
+    .bind(shop)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut unnamed_rows: HashMap<Key, i64> =
+        unnamed_rows.into_iter().map(|(c, r, spent, n)| ((c, r.unwrap_or_default(), spent), n)).collect();
+    for (key, codes) in unnamed_codes {
+        let rows = unnamed_rows.remove(&key).unwrap_or(0);
+        if rows != codes {
+            let (member, reward, spent) = key;
+            findings.push(format!(
+                "member {member}: {codes} codes for {reward} ({spent} points) but {rows} ledger rows spent them"
+            ));
+        }
+    }
+    for ((member, reward, spent), rows) in unnamed_rows {
+        findings.push(format!("member {member}: {rows} rows spent {spent} points on {reward} for no code"));
     }
     let orphans: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT l.customer_id, l.note FROM ledger l WHERE l.shop_id = $1 AND l.reason = 'redeem'
+         AND l.note IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM redemptions r WHERE r.shop_id = l.shop_id AND r.code = l.note
                          AND r.customer_id = l.customer_id)",
     )
@@ -169,7 +196,6 @@ async fn codes(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<()> {
 /// credit was reversed and expired for more than it credited. Returns how
 /// many members were replayed.
 async fn replays(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<usize> {
-    let program = shops::get(db, shop).await?.program;
     let members: Vec<String> = sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 ORDER BY id")
         .bind(shop)
         .fetch_all(&db.pool)
@@ -182,8 +208,10 @@ async fn replays(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<usiz
         let mut written = 0;
         for (i, m) in movements.iter().enumerate().filter(|(_, m)| m.is_expiry) {
             written -= m.delta;
-            let due =
-                program.expiry.map_or(0, |rule| expiry::expired_by(&movements[..i], rule.after_months, m.at).expired);
+            // What the replay of the rows before it said at its time: each
+            // credit carries its own expiry, so later rule changes do not
+            // move this.
+            let due = expiry::expired_by(&movements[..i], m.at).expired;
             if written > due {
                 findings.push(format!(
                     "member {member}: {written} points written as expired by {}, but only {due} had",
@@ -191,7 +219,7 @@ async fn replays(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<usiz
                 ));
             }
         }
-        let replayed = expiry::replay(movements, program.expiry.map(|r| r.after_months), now);
+        let replayed = expiry::replay(movements, now);
         for lot in replayed.lots.values() {
             if lot.reversed + lot.expired > lot.credited {
                 findings.push(format!(

@@ -44,6 +44,9 @@ pub async fn answer(
     request: &FeedbackRequest,
     now: i64,
 ) -> Result<i64> {
+    // The member first: a refund of this order (which takes feedback points
+    // back) then either ran before this reads the order, or runs after.
+    ledger::lock_member(conn, shop, customer).await?;
     let order: Option<(String, i64, i64, i64)> =
         sqlx::query_as("SELECT customer_id, created_at, total, refunded FROM orders WHERE shop_id = $1 AND id = $2")
             .bind(shop)

@@ -129,6 +129,20 @@ pub async fn lock_member(conn: &mut AnyConnection, shop: &str, customer: &str) -
     Ok(())
 }
 
+/// [`lock_member`], and whether any of the member's points are due to
+/// expire some day (credits keep the expiry they were written with, even
+/// after the program drops its rule).
+async fn lock_member_for_expiry(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<bool> {
+    let next: Option<Option<i64>> = sqlx::query_scalar(
+        "UPDATE customers SET points = points WHERE shop_id = $1 AND id = $2 RETURNING next_expiry_at",
+    )
+    .bind(shop)
+    .bind(customer)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(next.flatten().is_some())
+}
+
 /// What a move did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Posted {
@@ -160,37 +174,40 @@ pub async fn post(
     entry: Entry<'_>,
     now: i64,
 ) -> Result<Posted> {
-    lock_member(conn, shop, customer).await?;
+    let expiry_pending = lock_member_for_expiry(conn, shop, customer).await?;
     let reversed_lot = entry.order_id.filter(|_| entry.delta < 0).map(|order| LotKey::of(entry.reason, order));
-    let mut history = if program.expiry.is_some() || reversed_lot.is_some() {
+    let mut history = if program.expiry.is_some() || expiry_pending || reversed_lot.is_some() {
         Some(Ledger::read(conn, shop, customer).await?)
     } else {
         None
     };
     if let Some(history) = &mut history {
-        history.write_due_expiry(conn, shop, customer, program, now).await?;
+        history.write_due_expiry(conn, shop, customer, now).await?;
     }
     let mut entry = entry;
     if let (Some(key), Some(history)) = (&reversed_lot, &history) {
-        let left = history.reversible(key, program, now);
+        let left = history.reversible(key, now);
         entry.delta = entry.delta.max(-left);
     }
     if entry.delta == 0 {
-        note_next_expiry(conn, shop, customer, program, history.as_ref(), now).await?;
+        note_next_expiry(conn, shop, customer, history.as_ref(), now).await?;
         return Ok(Posted { delta: 0, balance: balance(conn, shop, customer).await? });
     }
+    // A credit's expiry is fixed now, by the rule in force now.
+    let expires_at =
+        program.expiry.filter(|_| entry.delta > 0).map(|rule| expiry::add_months(entry.at, rule.after_months));
     if entry.reason.is_spending() {
         take(conn, shop, customer, -entry.delta).await?;
-        insert(conn, shop, customer, entry).await?;
+        insert(conn, shop, customer, entry, expires_at).await?;
     } else {
-        record(conn, shop, customer, entry).await?;
+        record(conn, shop, customer, entry, expires_at).await?;
     }
     if let Some(history) = &mut history {
-        history.push(entry);
+        history.push(entry, expires_at);
         // The row itself may be due already (an order placed long ago).
-        history.write_due_expiry(conn, shop, customer, program, now).await?;
+        history.write_due_expiry(conn, shop, customer, now).await?;
     }
-    note_next_expiry(conn, shop, customer, program, history.as_ref(), now).await?;
+    note_next_expiry(conn, shop, customer, history.as_ref(), now).await?;
     Ok(Posted { delta: entry.delta, balance: balance(conn, shop, customer).await? })
 }
 
@@ -198,15 +215,13 @@ pub async fn post(
 /// the member locked; for reads that find expiry due. Safe to run any
 /// number of times: it writes only what is not written yet.
 pub async fn settle(conn: &mut AnyConnection, shop: &str, customer: &str, program: &Program, now: i64) -> Result<()> {
-    lock_member(conn, shop, customer).await?;
-    let mut history = match program.expiry {
-        Some(_) => Some(Ledger::read(conn, shop, customer).await?),
-        None => None,
-    };
+    let expiry_pending = lock_member_for_expiry(conn, shop, customer).await?;
+    let mut history =
+        if program.expiry.is_some() || expiry_pending { Some(Ledger::read(conn, shop, customer).await?) } else { None };
     if let Some(history) = &mut history {
-        history.write_due_expiry(conn, shop, customer, program, now).await?;
+        history.write_due_expiry(conn, shop, customer, now).await?;
     }
-    note_next_expiry(conn, shop, customer, program, history.as_ref(), now).await
+    note_next_expiry(conn, shop, customer, history.as_ref(), now).await
 }
 
 /// Takes `points` from the cached balance, only if it covers them.
@@ -226,8 +241,14 @@ async fn take(conn: &mut AnyConnection, shop: &str, customer: &str, points: i64)
 }
 
 /// Appends `entry` and moves the cached balance with it.
-async fn record(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Entry<'_>) -> Result<()> {
-    insert(conn, shop, customer, entry).await?;
+async fn record(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    entry: Entry<'_>,
+    expires_at: Option<i64>,
+) -> Result<()> {
+    insert(conn, shop, customer, entry, expires_at).await?;
     let lifetime = if entry.reason.counts_towards_tier() { entry.delta } else { 0 };
     sqlx::query(
         "UPDATE customers SET points = points + $1, lifetime_points = lifetime_points + $2
@@ -242,10 +263,16 @@ async fn record(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Ent
     Ok(())
 }
 
-async fn insert(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Entry<'_>) -> Result<()> {
+async fn insert(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    entry: Entry<'_>,
+    expires_at: Option<i64>,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO ledger (shop_id, customer_id, delta, reason, order_id, reward_id, note, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO ledger (shop_id, customer_id, delta, reason, order_id, reward_id, note, at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(shop)
     .bind(customer)
@@ -255,6 +282,7 @@ async fn insert(conn: &mut AnyConnection, shop: &str, customer: &str, entry: Ent
     .bind(entry.reward_id)
     .bind(entry.note)
     .bind(entry.at)
+    .bind(expires_at)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -264,13 +292,12 @@ async fn note_next_expiry(
     conn: &mut AnyConnection,
     shop: &str,
     customer: &str,
-    program: &Program,
     history: Option<&Ledger>,
     now: i64,
 ) -> Result<()> {
-    let state = match (program.expiry, history) {
-        (Some(rule), Some(history)) => expiry::replay(&history.movements, Some(rule.after_months), now).state,
-        _ => expiry::ExpiryState::default(),
+    let state = match history {
+        Some(history) => expiry::replay(&history.movements, now).state,
+        None => expiry::ExpiryState::default(),
     };
     sqlx::query("UPDATE customers SET next_expiry_at = $1, next_expiry_points = $2 WHERE shop_id = $3 AND id = $4")
         .bind(state.next_expiry_at)
@@ -312,7 +339,8 @@ pub struct Ledger {
 impl Ledger {
     pub async fn read(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Ledger> {
         let rows = sqlx::query(
-            "SELECT at, delta, reason, order_id FROM ledger WHERE shop_id = $1 AND customer_id = $2 ORDER BY id",
+            "SELECT at, delta, reason, order_id, expires_at FROM ledger WHERE shop_id = $1 AND customer_id = $2
+             ORDER BY id",
         )
         .bind(shop)
         .bind(customer)
@@ -323,7 +351,8 @@ impl Ledger {
             let reason: String = row.try_get("reason")?;
             let order_id: Option<String> = row.try_get("order_id")?;
             let (at, delta): (i64, i64) = (row.try_get("at")?, row.try_get("delta")?);
-            ledger.push_row(at, delta, Reason::parse(&reason), order_id.as_deref());
+            let expires_at: Option<i64> = row.try_get("expires_at")?;
+            ledger.push_row(at, delta, Reason::parse(&reason), order_id.as_deref(), expires_at);
         }
         Ok(ledger)
     }
@@ -333,11 +362,18 @@ impl Ledger {
         &self.movements
     }
 
-    fn push(&mut self, entry: Entry<'_>) {
-        self.push_row(entry.at, entry.delta, Some(entry.reason), entry.order_id);
+    fn push(&mut self, entry: Entry<'_>, expires_at: Option<i64>) {
+        self.push_row(entry.at, entry.delta, Some(entry.reason), entry.order_id, expires_at);
     }
 
-    fn push_row(&mut self, at: i64, delta: i64, reason: Option<Reason>, order_id: Option<&str>) {
+    fn push_row(
+        &mut self,
+        at: i64,
+        delta: i64,
+        reason: Option<Reason>,
+        order_id: Option<&str>,
+        expires_at: Option<i64>,
+    ) {
         let is_expiry = reason == Some(Reason::Expiry);
         if is_expiry {
             self.recorded_expiry -= delta;
@@ -349,40 +385,26 @@ impl Ledger {
             }
             _ => None,
         };
-        self.movements.push(Movement { at, delta, is_expiry, lot });
-    }
-
-    fn replay(&self, program: &Program, now: i64) -> expiry::Replay {
-        expiry::replay(&self.movements, program.expiry.map(|rule| rule.after_months), now)
+        self.movements.push(Movement { at, delta, is_expiry, lot, expires_at });
     }
 
     /// What a reversal of `key` may still take back.
-    pub fn reversible(&self, key: &LotKey, program: &Program, now: i64) -> i64 {
+    pub fn reversible(&self, key: &LotKey, now: i64) -> i64 {
         let Some(lot) = self.keys.get(key) else { return 0 };
-        self.replay(program, now).lots.get(lot).map_or(0, |l| l.reversible())
+        expiry::replay(&self.movements, now).lots.get(lot).map_or(0, |l| l.reversible())
     }
 
     /// Points the replay says expired by `now` beyond those written so far.
-    pub fn due_expiry(&self, program: &Program, now: i64) -> i64 {
-        match program.expiry {
-            Some(_) => self.replay(program, now).state.expired - self.recorded_expiry,
-            None => 0,
-        }
+    pub fn due_expiry(&self, now: i64) -> i64 {
+        expiry::replay(&self.movements, now).state.expired - self.recorded_expiry
     }
 
-    async fn write_due_expiry(
-        &mut self,
-        conn: &mut AnyConnection,
-        shop: &str,
-        customer: &str,
-        program: &Program,
-        now: i64,
-    ) -> Result<()> {
-        let due = self.due_expiry(program, now);
+    async fn write_due_expiry(&mut self, conn: &mut AnyConnection, shop: &str, customer: &str, now: i64) -> Result<()> {
+        let due = self.due_expiry(now);
         if due > 0 {
             let entry = Entry::new(Reason::Expiry, -due, now);
-            record(conn, shop, customer, entry).await?;
-            self.push(entry);
+            record(conn, shop, customer, entry, None).await?;
+            self.push(entry, None);
         }
         Ok(())
     }

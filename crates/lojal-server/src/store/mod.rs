@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod audit;
+pub mod backup;
 pub mod birthdays;
 pub mod carts;
 pub mod codes;
@@ -19,5 +20,6 @@ pub mod products;
 pub mod recommendations;
 pub mod redemptions;
 pub mod referrals;
+pub mod schema;
 pub mod shops;
 pub mod stamps;

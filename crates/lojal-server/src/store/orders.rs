@@ -260,6 +260,10 @@ async fn credit_referral(
     let Some(rule) = &program.referral else {
         return Ok(());
     };
+    // Links are made one at a time per shop, so the chain read below cannot
+    // change under another first order's link (two at once could otherwise
+    // close a loop of four members, each seeing the other's link unmade).
+    sqlx::query("UPDATE shops SET name = name WHERE id = $1").bind(shop).execute(&mut *conn).await?;
     let referee = members::find(conn, shop, customer).await?.expect("the customer is a member");
     if referee.referred_by.is_some() {
         return Ok(());
@@ -310,11 +314,11 @@ async fn has_paid_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -
     Ok(found.is_some())
 }
 
-/// The member's orders that were not refunded in full: what "the n-th
-/// order" counts.
+/// The member's paid orders that were not refunded in full: what "the
+/// n-th order" counts (an order of 0, paid with a free code say, is none).
 async fn kept_orders(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM orders WHERE shop_id = $1 AND customer_id = $2 AND (refunded < total OR total = 0)",
+        "SELECT COUNT(*) FROM orders WHERE shop_id = $1 AND customer_id = $2 AND total > 0 AND refunded < total",
     )
     .bind(shop)
     .bind(customer)
@@ -370,14 +374,20 @@ pub async fn refund(
         .await?;
 
     if let Some(id) = refund_id {
-        let earlier: Option<i64> =
-            sqlx::query_scalar("SELECT points_reversed FROM refunds WHERE shop_id = $1 AND order_id = $2 AND id = $3")
-                .bind(shop)
-                .bind(order_id)
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if let Some(points_reversed) = earlier {
+        let earlier: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT points_reversed, amount FROM refunds WHERE shop_id = $1 AND order_id = $2 AND id = $3",
+        )
+        .bind(shop)
+        .bind(order_id)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some((points_reversed, earlier_amount)) = earlier {
+            // A retry must be the same refund: another amount under a known
+            // id is a different request, not to be answered as the first.
+            if amount.is_some_and(|a| a != earlier_amount) {
+                return Err(Error::RefundConflict(id.to_owned()));
+            }
             let points = ledger::balance(conn, shop, &customer).await?;
             return Ok(RefundReceipt { points_reversed, points, refundable: total - refunded });
         }
@@ -443,8 +453,9 @@ pub async fn refund(
 
 /// What an order brought beyond its purchase points is for a kept
 /// purchase: when it is refunded in full, the referrer's bonus, the
-/// referee's unused welcome code, the feedback points for the order and
-/// an n-th-order bonus it triggered go back. Each reversal takes at most
+/// referee's unused welcome code and the feedback points for the order go
+/// back, and so does an n-th-order bonus the member's kept orders no longer
+/// reach. Each reversal takes at most
 /// what is left of that credit (the ledger's door checks it), so running
 /// this when there is nothing to take back takes nothing.
 async fn take_back_extras(
@@ -461,9 +472,13 @@ async fn take_back_extras(
         ledger::post(conn, shop, referrer, program, entry, now).await?;
         redemptions::void_for_order(conn, shop, order_id, now).await?;
     }
-    for reason in [Reason::Feedback, Reason::Action] {
-        let entry = Entry::new(reason, -i64::MAX, now).order(order_id);
-        ledger::post(conn, shop, customer, program, entry, now).await?;
+    let entry = Entry::new(Reason::Feedback, -i64::MAX, now).order(order_id);
+    ledger::post(conn, shop, customer, program, entry, now).await?;
+    // Fewer kept orders may no longer reach an n-th-order bonus, whichever
+    // order paid it.
+    if program.actions.iter().any(|a| a.kind == lojal_core::actions::ActionKind::PurchaseCount) {
+        let kept = kept_orders(conn, shop, customer).await?;
+        actions::order_count_fell(conn, shop, program, customer, kept, now).await?;
     }
     Ok(())
 }

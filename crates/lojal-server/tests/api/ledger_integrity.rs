@@ -22,6 +22,9 @@ on_each_backend!(
     one_order_id_for_two_customers_at_once_is_one_order_and_a_conflict,
     one_spend_id_for_two_members_at_once_is_one_spend_and_a_conflict,
     two_members_using_each_others_codes_at_once_make_no_loop,
+    changing_the_expiry_rule_never_re_expires_points_already_earned,
+    an_order_from_the_future_is_refused,
+    a_refund_id_again_with_another_amount_is_a_conflict,
 );
 
 const DAY: i64 = 86_400;
@@ -131,6 +134,12 @@ async fn the_nth_order_bonus_counts_kept_orders_and_goes_back_with_a_refund(stor
     assert_eq!(server.points("anna").await, 350, "the third kept order pays the bonus");
     refund(&server, "o-4").await;
     assert_eq!(server.points("anna").await, 200, "its refund takes the bonus back");
+    // Earned again by the next third kept order, not lost for good.
+    order_at(&server, "o-5", "anna", 10_000, 0).await;
+    assert_eq!(server.points("anna").await, 350);
+    // Refunding an earlier order also leaves two kept orders: the bonus goes.
+    refund(&server, "o-1").await;
+    assert_eq!(server.points("anna").await, 200);
     server.assert_balances_match_ledger().await;
 }
 
@@ -260,4 +269,42 @@ async fn two_members_using_each_others_codes_at_once_make_no_loop(store: Store) 
         assert_eq!(referred, 1, "one of the two is referred, never both (referrer_points {referrer_points})");
         server.assert_balances_match_ledger().await;
     }
+}
+
+async fn changing_the_expiry_rule_never_re_expires_points_already_earned(store: Store) {
+    let server = server(store).await;
+    with_program(&server, json!({"expiry": null})).await;
+    order_at(&server, "old", "anna", 100_000, 400).await; // 1,000 points, 400 days ago, no expiry then
+    for _ in 0..9 {
+        assert_eq!(server.redeem("anna", "r10").await.status, StatusCode::CREATED);
+    }
+    assert_eq!(server.points("anna").await, 100);
+    // The rule now says 12 months: it applies to points earned from now on.
+    with_program(&server, json!({"expiry": {"after_months": 12}})).await;
+    order_at(&server, "new", "anna", 10_000, 0).await;
+    // 100 left of the old points, and 125 for the new order at Silver (1.25).
+    assert_eq!(server.points("anna").await, 225, "the old points keep the rule they were earned under");
+    server.assert_balances_match_ledger().await;
+}
+
+async fn an_order_from_the_future_is_refused(store: Store) {
+    let server = server(store).await;
+    let at = rfc3339(clock::now() + 365 * DAY);
+    let body = json!({"id": "o-1", "customer": "anna", "total": 10_000, "currency": "SEK", "created_at": at});
+    let reply = server.merchant(Method::POST, "/v1/shops/demo/orders", Some(body)).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    assert_eq!(server.count("orders").await, 0);
+}
+
+async fn a_refund_id_again_with_another_amount_is_a_conflict(store: Store) {
+    let server = server(store).await;
+    server.order("o-1", "anna", 10_000).await;
+    let path = "/v1/shops/demo/orders/o-1/refund";
+    let first = server.merchant(Method::POST, path, Some(json!({"id": "r-1", "amount": 2_000}))).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let retry = server.merchant(Method::POST, path, Some(json!({"id": "r-1", "amount": 2_000}))).await;
+    assert_eq!(retry.json(), first.json());
+    let other = server.merchant(Method::POST, path, Some(json!({"id": "r-1", "amount": 5_000}))).await;
+    other.assert_error(StatusCode::CONFLICT, "refund_conflict");
+    assert_eq!(server.points("anna").await, 80);
 }

@@ -23,6 +23,7 @@ mod limits;
 mod member_rewards;
 mod merchant;
 mod openapi;
+mod ops;
 
 mod orders;
 mod recommendations;

@@ -23,6 +23,15 @@ fn assert_fits(doc: &Value, name: &str, reply: &Reply) {
     assert!(errors.is_empty(), "{name} does not fit the document: {errors:?}\n{body:#}");
 }
 
+/// The shop secret, or for `/metrics` the metrics token.
+fn bearer(path: &str) -> &'static str {
+    if path == "/metrics" {
+        crate::support::METRICS_TOKEN
+    } else {
+        crate::support::SECRET
+    }
+}
+
 #[tokio::test]
 async fn every_documented_operation_is_routed() {
     let server = server(Store::Sqlite).await;
@@ -37,7 +46,7 @@ async fn every_documented_operation_is_routed() {
             let request = Request::builder()
                 .method(method.clone())
                 .uri(&concrete)
-                .header(header::AUTHORIZATION, "Bearer s3cret")
+                .header(header::AUTHORIZATION, format!("Bearer {}", bearer(path)))
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from("{}"))
                 .unwrap();
@@ -77,4 +86,7 @@ async fn real_answers_fit_their_documented_schemas() {
         .await;
     assert_fits(&doc, "Program", &program);
     assert_fits(&doc, "Error", &server.redeem("anna", "no-such-reward").await);
+    for probe in ["/healthz", "/readyz"] {
+        assert_fits(&doc, "Status", &server.send(Request::get(probe).body(Body::empty()).unwrap()).await);
+    }
 }

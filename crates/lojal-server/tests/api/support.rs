@@ -9,12 +9,15 @@ use lojal_core::program::Program;
 use lojal_server::db::{self, Db};
 use lojal_server::http::limits::Limits;
 use lojal_server::store::shops::{self, Shop};
+use lojal_server::telemetry::MetricsToken;
 use lojal_server::{app, clock, AppState};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
 pub const SECRET: &str = "s3cret";
 pub const ORIGIN: &str = "https://shop.example";
+/// `/metrics` on the API's address takes it (`--metrics-token`).
+pub const METRICS_TOKEN: &str = "5e8d1c3a9f07b2e64d1a8c5f3b9e07d26a4c8f1e3b5d7092c6e4a8f1d3b5c7e9";
 
 /// Runs an `async fn(Store)` test once per backend:
 /// `on_each_backend!(name);` makes `name::sqlite` and `name::postgres`.
@@ -108,8 +111,6 @@ pub async fn server_with_limits(store: Store, limits: std::sync::Arc<Limits>) ->
     // The server logs the cause of a 500 here; shown with a failing test.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("lojal_server=debug").try_init();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("lojal_wasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    std::fs::write(dir.path().join("widget.js"), b"/* loader */").unwrap();
     let url = match store {
         Store::Sqlite => format!("sqlite://{}", dir.path().join("t.db").display()),
         Store::Postgres(admin) => fresh_postgres_database(&admin).await,
@@ -127,7 +128,12 @@ pub async fn server_with_limits(store: Store, limits: std::sync::Arc<Limits>) ->
         };
         shops::add(&db, &shop).await.unwrap();
     }
-    let router = app(AppState { limits, ..AppState::new(db.clone(), dir.path().to_path_buf()) });
+    // The widget's files as built into the binary, as `serve` serves them.
+    let router = app(AppState {
+        limits,
+        metrics_token: MetricsToken::new(METRICS_TOKEN.into()),
+        ..AppState::new(db.clone(), None)
+    });
     TestServer { router, db, _dir: dir }
 }
 
