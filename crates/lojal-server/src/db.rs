@@ -46,6 +46,9 @@ pub async fn open(url: &str) -> Result<Db> {
         // SQLite takes one writer at a time; a few connections serve reads
         // beside it without piling up on the write lock.
         .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+        // A running server always holds a connection to its SQLite file, so
+        // `lojal-server restore` can tell that it is in use even when idle.
+        .min_connections(if backend == Backend::Sqlite { 1 } else { 0 })
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {

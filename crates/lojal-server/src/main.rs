@@ -333,6 +333,13 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Ledger { command: LedgerCommand::Verify { shop, db } } => {
+            // An audit of a file that is not there would make an empty
+            // database and find every invariant holding.
+            if let Some(path) = db.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) {
+                if !std::path::Path::new(path).is_file() {
+                    return Err(Error::Operation(format!("there is no SQLite database at {path}")));
+                }
+            }
             let report = lojal_server::store::audit::verify(&db::open(&db).await?, shop.as_deref()).await?;
             for finding in &report.findings {
                 println!("shop {}: {}", finding.shop, finding.what);

@@ -22,3 +22,12 @@ ALTER TABLE ledger ENABLE TRIGGER ledger_is_append_only;
 
 -- What refunds and take-backs of one order look up.
 CREATE INDEX ledger_by_order ON ledger (shop_id, order_id);
+
+-- Members whose next expiry was never noted (points recorded without
+-- settling expiry, before every move went through one door): noted now, at
+-- or before the true one, so the next read settles and notes it exactly,
+-- whatever the program's rule is by then.
+UPDATE customers SET next_expiry_at = (
+    SELECT MIN(l.expires_at) FROM ledger l
+    WHERE l.shop_id = customers.shop_id AND l.customer_id = customers.id AND l.expires_at IS NOT NULL)
+WHERE next_expiry_at IS NULL;

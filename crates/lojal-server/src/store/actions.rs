@@ -158,12 +158,16 @@ pub async fn order_count_fell(
         .bind(&action.id)
         .fetch_all(&mut *conn)
         .await?;
-        if held.is_empty() {
-            continue;
-        }
+        let mut taken = 0;
         for (order_id, _) in &held {
             let entry = Entry::new(Reason::Action, -i64::MAX, now).note(&action.id).order(order_id);
-            ledger::post(conn, shop, customer, program, entry, now).await?;
+            taken -= ledger::post(conn, shop, customer, program, entry, now).await?.delta;
+        }
+        // Earnable again only if it was taken back: a bonus whose points
+        // expired unspent was had in full, and paying it again would count
+        // it twice towards the tier.
+        if taken == 0 {
+            continue;
         }
         sqlx::query(
             "DELETE FROM action_events WHERE shop_id = $1 AND customer_id = $2 AND action_id = $3 AND event_id = $4",

@@ -30,4 +30,5 @@ mod recommendations;
 mod redemptions;
 mod referrals;
 mod stamp_cards;
+mod upgrade;
 mod widget;

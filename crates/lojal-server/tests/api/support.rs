@@ -137,7 +137,7 @@ pub async fn server_with_limits(store: Store, limits: std::sync::Arc<Limits>) ->
     TestServer { router, db, _dir: dir }
 }
 
-async fn fresh_postgres_database(admin: &str) -> String {
+pub async fn fresh_postgres_database(admin: &str) -> String {
     use sqlx::Connection;
     sqlx::any::install_default_drivers();
     let name = format!("lojal_test_{}", lojal_server::store::shops::new_secret()[..16].to_owned());
