@@ -246,7 +246,19 @@ pub struct Messages {
     pub dismiss: &'static str,
     pub reason_birthday: &'static str,
     pub reason_feedback: &'static str,
+    /// A code the shop cancelled, its points given back; `{name}` is the reward.
+    pub reason_void: &'static str,
     pub earn_birthday: &'static str,
+    pub codes_heading: &'static str,
+    /// An active code that expires: `{name}` the day.
+    pub code_valid_until: &'static str,
+    /// An active code that does not expire.
+    pub code_active: &'static str,
+    /// `{name}`: the day an order used it.
+    pub code_used: &'static str,
+    pub code_void: &'static str,
+    /// `{name}`: the day it expired.
+    pub code_expired: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -337,7 +349,14 @@ static EN: Messages = Messages {
     dismiss: "Dismiss",
     reason_birthday: "Happy birthday!",
     reason_feedback: "Thanks for your feedback",
+    reason_void: "Code cancelled, points back: {name}",
     earn_birthday: "Earn {n} points on your birthday",
+    codes_heading: "Your codes",
+    code_valid_until: "Valid until {name}",
+    code_active: "Ready to use at checkout",
+    code_used: "Used {name}",
+    code_void: "Cancelled",
+    code_expired: "Expired {name}",
 };
 
 static SV: Messages = Messages {
@@ -428,7 +447,14 @@ static SV: Messages = Messages {
     dismiss: "Stäng",
     reason_birthday: "Grattis på födelsedagen!",
     reason_feedback: "Tack för ditt omdöme",
+    reason_void: "Kod makulerad, poängen tillbaka: {name}",
     earn_birthday: "{n} poäng på din födelsedag",
+    codes_heading: "Dina koder",
+    code_valid_until: "Giltig till och med {name}",
+    code_active: "Redo att använda i kassan",
+    code_used: "Användes {name}",
+    code_void: "Makulerad",
+    code_expired: "Gick ut {name}",
 };
 
 static DA: Messages = Messages {
@@ -519,7 +545,14 @@ static DA: Messages = Messages {
     dismiss: "Luk",
     reason_birthday: "Tillykke med fødselsdagen!",
     reason_feedback: "Tak for din feedback",
+    reason_void: "Kode annulleret, point tilbage: {name}",
     earn_birthday: "{n} point på din fødselsdag",
+    codes_heading: "Dine koder",
+    code_valid_until: "Gyldig til og med {name}",
+    code_active: "Klar til brug ved kassen",
+    code_used: "Brugt {name}",
+    code_void: "Annulleret",
+    code_expired: "Udløbet {name}",
 };
 
 /// Fills `{n}` and `{name}` in a message.

@@ -407,7 +407,8 @@ impl Session {
         self.ui.borrow_mut().copied = Some(text.clone());
         self.redraw();
         let action = if referral { "copy-referral" } else { "copy-code" };
-        dom::focus(&view.root, &dom::action_selector(action, ""));
+        // The button that copied: the account view lists several codes.
+        dom::focus(&view.root, &dom::action_selector(action, &text));
         if referral {
             events::referral_copied(&view.host, &text);
         }

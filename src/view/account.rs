@@ -38,10 +38,11 @@ fn describe(locale: Locale, data: &WidgetData, entry: &LedgerEntryView) -> Strin
     match entry.reason.as_str() {
         "earn" => fill(words.reason_earn, "", order),
         "refund" => fill(words.reason_refund, "", order),
-        "redeem" => {
+        "redeem" | "void" => {
             let id = entry.reward_id.as_deref().unwrap_or("");
             let title = data.rewards.iter().find(|r| r.id == id).map_or(id, |r| r.title.as_str());
-            fill(words.reason_redeem, "", title)
+            let phrase = if entry.reason == "void" { words.reason_void } else { words.reason_redeem };
+            fill(phrase, "", title)
         }
         "referral" if entry.delta < 0 => words.reason_referral_back.to_owned(),
         "referral" => words.reason_referral.to_owned(),

@@ -6,6 +6,7 @@ mod account;
 mod birthday;
 mod campaigns;
 mod cart;
+mod codes;
 mod donation;
 mod earn;
 mod feedback;
@@ -169,6 +170,9 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                     }
                     sections.extend(stamps::section(locale, data, ui));
                     sections.push(rewards::section(locale, data, ui));
+                    if view.kind == Kind::Account {
+                        sections.extend(codes::section(locale, &data.codes, ui));
+                    }
                     sections.extend(ways::section(locale, data));
                     sections.extend(birthday::section(locale, data, ui));
                     sections.extend(donation::section(locale, data, ui));

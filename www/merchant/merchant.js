@@ -82,6 +82,103 @@ async function load() {
   report.hidden = false;
   document.querySelector("#shop-name").textContent = who.shop;
   draw(body);
+  loadWebhooks(who);
+}
+
+// --- Webhooks: endpoints, their state and their latest attempts.
+
+async function merchantCall(who, method, path) {
+  const answer = await fetch(`/v1/shops/${encodeURIComponent(who.shop)}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${who.secret}` },
+  });
+  const body = await answer.json().catch(() => null);
+  if (!answer.ok) throw new Error(body?.error?.message || `The server answered ${answer.status}.`);
+  return body;
+}
+
+function when(rfc3339) {
+  return new Date(rfc3339).toLocaleString(navigator.language);
+}
+
+async function loadWebhooks(who) {
+  const list = document.querySelector("#webhook-list");
+  let endpoints;
+  try {
+    endpoints = (await merchantCall(who, "GET", "/webhooks")).webhooks;
+  } catch (e) {
+    list.replaceChildren(el("p", { class: "error" }, e.message));
+    return;
+  }
+  if (endpoints.length === 0) {
+    list.replaceChildren(el("p", { class: "empty" }, "No endpoints registered."));
+    return;
+  }
+  const nodes = [];
+  for (const endpoint of endpoints) nodes.push(await webhookCard(who, endpoint));
+  list.replaceChildren(...nodes);
+}
+
+async function webhookCard(who, endpoint) {
+  const id = encodeURIComponent(endpoint.id);
+  const node = el("div", { class: "webhook card" });
+  node.append(el("div", { class: "label" }, endpoint.url));
+  const state = endpoint.enabled
+    ? `On · ${number(endpoint.pending)} waiting`
+    : `Switched off ${when(endpoint.disabled_at)}: ${endpoint.disabled_reason} · ${number(endpoint.pending)} waiting`;
+  node.append(el("p", { class: endpoint.enabled ? "state on" : "state off" }, state));
+  node.append(el("p", { class: "definition" }, `${endpoint.id} · ${endpoint.events.join(", ")}`));
+  if (!endpoint.enabled) {
+    const enable = el("button", { type: "button" }, "Switch on again");
+    enable.addEventListener("click", async () => {
+      try {
+        await merchantCall(who, "POST", `/webhooks/${id}/enable`);
+        loadWebhooks(who);
+      } catch (e) {
+        node.append(el("p", { class: "error" }, e.message));
+      }
+    });
+    node.append(enable);
+  }
+  let attempts = [];
+  try {
+    attempts = (await merchantCall(who, "GET", `/webhooks/${id}/attempts?limit=10`)).attempts;
+  } catch (e) {
+    node.append(el("p", { class: "error" }, e.message));
+  }
+  if (attempts.length === 0) {
+    node.append(el("p", { class: "empty" }, "No delivery attempts yet."));
+    return node;
+  }
+  const table = el("table", { class: "attempts" });
+  const head = el("tr");
+  for (const title of ["When", "Event", "Answer", "Time", ""]) head.append(el("th", {}, title));
+  table.append(head);
+  for (const attempt of attempts) {
+    const row = el("tr", { class: attempt.ok ? "ok" : "failed" });
+    row.append(el("td", {}, when(attempt.at)));
+    row.append(el("td", {}, `${attempt.type} (${attempt.event_id})`));
+    const answer = attempt.ok ? `${attempt.status}` : attempt.error;
+    row.append(el("td", {}, answer));
+    row.append(el("td", {}, `${number(attempt.duration_ms)} ms`));
+    const again = el("button", { type: "button", class: "small" }, "Send again");
+    again.addEventListener("click", async () => {
+      try {
+        await merchantCall(who, "POST", `/webhooks/events/${encodeURIComponent(attempt.event_id)}/resend`);
+        again.disabled = true;
+        again.textContent = "Queued";
+        setTimeout(() => loadWebhooks(who), 1500);
+      } catch (e) {
+        node.append(el("p", { class: "error" }, e.message));
+      }
+    });
+    const cell = el("td");
+    cell.append(again);
+    row.append(cell);
+    table.append(row);
+  }
+  node.append(table);
+  return node;
 }
 
 // --- Formatting

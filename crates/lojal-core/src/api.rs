@@ -37,6 +37,10 @@ pub struct WidgetData {
     /// The feedback question to ask this member now, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<crate::feedback::FeedbackAsk>,
+    /// The member's discount codes, newest first: active ones to copy, the
+    /// others with what became of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<CodeView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -260,6 +264,32 @@ pub struct Nudge {
     pub reward_id: Option<String>,
 }
 
+/// A discount code as a checkout (`GET .../codes/{code}`, `POST
+/// .../codes/{code}/use|void`) and the member's widget see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeView {
+    /// Canonical form, `LOJ-XXXX-XXXX`.
+    pub code: String,
+    pub customer: String,
+    pub reward_id: String,
+    pub title: String,
+    pub kind: crate::program::RewardKind,
+    /// Minor units of `currency` for `fixed_discount`, percent for
+    /// `percent_discount`, 0 for the others.
+    pub value: i64,
+    pub currency: String,
+    pub status: crate::codes::CodeStatus,
+    /// What the member paid for it (0 for a code given, not bought).
+    pub points_spent: i64,
+    /// RFC 3339 UTC, as the rest.
+    pub issued_at: String,
+    pub used_at: Option<String>,
+    /// The order that used it.
+    pub order_id: Option<String>,
+    pub expires_at: Option<String>,
+    pub voided_at: Option<String>,
+}
+
 /// `201` of `POST .../redemptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedemptionReply {
@@ -440,6 +470,7 @@ mod tests {
             donation: None,
             stamp_card: None,
             feedback: None,
+            codes: Vec::new(),
         }
     }
 

@@ -39,9 +39,146 @@ pub fn validate(code: &str) -> Result<(), Error> {
     }
 }
 
+/// ISO 4217 minor-unit exponents other than 2, sorted by code: the
+/// currencies in [`ACTIVE`] with no decimals (JPY, KRW, ...) or three
+/// (KWD, BHD, ...). Every other active currency has two.
+const EXPONENTS: &[(&str, u32)] = &[
+    ("BHD", 3),
+    ("BIF", 0),
+    ("CLP", 0),
+    ("DJF", 0),
+    ("GNF", 0),
+    ("IQD", 3),
+    ("ISK", 0),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KMF", 0),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("LYD", 3),
+    ("OMR", 3),
+    ("PYG", 0),
+    ("RWF", 0),
+    ("TND", 3),
+    ("UGX", 0),
+    ("VND", 0),
+    ("VUV", 0),
+    ("XAF", 0),
+    ("XOF", 0),
+    ("XPF", 0),
+];
+
+/// The number of decimals of the currency's minor unit (ISO 4217): 2 for
+/// SEK, 0 for JPY, 3 for KWD; `None` for a code not in [`ACTIVE`].
+pub fn exponent(code: &str) -> Option<u32> {
+    if !is_active(code) {
+        return None;
+    }
+    Some(EXPONENTS.binary_search_by(|(c, _)| c.cmp(&code)).map_or(2, |i| EXPONENTS[i].1))
+}
+
+/// A decimal amount as platforms send it (`"249.00"`, `"1000"`, `"1.250"`)
+/// in minor units of `currency`, exactly: digits, optionally a point and
+/// more digits, never through floating point. Refused: a sign, spaces,
+/// exponents, an empty part, a non-zero digit beyond the currency's
+/// decimals (`"1.5"` in JPY, `"0.001"` in SEK; trailing zeros, which some
+/// shops print for every currency, change nothing and are allowed), and
+/// amounts that do not fit in an `i64`.
+pub fn parse_amount(text: &str, currency: &str) -> Result<i64, Error> {
+    let exponent = exponent(currency).ok_or_else(|| Error::InvalidCurrency(currency.chars().take(16).collect()))?;
+    let shown: String = text.chars().take(32).collect();
+    let bad = |why: &str| Error::InvalidRequest(format!("amount `{shown}` {why}"));
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
+        return Err(bad("must be digits with an optional decimal point, such as 249.00"));
+    }
+    let fraction = fraction.unwrap_or("");
+    let (kept, beyond) = fraction.split_at(fraction.len().min(exponent as usize));
+    if beyond.bytes().any(|b| b != b'0') {
+        return Err(bad(&format!("has more decimals than {currency} has ({exponent})")));
+    }
+    let overflow = || bad("is too large");
+    let mut minor: i64 = 0;
+    for b in whole.bytes().chain(kept.bytes()) {
+        minor = minor.checked_mul(10).and_then(|m| m.checked_add(i64::from(b - b'0'))).ok_or_else(overflow)?;
+    }
+    // The decimals the text left out (`"5"` or `"5.1"` in SEK).
+    for _ in kept.len()..exponent as usize {
+        minor = minor.checked_mul(10).ok_or_else(overflow)?;
+    }
+    Ok(minor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exponents_are_sorted_active_and_not_two() {
+        assert!(EXPONENTS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(EXPONENTS.iter().all(|(c, e)| is_active(c) && *e != 2));
+        assert_eq!(exponent("SEK"), Some(2));
+        assert_eq!(exponent("JPY"), Some(0));
+        assert_eq!(exponent("KWD"), Some(3));
+        assert_eq!(exponent("XXX"), None);
+    }
+
+    #[test]
+    fn amounts_become_minor_units_exactly() {
+        assert_eq!(parse_amount("249.00", "SEK"), Ok(24_900));
+        assert_eq!(parse_amount("404.95", "USD"), Ok(40_495));
+        assert_eq!(parse_amount("0.07", "EUR"), Ok(7));
+        assert_eq!(parse_amount("5", "SEK"), Ok(500));
+        assert_eq!(parse_amount("5.1", "SEK"), Ok(510));
+        assert_eq!(parse_amount("0", "SEK"), Ok(0));
+        assert_eq!(parse_amount("1000", "JPY"), Ok(1000));
+        assert_eq!(parse_amount("1000.00", "JPY"), Ok(1000), "trailing zeros change nothing");
+        assert_eq!(parse_amount("1.250", "KWD"), Ok(1250));
+        assert_eq!(parse_amount("1.25", "KWD"), Ok(1250));
+        assert_eq!(parse_amount("0.001", "BHD"), Ok(1));
+        // 0.1 + 0.2 in floating point is not 0.3; here it is exact.
+        assert_eq!(parse_amount("0.30", "USD"), Ok(30));
+        assert_eq!(parse_amount("92233720368547758.07", "USD"), Ok(i64::MAX));
+    }
+
+    #[test]
+    fn more_decimals_than_the_currency_has_are_refused() {
+        for (text, currency) in [("1.5", "JPY"), ("0.001", "SEK"), ("19.999", "USD"), ("1.0001", "KWD")] {
+            let e = parse_amount(text, currency).unwrap_err();
+            assert!(e.to_string().contains("decimals"), "{text} {currency}: {e}");
+        }
+    }
+
+    #[test]
+    fn garbage_negative_and_overflow_are_refused() {
+        for text in [
+            "",
+            ".",
+            "1.",
+            ".5",
+            "-1.00",
+            "+1.00",
+            " 1.00",
+            "1.00 ",
+            "1,00",
+            "1e3",
+            "1.2.3",
+            "NaN",
+            "inf",
+            "0x10",
+            "１２",
+            "1_000",
+            "92233720368547758.08",
+            "99999999999999999999999",
+        ] {
+            assert!(matches!(parse_amount(text, "USD"), Err(Error::InvalidRequest(_))), "{text:?}");
+        }
+        assert!(matches!(parse_amount("1.00", "ABC"), Err(Error::InvalidCurrency(_))));
+    }
 
     #[test]
     fn the_list_is_sorted_three_uppercase_letters_each() {

@@ -98,6 +98,11 @@ pub struct Reward {
     /// nobody sees it before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_from: Option<String>,
+    /// A code issued for it can be used for this many days; without it, a
+    /// code lasts until used or voided. An expired code's points are not
+    /// given back: the merchant voids a code to return them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_after_days: Option<u32>,
 }
 
 /// Whether a member of a tier can see and redeem a reward now.
@@ -108,6 +113,9 @@ pub enum Availability {
     EarlyAccess,
     Hidden,
 }
+
+/// Ten years: beyond it a code is as good as everlasting.
+pub const MAX_CODE_DAYS: u32 = 3650;
 
 impl Reward {
     /// For a member of `tier` (`None`: a guest, who sees what is open to all).
@@ -137,6 +145,25 @@ pub enum RewardKind {
     PercentDiscount,
     FreeProduct,
     FreeShipping,
+}
+
+impl RewardKind {
+    pub const ALL: [RewardKind; 4] =
+        [RewardKind::FixedDiscount, RewardKind::PercentDiscount, RewardKind::FreeProduct, RewardKind::FreeShipping];
+
+    /// Its name in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RewardKind::FixedDiscount => "fixed_discount",
+            RewardKind::PercentDiscount => "percent_discount",
+            RewardKind::FreeProduct => "free_product",
+            RewardKind::FreeShipping => "free_shipping",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<RewardKind> {
+        RewardKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -198,6 +225,9 @@ impl Program {
             }
             if reward.available_from.as_deref().is_some_and(|d| crate::campaign::parse_date(d).is_none()) {
                 return invalid(format!("reward {} available_from must be a date as YYYY-MM-DD", reward.id));
+            }
+            if reward.expires_after_days.is_some_and(|d| !(1..=MAX_CODE_DAYS).contains(&d)) {
+                return invalid(format!("reward {} expires_after_days must be 1 to {MAX_CODE_DAYS}", reward.id));
             }
         }
         if has_duplicate(self.rewards.iter().map(|r| &r.id)) {
@@ -283,6 +313,7 @@ impl Program {
                 value: 5000,
                 tiers: Vec::new(),
                 available_from: None,
+                expires_after_days: None,
             }],
             referral: None,
             expiry: Some(Expiry { after_months: 12 }),

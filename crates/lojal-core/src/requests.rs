@@ -77,6 +77,10 @@ pub struct OrderRequest {
     /// RFC 3339; the time of arrival when absent.
     #[serde(default)]
     pub created_at: Option<String>,
+    /// Lojal discount codes the order used, marked used by it in the same
+    /// transaction (as typed at checkout: case and dashes do not matter).
+    #[serde(default)]
+    pub codes: Vec<String>,
 }
 
 impl OrderRequest {
@@ -90,7 +94,31 @@ impl OrderRequest {
         if let Some(code) = &self.referral_code {
             check_external_id("referral_code", code)?;
         }
+        if self.codes.len() > MAX_CODES_PER_ORDER {
+            return invalid(format!("codes: at most {MAX_CODES_PER_ORDER} per order"));
+        }
+        if self.codes.iter().any(|code| crate::codes::normalize(code).is_none()) {
+            return invalid("codes: each must be a Lojal code, LOJ-XXXX-XXXX");
+        }
         Ok(())
+    }
+}
+
+/// A checkout applies a handful of codes at most; the bound keeps one
+/// order's transaction small.
+pub const MAX_CODES_PER_ORDER: usize = 10;
+
+/// `POST /v1/shops/{shop}/codes/{code}/use`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeUseRequest {
+    /// The merchant's order id, as in `POST .../orders`.
+    pub order_id: String,
+}
+
+impl CodeUseRequest {
+    pub fn validate(&self) -> Result<(), Error> {
+        check_external_id("order_id", &self.order_id)
     }
 }
 

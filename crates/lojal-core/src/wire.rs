@@ -10,10 +10,11 @@
 
 use crate::actions::ActionKind;
 use crate::api::{
-    CampaignView, CartView, CustomerView, LedgerEntryView, NextTierView, Nudge, Recommendation, RedemptionReply,
-    ReferralView, RewardView, ShopInfo, StampCardView, TierRef, TierView, WayToEarn, WidgetData,
+    CampaignView, CartView, CodeView, CustomerView, LedgerEntryView, NextTierView, Nudge, Recommendation,
+    RedemptionReply, ReferralView, RewardView, ShopInfo, StampCardView, TierRef, TierView, WayToEarn, WidgetData,
 };
 use crate::birthday::Birthday;
+use crate::codes::CodeStatus;
 use crate::donation::{DonationReply, DonationView};
 use crate::feedback::{FeedbackAsk, FeedbackReply};
 use crate::program::RewardKind;
@@ -96,6 +97,7 @@ pub fn widget_data<S: Source>(s: &S) -> Read<WidgetData> {
         feedback: object(s, "feedback", |f| {
             Ok(FeedbackAsk { order_id: text(f, "order_id")?, points: int(f, "points")? })
         })?,
+        codes: list(s, "codes", code)?,
     })
 }
 
@@ -154,18 +156,35 @@ fn action_kind(kind: &str) -> Read<ActionKind> {
     })
 }
 
+fn reward_kind<S: Source>(s: &S) -> Read<RewardKind> {
+    RewardKind::parse(&text(s, "kind")?).ok_or(Bad("kind"))
+}
+
+fn code<S: Source>(s: &S) -> Read<CodeView> {
+    Ok(CodeView {
+        code: text(s, "code")?,
+        customer: text(s, "customer")?,
+        reward_id: text(s, "reward_id")?,
+        title: text(s, "title")?,
+        kind: reward_kind(s)?,
+        value: int(s, "value")?,
+        currency: text(s, "currency")?,
+        status: text(s, "status").and_then(|t| CodeStatus::parse(&t).ok_or(Bad("status")))?,
+        points_spent: int(s, "points_spent")?,
+        issued_at: text(s, "issued_at")?,
+        used_at: opt_text(s, "used_at"),
+        order_id: opt_text(s, "order_id"),
+        expires_at: opt_text(s, "expires_at"),
+        voided_at: opt_text(s, "voided_at"),
+    })
+}
+
 fn reward<S: Source>(s: &S) -> Read<RewardView> {
     Ok(RewardView {
         id: text(s, "id")?,
         title: text(s, "title")?,
         cost: int(s, "cost")?,
-        kind: match text(s, "kind")?.as_str() {
-            "fixed_discount" => RewardKind::FixedDiscount,
-            "percent_discount" => RewardKind::PercentDiscount,
-            "free_product" => RewardKind::FreeProduct,
-            "free_shipping" => RewardKind::FreeShipping,
-            _ => return Err(Bad("kind")),
-        },
+        kind: reward_kind(s)?,
         value: opt_int(s, "value").unwrap_or(0),
         redeemable: flag(s, "redeemable"),
         tiers: texts(s, "tiers")?,
@@ -339,7 +358,15 @@ mod tests {
             "donation": {"cause": "Stadsmissionen", "points": 500, "value": 5000, "total": 12000, "affordable": true},
             "stamp_card": {"title": "Kaffekortet", "stamps": 8, "filled": 3, "min_order": 20000,
                 "reward_title": "Kaffe", "latest_code": "LOJ-Y"},
-            "feedback": {"order_id": "o-1", "points": 25}
+            "feedback": {"order_id": "o-1", "points": 25},
+            "codes": [{"code": "LOJ-ABCD-2345", "customer": "cust-42", "reward_id": "r50", "title": "50 kr",
+                "kind": "fixed_discount", "value": 5000, "currency": "SEK", "status": "used", "points_spent": 500,
+                "issued_at": "2026-11-20T10:00:00Z", "used_at": "2026-11-21T10:00:00Z", "order_id": "o-2",
+                "expires_at": "2026-12-20T10:00:00Z", "voided_at": null},
+                {"code": "LOJ-EFGH-2345", "customer": "cust-42", "reward_id": "c", "title": "Coffee",
+                "kind": "free_product", "value": 0, "currency": "SEK", "status": "active", "points_spent": 0,
+                "issued_at": "2026-11-22T10:00:00Z", "used_at": null, "order_id": null,
+                "expires_at": null, "voided_at": null}]
         }))
         .unwrap()
     }

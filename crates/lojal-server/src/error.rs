@@ -19,6 +19,11 @@ pub enum Error {
     Unauthorized,
     #[error("this needs a signed-in shopper (X-Lojal-Customer, X-Lojal-Ts, X-Lojal-Sig)")]
     NotSignedIn,
+    #[error(
+        "this needs the {} signature of the body with the shop's {} secret \
+         (lojal-server shop platform)", .0.title(), .0.title()
+    )]
+    PlatformUnverified(lojal_core::platforms::Platform),
     #[error("the request body is not valid JSON: {0}")]
     BadJson(String),
     #[error("the request body does not fit this endpoint: {0}")]
@@ -47,6 +52,14 @@ pub enum Error {
     RewardNotAvailable,
     #[error("there is no order `{0}`")]
     UnknownOrder(String),
+    #[error("there is no code `{0}`")]
+    CodeNotFound(String),
+    #[error("code `{code}` was already used by order `{order_id}`")]
+    CodeUsed { code: String, order_id: String },
+    #[error("code `{0}` was voided")]
+    CodeVoid(String),
+    #[error("code `{0}` has expired")]
+    CodeExpired(String),
     #[error("there is no member `{0}`")]
     UnknownCustomer(String),
     #[error("there is no referral code `{0}`")]
@@ -71,6 +84,12 @@ pub enum Error {
     CodeSpaceExhausted,
     #[error("shop `{0}` already exists")]
     ShopExists(String),
+    #[error("there is no webhook endpoint `{0}`")]
+    UnknownWebhook(String),
+    #[error("there is no webhook event `{0}`")]
+    UnknownEvent(String),
+    #[error("a shop has at most 16 webhook endpoints; remove one first")]
+    TooManyWebhooks,
     #[error("database error")]
     Database(#[from] sqlx::Error),
     #[error("database migration failed")]
@@ -93,6 +112,10 @@ pub enum Error {
     DemoData(#[from] csv::Error),
     #[error("the request is malformed: {0}")]
     BadRequest(String),
+    #[error("{0}; nothing was imported (correct them, or skip bad rows to import the rest)")]
+    BadImport(String),
+    #[error("the request body must be CSV (Content-Type: text/csv)")]
+    NotCsv,
     #[error("this endpoint does not take this method")]
     MethodNotAllowed,
     /// `/readyz`: the server cannot serve (yet); the message says why.
@@ -120,6 +143,7 @@ impl Error {
             Error::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Error::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Error::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in"),
+            Error::PlatformUnverified(_) => (StatusCode::UNAUTHORIZED, "bad_signature"),
             Error::BadJson(_) => (StatusCode::BAD_REQUEST, "bad_json"),
             Error::BadJsonData(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request"),
             Error::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
@@ -143,9 +167,16 @@ impl Error {
             Error::UnknownCustomer(_) => (StatusCode::NOT_FOUND, "unknown_customer"),
             Error::UnknownReferralCode(_) => (StatusCode::NOT_FOUND, "unknown_referral_code"),
             Error::OrderConflict(_) => (StatusCode::CONFLICT, "order_conflict"),
+            Error::CodeNotFound(_) => (StatusCode::NOT_FOUND, "code_not_found"),
+            Error::CodeUsed { .. } => (StatusCode::CONFLICT, "code_used"),
+            Error::CodeVoid(_) => (StatusCode::CONFLICT, "code_void"),
+            Error::CodeExpired(_) => (StatusCode::CONFLICT, "code_expired"),
             Error::AlreadyRefunded(_) => (StatusCode::CONFLICT, "already_refunded"),
             Error::RefundTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refund_too_large"),
             Error::ShopExists(_) => (StatusCode::CONFLICT, "shop_exists"),
+            Error::UnknownWebhook(_) => (StatusCode::NOT_FOUND, "unknown_webhook"),
+            Error::UnknownEvent(_) => (StatusCode::NOT_FOUND, "unknown_event"),
+            Error::TooManyWebhooks => (StatusCode::CONFLICT, "too_many_webhooks"),
             Error::BirthdayLocked => (StatusCode::CONFLICT, "birthday_locked"),
             Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Error::CodeSpaceExhausted
@@ -158,6 +189,8 @@ impl Error {
             | Error::DemoData(_)
             | Error::WeakMetricsToken => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Error::BadImport(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_import"),
+            Error::NotCsv => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_csv"),
             Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Error::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             Error::Refused(status) if status.is_client_error() => (*status, "refused"),

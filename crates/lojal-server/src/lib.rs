@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod store;
 pub mod telemetry;
+pub mod webhooks;
 
 pub use error::{Error, Result};
 pub use http::{app, AppState};

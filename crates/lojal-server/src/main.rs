@@ -6,7 +6,7 @@ use lojal_server::http::limits::Limits;
 use lojal_server::http::ops;
 use lojal_server::store::shops::{self, Shop};
 use lojal_server::telemetry::{self, LogFormat, MetricsToken};
-use lojal_server::{app, db, AppState, Error, Result};
+use lojal_server::{app, db, webhooks, AppState, Error, Result};
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -38,17 +38,29 @@ enum Command {
         log: LogArgs,
         #[command(flatten)]
         metrics: MetricsArgs,
+        #[command(flatten)]
+        webhooks: WebhookArgs,
     },
     /// Manage shops.
     Shop {
         #[command(subcommand)]
         command: ShopCommand,
     },
+    /// Manage a shop's webhook endpoints (as `.../webhooks` in the API).
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
     /// Recount what recommendations are made from, from all of a shop's
     /// orders (after an import; orders keep it up to date one by one).
     Recommendations {
         #[command(subcommand)]
         command: RecommendationsCommand,
+    },
+    /// A person's data: everything kept about them, or erased (GDPR).
+    Customer {
+        #[command(subcommand)]
+        command: CustomerCommand,
     },
     /// Check the points ledger as an auditor would.
     Ledger {
@@ -71,6 +83,8 @@ enum Command {
         stop: StopArgs,
         #[command(flatten)]
         log: LogArgs,
+        #[command(flatten)]
+        webhooks: WebhookArgs,
     },
     /// Copy a live SQLite database to a new file, consistent as of one
     /// moment, without stopping the server (for PostgreSQL: `pg_dump -Fc`).
@@ -126,6 +140,74 @@ struct StoreArgs {
 }
 
 #[derive(Debug, Args)]
+struct WebhookArgs {
+    /// Send `points.expiring` this many days before a member's points expire.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=365))]
+    webhook_expiring_days: i64,
+    /// The first retry's wait in milliseconds (each next one doubles, up to an hour).
+    #[arg(long, env = "LOJAL_WEBHOOK_RETRY_BASE_MS", default_value_t = 30_000, hide = true)]
+    webhook_retry_base_ms: u64,
+    /// How long failed deliveries are retried before the endpoint is switched off.
+    #[arg(long, env = "LOJAL_WEBHOOK_RETRY_WINDOW_MS", default_value_t = 86_400_000, hide = true)]
+    webhook_retry_window_ms: i64,
+    /// How often the outbox is read.
+    #[arg(long, env = "LOJAL_WEBHOOK_POLL_MS", default_value_t = 500, hide = true)]
+    webhook_poll_ms: u64,
+    /// How often members are looked at for `points.expiring`.
+    #[arg(long, env = "LOJAL_WEBHOOK_SWEEP_MS", default_value_t = 60_000, hide = true)]
+    webhook_sweep_ms: u64,
+}
+
+impl WebhookArgs {
+    fn start(&self, db: &db::Db) -> webhooks::Worker {
+        webhooks::start(
+            db.clone(),
+            webhooks::Config {
+                poll: Duration::from_millis(self.webhook_poll_ms.max(10)),
+                retry_base_ms: self.webhook_retry_base_ms.max(1),
+                retry_window_ms: self.webhook_retry_window_ms,
+                expiring_within: self.webhook_expiring_days * 86_400,
+                sweep_every: Duration::from_millis(self.webhook_sweep_ms.max(10)),
+                ..webhooks::Config::default()
+            },
+        )
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum WebhookCommand {
+    /// Register an endpoint; prints its id and signing secret (shown only now).
+    Add {
+        #[arg(long)]
+        shop: String,
+        /// `https://...` (or `http://` to 127.0.0.1, [::1] or localhost).
+        #[arg(long)]
+        url: String,
+        /// An event type it receives (repeatable), such as `points.earned`.
+        #[arg(long = "event", required = true)]
+        events: Vec<String>,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
+    /// List a shop's endpoints, their state and what waits for them.
+    List {
+        #[arg(long)]
+        shop: String,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
+    /// Remove an endpoint, with its deliveries and their log.
+    Remove {
+        #[arg(long)]
+        shop: String,
+        #[arg(long)]
+        id: String,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
+}
+
+#[derive(Debug, Args)]
 struct LogArgs {
     /// `text` (readable lines) or `json` (one JSON object per line, each
     /// request's with its `request_id`), on stderr.
@@ -161,6 +243,30 @@ impl Command {
 }
 
 #[derive(Debug, Subcommand)]
+enum CustomerCommand {
+    /// Print everything kept about a member as one JSON document (as
+    /// `GET .../customers/{id}/export`).
+    Export {
+        #[arg(long)]
+        shop: String,
+        #[arg(long)]
+        id: String,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
+    /// Erase a member: personal data deleted, money moves kept under a
+    /// pseudonym (as `DELETE .../customers/{id}`). Safe to repeat.
+    Erase {
+        #[arg(long)]
+        shop: String,
+        #[arg(long)]
+        id: String,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum LedgerCommand {
     /// Every cached balance equals its ledger's sum, no expiry exceeds what
     /// was left of the points it expires, no refund or take-back reverses
@@ -188,6 +294,24 @@ enum RecommendationsCommand {
 
 #[derive(Debug, Subcommand)]
 enum ShopCommand {
+    /// Set the secret a platform (Shopify, WooCommerce) signs the shop's
+    /// deliveries to `/v1/shops/{id}/platforms/...` with. Kept like the
+    /// shop secret: never printed, served or logged.
+    #[command(group(clap::ArgGroup::new("platform").required(true).multiple(true)))]
+    Platform {
+        #[arg(long)]
+        id: String,
+        /// The Shopify app's client secret (or the key shown under
+        /// Settings > Notifications > Webhooks).
+        #[arg(long, group = "platform", env = "LOJAL_SHOPIFY_SECRET", hide_env_values = true)]
+        shopify_secret: Option<String>,
+        /// The secret of the WooCommerce webhooks (WooCommerce > Settings >
+        /// Advanced > Webhooks).
+        #[arg(long, group = "platform", env = "LOJAL_WOOCOMMERCE_SECRET", hide_env_values = true)]
+        woocommerce_secret: Option<String>,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
     /// Replace a shop's program with the one in a JSON file (the body of
     /// `PUT .../program`, CONTRACT.md), checked first: a bad file changes nothing.
     Program {
@@ -250,7 +374,7 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { addr, store, no_rate_limits, stop, log: _, metrics } => {
+        Command::Serve { addr, store, no_rate_limits, stop, log: _, metrics, webhooks } => {
             let metrics_token = metrics.token()?;
             let db = db::open(&store.db).await?;
             let mut state = AppState::new(db.clone(), store.assets);
@@ -265,6 +389,7 @@ async fn run(cli: Cli) -> Result<()> {
                 None => None,
             };
             println!("Lojal API on http://{}", local_addr(&listener)?);
+            let worker = webhooks.start(&db);
             let api = serve(listener, app(state.clone()), stop.timeout());
             match metrics_listener {
                 Some(metrics_listener) => {
@@ -275,6 +400,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 None => api.await?,
             }
+            worker.stop(stop.timeout()).await;
             // Every request was answered: close the database cleanly (SQLite
             // folds its write-ahead log back into the file).
             db.pool.close().await;
@@ -314,6 +440,30 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Webhook { command } => webhook_command(command).await,
+        Command::Shop { command: ShopCommand::Platform { id, shopify_secret, woocommerce_secret, db } } => {
+            use lojal_core::platforms::Platform;
+            use lojal_server::store::platforms;
+            let given = [(Platform::Shopify, shopify_secret), (Platform::WooCommerce, woocommerce_secret)];
+            for (_, secret) in &given {
+                if let Some(secret) = secret {
+                    platforms::check_secret(secret)?;
+                }
+            }
+            let db = db::open(&db).await?;
+            shops::get(&db, &id).await?;
+            for (platform, secret) in given {
+                if let Some(secret) = secret {
+                    platforms::set_secret(&db, &id, platform, &secret).await?;
+                    println!(
+                        "Shop {id} now takes {} deliveries at /v1/shops/{id}/platforms/{}.",
+                        platform.title(),
+                        platform.as_str()
+                    );
+                }
+            }
+            Ok(())
+        }
         Command::Shop { command: ShopCommand::Program { id, file, db } } => {
             let program = read_program(&file)?;
             program.validate()?;
@@ -332,6 +482,7 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Recounted {baskets} orders of shop {shop}.");
             Ok(())
         }
+        Command::Customer { command } => customer_command(command).await,
         Command::Ledger { command: LedgerCommand::Verify { shop, db } } => {
             // An audit of a file that is not there would make an empty
             // database and find every invariant holding.
@@ -359,7 +510,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Demo { addr, storefront_addr, www, store, stop, log: _ } => {
+        Command::Demo { addr, storefront_addr, www, store, stop, log: _, webhooks } => {
             let db = db::open(&store.db).await?;
             let api_listener = bind(addr).await?;
             let shop_listener = bind(storefront_addr).await?;
@@ -373,15 +524,57 @@ async fn run(cli: Cli) -> Result<()> {
             // On stdout for the person running the demo, never in the logs;
             // in the fragment, which the browser does not send to the server.
             println!("Merchant page: {api_origin}/merchant#shop={}&secret={}", shop.id, shop.secret);
+            let worker = webhooks.start(&db);
             let (api, shop) = tokio::join!(
                 serve(api_listener, app(AppState::new(db.clone(), store.assets)), stop.timeout()),
                 serve(shop_listener, storefront, stop.timeout()),
             );
+            worker.stop(stop.timeout()).await;
             api.and(shop)?;
             db.pool.close().await;
             Ok(())
         }
     }
+}
+
+async fn webhook_command(command: WebhookCommand) -> Result<()> {
+    use lojal_server::store::webhooks as store;
+    match command {
+        WebhookCommand::Add { shop, url, events, db } => {
+            lojal_core::webhooks::validate_url(&url)?;
+            lojal_core::webhooks::validate_events(&events)?;
+            let db = db::open(&db).await?;
+            shops::get(&db, &shop).await?;
+            let created = store::add(&db, &shop, &url, &events, lojal_server::clock::now()).await?;
+            println!("Added webhook {} of shop {shop}: {url} ({}).", created.endpoint.id, events.join(", "));
+            println!("Its signing secret (shown only now): {}", created.secret);
+        }
+        WebhookCommand::List { shop, db } => {
+            let db = db::open(&db).await?;
+            shops::get(&db, &shop).await?;
+            for endpoint in store::list(&db, &shop).await? {
+                let state = match &endpoint.disabled_reason {
+                    None => "enabled".to_owned(),
+                    Some(reason) => format!("disabled: {reason}"),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{} pending",
+                    endpoint.id,
+                    endpoint.url,
+                    endpoint.events.join(","),
+                    state,
+                    endpoint.pending
+                );
+            }
+        }
+        WebhookCommand::Remove { shop, id, db } => {
+            let db = db::open(&db).await?;
+            shops::get(&db, &shop).await?;
+            store::remove(&db, &shop, &id).await?;
+            println!("Removed webhook {id} of shop {shop}.");
+        }
+    }
+    Ok(())
 }
 
 /// A program from a JSON file; a syntax error names its line and column.
@@ -457,4 +650,29 @@ fn stop_signal() -> Result<impl Future<Output = ()>> {
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
     })
+}
+
+async fn customer_command(command: CustomerCommand) -> Result<()> {
+    use lojal_server::store::privacy;
+    match command {
+        CustomerCommand::Export { shop, id, db } => {
+            let db = db::open(&db).await?;
+            let shop = shops::get(&db, &shop).await?;
+            let mut tx = db.begin_write().await?;
+            let data = privacy::export(&mut tx, &shop, &id, lojal_server::clock::now()).await?;
+            tx.commit().await?;
+            let data = data.ok_or(Error::UnknownCustomer(id))?;
+            println!("{}", serde_json::to_string_pretty(&data).expect("the export serializes"));
+            Ok(())
+        }
+        CustomerCommand::Erase { shop, id, db } => {
+            let db = db::open(&db).await?;
+            let shop = shops::get(&db, &shop).await?;
+            let mut tx = db.begin_write().await?;
+            let erased = privacy::erase(&mut tx, &shop, &id).await?;
+            tx.commit().await?;
+            println!("{}", if erased { "Erased." } else { "Nothing to erase: not a member (or erased before)." });
+            Ok(())
+        }
+    }
 }

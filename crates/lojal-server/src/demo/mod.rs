@@ -3,6 +3,7 @@
 //! as a merchant's site would.
 
 pub mod catalogue;
+mod checkout;
 mod seed;
 mod storefront;
 

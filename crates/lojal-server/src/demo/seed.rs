@@ -90,6 +90,7 @@ fn early_access_reward(now: i64) -> lojal_core::program::Reward {
         value: 0,
         tiers: vec!["gold".into(), "platinum".into()],
         available_from: Some(lojal_core::campaign::format_date(now + 7 * 86_400)),
+        expires_after_days: None,
     }
 }
 
@@ -166,6 +167,7 @@ fn demo_orders(catalogue: &BTreeMap<String, products::Product>, now: i64) -> Vec
                 items,
                 referral_code: None,
                 created_at: now - rng.random_range(0..DAYS * 86_400),
+                codes: Vec::new(),
             }
         })
         .collect();

@@ -40,7 +40,9 @@ pub fn storefront(config: StorefrontConfig) -> Router {
         .route("/{page}", get(page))
         // Files in folders (an app's node_modules, say), as they are.
         .fallback_service(files)
-        .with_state(Arc::new(config))
+        .with_state(Arc::new(config.clone()))
+        // The merchant's back end at checkout: codes and orders, with Lojal.
+        .merge(super::checkout::routes(config.db))
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,6 +5,7 @@ mod assets;
 mod auth;
 mod birthday;
 mod cart;
+mod codes;
 mod cors;
 mod credit;
 mod customers;
@@ -19,17 +20,20 @@ mod nudges;
 mod openapi;
 pub mod ops;
 mod orders;
+mod platforms;
+mod privacy;
 mod products;
 mod program;
 mod redemptions;
 mod referrals;
 pub mod shop_cache;
+mod webhooks;
 mod widget;
 
 use crate::db::Db;
 use crate::error::Error;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use limits::Limits;
 use std::path::PathBuf;
@@ -75,6 +79,8 @@ impl AppState {
 const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A catalogue of 100,000 products.
 const MAX_CATALOGUE_BYTES: usize = 64 * 1024 * 1024;
+/// A platform's order of 500 lines (the most one may have) in full.
+const MAX_PLATFORM_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn app(state: AppState) -> Router {
     // Called from shoppers' browsers on the shop's pages: CORS per shop.
@@ -97,11 +103,31 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/products", put(products::put).layer(DefaultBodyLimit::max(MAX_CATALOGUE_BYTES)))
         .route("/v1/shops/{shop}/orders", post(orders::create))
         .route("/v1/shops/{shop}/orders/{id}/refund", post(orders::refund))
-        .route("/v1/shops/{shop}/customers/{customer}", get(customers::get))
+        // Signed by the platform, not the shop secret; orders can be long.
+        .route(
+            "/v1/shops/{shop}/platforms/shopify",
+            post(platforms::shopify).layer(DefaultBodyLimit::max(MAX_PLATFORM_BYTES)),
+        )
+        .route(
+            "/v1/shops/{shop}/platforms/woocommerce",
+            post(platforms::woocommerce).layer(DefaultBodyLimit::max(MAX_PLATFORM_BYTES)),
+        )
+        .route("/v1/shops/{shop}/customers/{customer}", get(customers::get).delete(privacy::erase))
+        .route("/v1/shops/{shop}/customers/{customer}/export", get(privacy::export))
+        .route("/v1/shops/{shop}/members.csv", get(privacy::members_csv))
         .route("/v1/shops/{shop}/customers/{customer}/adjustments", post(customers::adjust))
         .route("/v1/shops/{shop}/customers/{customer}/actions", post(actions::report))
         .route("/v1/shops/{shop}/customers/{customer}/credit/spend", post(credit::spend))
-        .route("/v1/shops/{shop}/metrics", get(metrics::get));
+        .route("/v1/shops/{shop}/codes/{code}", get(codes::get))
+        .route("/v1/shops/{shop}/codes/{code}/use", post(codes::use_code))
+        .route("/v1/shops/{shop}/codes/{code}/void", post(codes::void))
+        .route("/v1/shops/{shop}/metrics", get(metrics::get))
+        .route("/v1/shops/{shop}/webhooks", post(webhooks::create).get(webhooks::list))
+        .route("/v1/shops/{shop}/webhooks/events", get(webhooks::events))
+        .route("/v1/shops/{shop}/webhooks/events/{event_id}/resend", post(webhooks::resend))
+        .route("/v1/shops/{shop}/webhooks/{id}", delete(webhooks::remove))
+        .route("/v1/shops/{shop}/webhooks/{id}/enable", post(webhooks::enable))
+        .route("/v1/shops/{shop}/webhooks/{id}/attempts", get(webhooks::attempts));
     Router::new()
         .merge(shopper)
         .merge(merchant)

@@ -40,6 +40,7 @@ pub async fn create(
         items: order.items,
         referral_code: order.referral_code,
         created_at,
+        codes: canonical_codes(&order.codes),
     };
     let mut tx = state.db.begin_write().await?;
     let receipt = orders::ingest(&mut tx, &shop.id, &shop.program, &new, now).await?;
@@ -51,6 +52,15 @@ pub async fn create(
     }
     let status = if receipt.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(OrderReply { points_awarded: receipt.points_awarded, points: receipt.points })))
+}
+
+/// The order's codes in their canonical form, each once (`validate`
+/// refused any that cannot be a code).
+fn canonical_codes(typed: &[String]) -> Vec<String> {
+    let mut codes: Vec<String> = typed.iter().filter_map(|c| lojal_core::codes::normalize(c)).collect();
+    codes.sort();
+    codes.dedup();
+    codes
 }
 
 pub async fn refund(

@@ -5,7 +5,9 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{actions, carts, credit, donations, feedback, ledger, members, nudges, recommendations, stamps};
+use crate::store::{
+    actions, carts, credit, donations, feedback, ledger, members, nudges, recommendations, redemptions, stamps,
+};
 use axum::extract::Query;
 use axum::extract::State;
 use lojal_core::actions::ActionKind;
@@ -16,6 +18,8 @@ use serde::Deserialize;
 
 /// The ledger rows the account view lists: the latest few, in plain words.
 const HISTORY_IN_WIDGET: i64 = 10;
+/// The member's latest codes the widget lists, with what became of each.
+const CODES_IN_WIDGET: i64 = 10;
 
 #[derive(Debug, Deserialize)]
 pub struct WidgetQuery {
@@ -55,16 +59,18 @@ pub async fn get(
             view.credit = Some(credit::balance(&mut conn, &shop.id, &m.id).await?);
         }
     }
-    let (cart, history, nudge) = match &member {
+    let (cart, history, nudge, codes) = match &member {
         Some(m) => {
             let cart = carts::get(&mut conn, &shop.id, &m.id)
                 .await?
                 .map(|(items, _)| CartView { total: api::cart_total(&items), items });
             let history = ledger::history(&mut conn, &shop.id, &m.id, HISTORY_IN_WIDGET).await?;
             let nudge = nudges::for_member(&mut conn, &shop.id, program, m, lang, now).await?;
-            (cart, history.into_iter().map(super::customers::entry_view).collect(), nudge)
+            let codes = redemptions::of_member(&mut conn, &shop.id, &m.id, CODES_IN_WIDGET).await?;
+            let codes = codes.iter().map(|c| c.view(program, &shop.currency, now)).collect();
+            (cart, history.into_iter().map(super::customers::entry_view).collect(), nudge, codes)
         }
-        None => (None, Vec::new(), None),
+        None => (None, Vec::new(), None, Vec::new()),
     };
     let donation = match &program.donation {
         Some(d) => Some(lojal_core::donation::DonationView {
@@ -128,5 +134,6 @@ pub async fn get(
         stamp_card,
         donation,
         cashback_percent: program.cashback.map(|c| c.percent),
+        codes,
     }))
 }

@@ -39,6 +39,7 @@ pub async fn verify(db: &Db, only: Option<&str>) -> Result<Report> {
         refunds(db, &shop, &mut findings).await?;
         referrals(db, &shop, &mut findings).await?;
         codes(db, &shop, &mut findings).await?;
+        voided_codes(db, &shop, &mut findings).await?;
         report.members += replays(db, &shop, &mut findings).await?;
         report.findings.extend(findings.into_iter().map(|what| Finding { shop: shop.clone(), what }));
     }
@@ -187,6 +188,41 @@ async fn codes(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<()> {
     .await?;
     for (member, note) in orphans {
         findings.push(format!("member {member}: a redemption row names no code of theirs ({note:?})"));
+    }
+    Ok(())
+}
+
+/// A voided code that cost points gave them back in exactly one `void` row
+/// of its member, for its cost; a used code gave nothing back; and every
+/// `void` row names such a code.
+async fn voided_codes(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<()> {
+    type VoidedCode = (String, i64, Option<i64>, Option<String>, i64);
+    let codes: Vec<VoidedCode> = sqlx::query_as(
+        "SELECT r.code, r.points_spent, r.voided_at, r.used_by_order,
+                (SELECT COUNT(*) FROM ledger l WHERE l.shop_id = r.shop_id AND l.customer_id = r.customer_id
+                 AND l.reason = 'void' AND l.note = r.code AND l.delta = r.points_spent) AS rows_for_it
+         FROM redemptions r WHERE r.shop_id = $1 AND r.points_spent > 0",
+    )
+    .bind(shop)
+    .fetch_all(&db.pool)
+    .await?;
+    for (code, spent, voided_at, used_by, rows) in codes {
+        let expected = i64::from(voided_at.is_some() && used_by.is_none());
+        if rows != expected {
+            findings.push(format!("code {code}: {rows} ledger rows gave back its {spent} points, expected {expected}"));
+        }
+    }
+    let orphans: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT l.customer_id, l.note FROM ledger l WHERE l.shop_id = $1 AND l.reason = 'void'
+         AND NOT EXISTS (SELECT 1 FROM redemptions r WHERE r.shop_id = l.shop_id AND r.code = l.note
+                         AND r.customer_id = l.customer_id AND r.voided_at IS NOT NULL
+                         AND r.points_spent = l.delta)",
+    )
+    .bind(shop)
+    .fetch_all(&db.pool)
+    .await?;
+    for (member, note) in orphans {
+        findings.push(format!("member {member}: points given back for no voided code of theirs ({note:?})"));
     }
     Ok(())
 }

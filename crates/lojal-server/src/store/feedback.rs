@@ -80,6 +80,15 @@ pub async fn answer(
         let entry = Entry::new(Reason::Feedback, rules.points, now).order(&request.order_id);
         ledger::post(conn, shop, customer, program, entry, now).await?;
     }
+    let received = lojal_core::webhooks::FeedbackReceived {
+        customer: customer.to_owned(),
+        order_id: request.order_id.clone(),
+        score: i64::from(request.score),
+        comment: request.comment().map(str::to_owned),
+        points: rules.points,
+    };
+    let event = lojal_core::webhooks::Event::FeedbackReceived(received);
+    crate::store::outbox::record(conn, shop, Some(customer), &event, now).await?;
     Ok(rules.points)
 }
 

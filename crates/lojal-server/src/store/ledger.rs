@@ -4,6 +4,7 @@
 //! the rows' sum because nothing else writes it.
 
 use crate::error::{Error, Result};
+use crate::store::outbox;
 use lojal_core::expiry::{self, Movement};
 use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
@@ -24,6 +25,15 @@ pub enum Reason {
     Action,
     /// Points given to the shop's cause; the note names it.
     Donation,
+    /// The points of a code the merchant voided, given back; the note
+    /// names the code.
+    Void,
+    /// An imported member's opening credit: every point they earned in the
+    /// program before Lojal (their lifetime points); the note names the import.
+    Import,
+    /// The part of that credit they had already spent (or lost) before
+    /// Lojal: neither spending here nor moving the tier.
+    ImportSpent,
 }
 
 impl Reason {
@@ -39,6 +49,9 @@ impl Reason {
             Reason::Feedback => "feedback",
             Reason::Action => "action",
             Reason::Donation => "donation",
+            Reason::Void => "void",
+            Reason::Import => "import",
+            Reason::ImportSpent => "import_spent",
         }
     }
 
@@ -51,7 +64,7 @@ impl Reason {
         Reason::ALL.into_iter().filter(|r| r.counts_towards_tier())
     }
 
-    const ALL: [Reason; 10] = [
+    const ALL: [Reason; 13] = [
         Reason::Earn,
         Reason::Redeem,
         Reason::Refund,
@@ -62,6 +75,9 @@ impl Reason {
         Reason::Feedback,
         Reason::Action,
         Reason::Donation,
+        Reason::Void,
+        Reason::Import,
+        Reason::ImportSpent,
     ];
 
     /// The member's own choice to spend points: never past the balance.
@@ -81,6 +97,7 @@ impl Reason {
                 | Reason::Birthday
                 | Reason::Feedback
                 | Reason::Action
+                | Reason::Import
         )
     }
 }
@@ -202,6 +219,8 @@ pub async fn post(
     } else {
         record(conn, shop, customer, entry, expires_at).await?;
     }
+    let (spending, towards_tier) = (entry.reason.is_spending(), entry.reason.counts_towards_tier());
+    outbox::ledger_row(conn, shop, customer, &program.tiers, &entry, spending, towards_tier, now).await?;
     if let Some(history) = &mut history {
         history.push(entry, expires_at);
         // The row itself may be due already (an order placed long ago).
@@ -404,6 +423,7 @@ impl Ledger {
         if due > 0 {
             let entry = Entry::new(Reason::Expiry, -due, now);
             record(conn, shop, customer, entry, None).await?;
+            outbox::ledger_row(conn, shop, customer, &[], &entry, false, false, now).await?;
             self.push(entry, None);
         }
         Ok(())
@@ -453,4 +473,87 @@ pub async fn balance(conn: &mut AnyConnection, shop: &str, customer: &str) -> Re
         .bind(customer)
         .fetch_one(&mut *conn)
         .await?)
+}
+
+/// An imported member's opening balance: `lifetime` points credited, of
+/// which `spent` were already used before the import.
+#[derive(Debug, Clone, Copy)]
+pub struct Opening<'a> {
+    pub customer: &'a str,
+    pub lifetime: i64,
+    pub spent: i64,
+}
+
+/// Opening balances of members the caller created in this transaction (no
+/// rows, nothing cached yet), in bulk: an `import` row of their lifetime
+/// points (expiring by the rule in force now), an `import_spent` row of what
+/// was spent, and the cached figures as [`post`] would leave them. A member
+/// with history is refused (their balance is not 0): those go through
+/// [`post`]. No webhook events: an import is the shop's own history.
+pub(crate) async fn open(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    openings: &[Opening<'_>],
+    note: &str,
+    now: i64,
+) -> Result<()> {
+    const ROWS_PER_INSERT: usize = 200;
+    let expires_at = program.expiry.map(|rule| expiry::add_months(now, rule.after_months));
+    let mut rows: Vec<(&str, i64, Reason, Option<i64>)> = Vec::with_capacity(openings.len() * 2);
+    for o in openings {
+        if o.lifetime > 0 {
+            rows.push((o.customer, o.lifetime, Reason::Import, expires_at));
+        }
+        if o.spent > 0 {
+            rows.push((o.customer, -o.spent, Reason::ImportSpent, None));
+        }
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("($1, ${}, ${}, ${}, $2, $3, ${})", 4 + i * 4, 5 + i * 4, 6 + i * 4, 7 + i * 4))
+            .collect();
+        let sql = format!(
+            "INSERT INTO ledger (shop_id, customer_id, delta, reason, note, at, expires_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(shop).bind(note).bind(now);
+        for (customer, delta, reason, expires_at) in chunk {
+            query = query.bind(*customer).bind(*delta).bind(reason.as_str()).bind(*expires_at);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    for chunk in openings.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = 2 + i * 5;
+                format!("(${p}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+            })
+            .collect();
+        let sql = format!(
+            "UPDATE customers SET points = v.column2, lifetime_points = v.column3, next_expiry_at = v.column4,
+                    next_expiry_points = v.column5
+             FROM (VALUES {}) AS v
+             WHERE customers.shop_id = $1 AND customers.id = v.column1
+               AND customers.points = 0 AND customers.lifetime_points = 0",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(shop);
+        for o in chunk {
+            let mut movements = vec![Movement { expires_at, ..Movement::new(now, o.lifetime) }];
+            movements.push(Movement::new(now, -o.spent));
+            let state = expiry::replay(&movements, now).state;
+            query = query
+                .bind(o.customer)
+                .bind(o.lifetime - o.spent)
+                .bind(o.lifetime)
+                .bind(state.next_expiry_at)
+                .bind(state.next_expiry_points);
+        }
+        let updated = query.execute(&mut *conn).await?;
+        if updated.rows_affected() != chunk.len() as u64 {
+            return Err(Error::Operation("an imported member already had points".into()));
+        }
+    }
+    Ok(())
 }

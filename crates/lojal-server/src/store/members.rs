@@ -50,6 +50,9 @@ pub async fn ensure(conn: &mut AnyConnection, shop: &str, program: &Program, cus
         .execute(&mut *conn)
         .await?;
         if inserted.rows_affected() == 1 {
+            let joined = lojal_core::webhooks::MemberJoined { customer: customer.to_string() };
+            let event = lojal_core::webhooks::Event::MemberJoined(joined);
+            crate::store::outbox::record(conn, shop, Some(customer.as_str()), &event, clock::now()).await?;
             return actions::signed_up(conn, shop, program, customer.as_str(), clock::now()).await;
         }
         if is_member(conn, shop, customer.as_str()).await? {

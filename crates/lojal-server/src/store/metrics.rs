@@ -23,8 +23,10 @@ pub struct Metrics {
     pub members: i64,
     /// Members with at least one order.
     pub customers_with_orders: i64,
+    /// Orders, guests' orders from a platform included.
     pub orders: i64,
-    /// Sum of order totals less refunds, minor units.
+    /// Sum of order totals less refunds, minor units (guests' orders from a
+    /// platform included).
     pub revenue: i64,
     /// Share of ordering customers with two or more orders.
     pub repeat_purchase_rate: Option<f64>,
@@ -190,6 +192,12 @@ pub async fn compute(
         }
     }
     let retention = ratio(retained, base);
+    // Guests' orders from a platform count in the orders and revenue, not
+    // among customers: the per-customer figures stay the members'.
+    let member_revenue = revenue;
+    let (guest_orders, guest_revenue) = crate::store::platforms::guest_totals(conn, shop).await?;
+    orders += guest_orders;
+    revenue += guest_revenue;
 
     let order_rows = sqlx::query(
         "SELECT customer_id, created_at, CAST(total - refunded AS BIGINT) AS net FROM orders WHERE shop_id = $1",
@@ -228,9 +236,15 @@ pub async fn compute(
     for row in sums {
         let reason: String = row.try_get("reason")?;
         let (credited, debited): (i64, i64) = (row.try_get("credited")?, row.try_get("debited")?);
+        if reason == "void" {
+            // A voided code's points came back: neither issued nor redeemed.
+            points.redeemed -= credited;
+            continue;
+        }
         points.issued += credited;
         match reason.as_str() {
-            "redeem" => points.redeemed += debited,
+            // Spent in the program before Lojal (an import's opening balance).
+            "redeem" | "import_spent" => points.redeemed += debited,
             "expiry" => points.expired += debited,
             "donation" => points.donated += debited,
             _ => points.reversed += debited,
@@ -249,7 +263,7 @@ pub async fn compute(
         repeat_purchase_rate: ratio(repeat, ordering),
         retention,
         churn: retention.map(|r| 1.0 - r),
-        average_customer_value: (ordering > 0).then(|| revenue as f64 / ordering as f64),
+        average_customer_value: (ordering > 0).then(|| member_revenue as f64 / ordering as f64),
         customer_value_by_membership: MembershipValue {
             members: member_value.0,
             members_value: (member_value.0 > 0).then(|| member_value.1 as f64 / member_value.0 as f64),

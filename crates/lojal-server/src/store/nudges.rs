@@ -7,7 +7,7 @@ use crate::store::{carts, redemptions};
 use crate::{clock, db};
 use lojal_core::api::{self, Nudge};
 use lojal_core::nudge::{self, CartFacts, Facts, NudgeKind};
-use lojal_core::program::Program;
+use lojal_core::program::{Program, Reward};
 use lojal_core::words::{self, Lang, NudgeFigures};
 use lojal_core::{points, tiers};
 use sqlx::{AnyConnection, Row};
@@ -81,7 +81,7 @@ pub async fn for_member(
         NudgeKind::WinBack => {
             let reward = rules.win_back_reward_id.as_deref().and_then(|id| program.reward(id));
             let Some(reward) = reward else { return Ok(None) };
-            code = win_back_code(conn, shop, &member.id, &reward.id, last_order_at.unwrap_or(0), now).await?;
+            code = win_back_code(conn, shop, &member.id, reward, last_order_at.unwrap_or(0), now).await?;
             figures.name = &reward.title;
             figures.code = &code;
             nudge.code = Some(code.clone());
@@ -108,7 +108,7 @@ async fn win_back_code(
     conn: &mut AnyConnection,
     shop: &str,
     customer: &str,
-    reward_id: &str,
+    reward: &Reward,
     last_order_at: i64,
     now: i64,
 ) -> Result<String> {
@@ -122,7 +122,7 @@ async fn win_back_code(
         tx.commit().await?;
         return Ok(code);
     }
-    let code = redemptions::issue(&mut tx, shop, customer, reward_id, 0, now).await?;
+    let code = redemptions::issue(&mut tx, shop, customer, reward, 0, now).await?;
     // ON CONFLICT rather than catching the error: on PostgreSQL an error
     // would abort the transaction.
     let claimed = sqlx::query(
@@ -132,7 +132,7 @@ async fn win_back_code(
     .bind(shop)
     .bind(customer)
     .bind(&code)
-    .bind(reward_id)
+    .bind(&reward.id)
     .bind(now)
     .bind(last_order_at)
     .execute(&mut *tx)

@@ -24,6 +24,8 @@ pub struct NewOrder {
     pub referral_code: Option<String>,
     /// Unix seconds.
     pub created_at: i64,
+    /// Discount codes the order used (canonical form), marked used by it.
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +131,9 @@ async fn ingest_counting(
             .await?;
     }
     insert_items(conn, shop, &order.id, &order.items).await?;
+    for code in &order.codes {
+        redemptions::use_code(conn, shop, code, &order.id, now).await?;
+    }
     if awarded != 0 {
         // One row with the campaign named in its note: a refund then takes
         // back the bonus in the same proportion as the rest.
@@ -142,9 +147,7 @@ async fn ingest_counting(
         let orders = kept_orders(conn, shop, customer).await?;
         actions::ordered(conn, shop, program, customer, &order.id, orders, now).await?;
     }
-    if let Some(card) = &program.stamp_card {
-        stamps::punch(conn, shop, card, customer, &order.id, order.total, order.created_at).await?;
-    }
+    stamps::punch(conn, shop, program, customer, &order.id, order.total, order.created_at).await?;
     if count_for_recommendations && !order.items.is_empty() {
         let skus: Vec<&str> = order.items.iter().map(|i| i.sku.as_str()).collect();
         recommendations::count_basket(conn, shop, &skus).await?;
@@ -214,6 +217,12 @@ async fn replay_of(conn: &mut AnyConnection, shop: &str, order: &NewOrder, known
         || sent != stored
     {
         return Err(Error::OrderConflict(order.id.clone()));
+    }
+    // A resend may repeat the codes it used, not add others.
+    for code in &order.codes {
+        if !redemptions::used_by(conn, shop, code, &order.id).await? {
+            return Err(Error::OrderConflict(order.id.clone()));
+        }
     }
     let points = ledger::balance(conn, shop, &known.customer).await?;
     Ok(Receipt { points_awarded: known.points_awarded, points, duplicate: true })
@@ -293,10 +302,18 @@ async fn credit_referral(
         let entry = Entry::new(Reason::Referral, rule.referrer_points, order.created_at).order(&order.id);
         ledger::post(conn, shop, referrer, program, entry, now).await?;
     }
+    let completed = lojal_core::webhooks::ReferralCompleted {
+        referrer: referrer.to_owned(),
+        customer: customer.to_owned(),
+        order_id: order.id.clone(),
+        points: rule.referrer_points,
+    };
+    let event = lojal_core::webhooks::Event::ReferralCompleted(completed);
+    crate::store::outbox::record(conn, shop, Some(referrer), &event, now).await?;
     if let Some(reward) = rule.referee_reward_id.as_deref().and_then(|id| program.reward(id)) {
         // The referee's welcome reward costs them nothing; it is tied to the
         // order that earned it, so a full refund voids it.
-        let code = redemptions::issue(conn, shop, customer, &reward.id, 0, now).await?;
+        let code = redemptions::issue(conn, shop, customer, reward, 0, now).await?;
         redemptions::tie_to_order(conn, shop, &code, &order.id).await?;
     }
     Ok(())

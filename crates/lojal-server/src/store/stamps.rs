@@ -32,19 +32,20 @@ async fn set(conn: &mut AnyConnection, shop: &str, customer: &str, stamps: i64) 
 pub async fn punch(
     conn: &mut AnyConnection,
     shop: &str,
-    card: &StampCard,
+    program: &Program,
     customer: &str,
     order_id: &str,
     total: i64,
     now: i64,
 ) -> Result<()> {
+    let Some(card) = &program.stamp_card else { return Ok(()) };
     // Two orders of one member at once must not both read the same card.
     ledger::lock_member(conn, shop, customer).await?;
     let Some(punch) = card.punch(stored(conn, shop, customer).await?, total) else { return Ok(()) };
-    let code = if punch.completed {
-        Some(redemptions::issue(conn, shop, customer, &card.reward_id, 0, now).await?)
-    } else {
-        None
+    // The program's check keeps the card's reward among its rewards.
+    let code = match program.reward(&card.reward_id).filter(|_| punch.completed) {
+        Some(reward) => Some(redemptions::issue(conn, shop, customer, reward, 0, now).await?),
+        None => None,
     };
     set(conn, shop, customer, punch.stamps).await?;
     event(conn, shop, order_id, "punch", customer, punch.stamps, code.as_deref(), now).await

@@ -127,6 +127,7 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
                 items: vec![LineItem { sku: format!("sku-{}", total % 7), qty: 1, price: *total }],
                 referral_code,
                 created_at: *now - days_ago * DAY,
+                codes: Vec::new(),
             };
             orders.push(id);
             orders::ingest(&mut tx, shop, &program, &order, *now).await.map(|_| ())

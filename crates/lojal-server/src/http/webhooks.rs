@@ -1,0 +1,146 @@
+//! Webhook endpoints: `POST/GET /v1/shops/{shop}/webhooks`, `DELETE
+//! .../webhooks/{id}`, `POST .../webhooks/{id}/enable`, `GET
+//! .../webhooks/{id}/attempts`, `GET .../webhooks/events` and `POST
+//! .../webhooks/events/{event_id}/resend`. The secret is in the answer to
+//! the registration only.
+
+use super::auth::Merchant;
+use super::json::Json;
+use super::AppState;
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::store::webhooks::{self, Endpoint};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use lojal_core::Error as Invalid;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhook {
+    url: String,
+    events: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Limit {
+    limit: Option<i64>,
+}
+
+impl Limit {
+    fn get(&self) -> Result<i64> {
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=500).contains(&limit) {
+            return Err(Error::Invalid(Invalid::InvalidRequest("limit must be 1 to 500".into())));
+        }
+        Ok(limit)
+    }
+}
+
+pub fn endpoint_view(endpoint: &Endpoint) -> Value {
+    json!({
+        "id": endpoint.id,
+        "url": endpoint.url,
+        "events": endpoint.events,
+        "enabled": endpoint.disabled_at.is_none(),
+        "created_at": clock::rfc3339(endpoint.created_at),
+        "disabled_at": endpoint.disabled_at.map(clock::rfc3339),
+        "disabled_reason": endpoint.disabled_reason,
+        "pending": endpoint.pending,
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Merchant(shop): Merchant,
+    Json(body): Json<NewWebhook>,
+) -> Result<(StatusCode, Json<Value>)> {
+    lojal_core::webhooks::validate_url(&body.url)?;
+    lojal_core::webhooks::validate_events(&body.events)?;
+    let created = webhooks::add(&state.db, &shop.id, &body.url, &body.events, clock::now()).await?;
+    let mut view = endpoint_view(&created.endpoint);
+    view["secret"] = Value::String(created.secret);
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+pub async fn list(State(state): State<AppState>, Merchant(shop): Merchant) -> Result<Json<Value>> {
+    let endpoints = webhooks::list(&state.db, &shop.id).await?;
+    Ok(Json(json!({ "webhooks": endpoints.iter().map(endpoint_view).collect::<Vec<_>>() })))
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    Merchant(shop): Merchant,
+    Path((_shop, id)): Path<(String, String)>,
+) -> Result<StatusCode> {
+    webhooks::remove(&state.db, &shop.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    Merchant(shop): Merchant,
+    Path((_shop, id)): Path<(String, String)>,
+) -> Result<Json<Value>> {
+    Ok(Json(endpoint_view(&webhooks::enable(&state.db, &shop.id, &id).await?)))
+}
+
+pub async fn attempts(
+    State(state): State<AppState>,
+    Merchant(shop): Merchant,
+    Path((_shop, id)): Path<(String, String)>,
+    Query(limit): Query<Limit>,
+) -> Result<Json<Value>> {
+    let attempts = webhooks::attempts(&state.db, &shop.id, &id, limit.get()?).await?;
+    let attempts: Vec<Value> = attempts
+        .into_iter()
+        .map(|a| {
+            json!({
+                "event_id": a.event_id,
+                "type": a.event_type,
+                "at": clock::rfc3339(a.at),
+                "status": a.status,
+                "duration_ms": a.duration_ms,
+                "error": a.error,
+                "ok": a.error.is_none(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "attempts": attempts })))
+}
+
+pub async fn events(
+    State(state): State<AppState>,
+    Merchant(shop): Merchant,
+    Query(limit): Query<Limit>,
+) -> Result<Json<Value>> {
+    let events = webhooks::events(&state.db, &shop.id, limit.get()?).await?;
+    let events: Vec<Value> = events
+        .into_iter()
+        .map(|e| {
+            json!({
+                "id": e.id,
+                "type": e.event_type,
+                "customer": e.customer,
+                "created_at": clock::rfc3339(e.created_at),
+                "deliveries": e.deliveries.into_iter().map(|d| json!({
+                    "endpoint_id": d.endpoint_id,
+                    "state": d.state,
+                    "attempts": d.attempts,
+                    "last_error": d.last_error,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "events": events })))
+}
+
+pub async fn resend(
+    State(state): State<AppState>,
+    Merchant(shop): Merchant,
+    Path((_shop, event_id)): Path<(String, String)>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let endpoints = webhooks::resend(&state.db, &shop.id, &event_id).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "event_id": event_id, "endpoints": endpoints }))))
+}

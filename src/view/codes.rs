@@ -1,0 +1,61 @@
+//! The account view's discount codes, newest first: an active one to copy
+//! for the checkout (until when, if it expires), the others with what
+//! became of them (used and when, cancelled, expired) and no copy button.
+
+use super::titled_section;
+use crate::dom::{self, append, attr, el, el_text};
+use crate::i18n::{fill, Locale};
+use crate::ui::Ui;
+use lojal_core::api::CodeView;
+use lojal_core::codes::CodeStatus;
+use web_sys::Element;
+
+/// Nothing when the member has no codes yet.
+pub fn section(locale: Locale, codes: &[CodeView], ui: &Ui) -> Option<Element> {
+    if codes.is_empty() {
+        return None;
+    }
+    let words = locale.messages();
+    let block = titled_section("codes", words.codes_heading);
+    let list = el("ul", "");
+    for code in codes {
+        let active = code.status == CodeStatus::Active;
+        let item = el("li", if active { "active" } else { "spent" });
+        attr(&item, "data-code", &code.code);
+        attr(&item, "data-status", code.status.as_str());
+        let label = el("span", "label");
+        append(&label, &el_text("span", "title", &code.title));
+        append(&label, &el_text("span", "code-value", &code.code));
+        append(&label, &el_text("span", "status", &status(locale, code)));
+        append(&item, &label);
+        if active {
+            let copied = ui.copied.as_deref() == Some(code.code.as_str());
+            let said = if copied { words.copied } else { words.copy };
+            let copy = dom::button("small", said, "copy-code", &code.code);
+            // Several codes each have a button: say which one it copies.
+            attr(&copy, "aria-label", &format!("{said}: {}", code.code));
+            append(&item, &copy);
+        }
+        append(&list, &item);
+    }
+    append(&block, &list);
+    Some(block)
+}
+
+/// "Valid until 24 Nov 2026", "Used 21 Nov 2026", "Cancelled", ...: a
+/// missing date leaves the words alone.
+fn status(locale: Locale, code: &CodeView) -> String {
+    let words = locale.messages();
+    let dated = |template: &str, at: Option<&String>| {
+        fill(template, "", &at.map(|at| locale.date(at)).unwrap_or_default()).trim().to_owned()
+    };
+    match code.status {
+        CodeStatus::Active => match &code.expires_at {
+            Some(at) => fill(words.code_valid_until, "", &locale.date(at)),
+            None => words.code_active.to_owned(),
+        },
+        CodeStatus::Used => dated(words.code_used, code.used_at.as_ref()),
+        CodeStatus::Void => words.code_void.to_owned(),
+        CodeStatus::Expired => dated(words.code_expired, code.expires_at.as_ref()),
+    }
+}
