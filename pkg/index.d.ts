@@ -24,6 +24,17 @@ export interface MountOptions {
   launcherLabel?: string;
   /** The launcher's corner: "right" (default) or "left". */
   position?: "left" | "right";
+  /**
+   * The palette: "auto" (default) follows the page the widget is on: dark
+   * only when the page's `color-scheme` supports dark and the shopper
+   * prefers dark (or the page is dark only); "light" or "dark" fix it.
+   */
+  theme?: "auto" | "light" | "dark";
+  /**
+   * The launcher's distance from the corner in CSS pixels: from the bottom
+   * (72), or from the side and the bottom ("16,72" or [16, 72]). Default 20.
+   */
+  offset?: number | string | [number, number];
 }
 
 export interface CartItem {

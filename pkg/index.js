@@ -132,6 +132,10 @@ function normalise(options) {
     signInUrl: o.signInUrl ?? null,
     launcherLabel: o.launcherLabel ?? null,
     position: o.position === "left" ? "left" : "right",
+    // "light", "dark" or "auto" (follow the page); the widget reads it.
+    theme: o.theme ?? "auto",
+    // 72, "72", "16,72" or [16, 72]: pixels from the side and the bottom.
+    offset: o.offset == null ? null : String(o.offset),
   };
 }
 

@@ -17,6 +17,8 @@
     signInUrl: data.signInUrl,
     launcherLabel: data.launcherLabel,
     position: data.position,
+    theme: data.theme,
+    offset: data.offset,
   };
   if (!options.shop) {
     console.warn("lojal: the script tag needs data-shop");

@@ -18,6 +18,11 @@ pub struct Config {
     pub sign_in_url: Option<String>,
     /// The launcher button's words, instead of the locale's "Rewards".
     pub launcher_label: Option<String>,
+    /// `data-theme` / `theme`: the palette, or following the host page.
+    pub theme: Theme,
+    /// `data-offset` / `offset`: the launcher's distance from the corner in
+    /// CSS pixels, `(x, y)`; `None` keeps the stylesheet's.
+    pub offset: Option<(u16, u16)>,
     /// The loader's early `fetch` of the widget's data (a `Promise` of a
     /// `Response`), started while the wasm was still downloading.
     pub prefetch: Option<js_sys::Promise>,
@@ -47,10 +52,53 @@ impl Config {
             join_url: text("joinUrl").filter(|u| is_safe_link(u)),
             sign_in_url: text("signInUrl").filter(|u| is_safe_link(u)),
             launcher_label: text("launcherLabel").filter(|l| !l.trim().is_empty()),
+            theme: Theme::parse(text("theme").as_deref()),
+            offset: text("offset").as_deref().and_then(parse_offset),
             prefetch,
         })
     }
 }
+
+/// The widget's palette: `Auto` follows the page it sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn parse(value: Option<&str>) -> Theme {
+        match value.map(str::trim) {
+            Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            _ => Theme::Auto,
+        }
+    }
+}
+
+/// Whether a page whose `color-scheme` is `scheme` (the root's computed
+/// value, or its `<meta name="color-scheme">`) shows dark, given the
+/// shopper's `prefers-color-scheme`: only if it says it supports dark, and
+/// either only dark or the shopper prefers dark.
+pub fn page_is_dark(scheme: &str, prefers_dark: bool) -> bool {
+    let words: Vec<&str> = scheme.split_whitespace().filter(|w| *w != "only").collect();
+    let dark = words.contains(&"dark");
+    dark && (prefers_dark || !words.contains(&"light"))
+}
+
+/// `"72"` (from the bottom; the side keeps its default) or `"16,72"` (from
+/// the side, from the bottom), in CSS pixels, with or without `px`.
+pub fn parse_offset(value: &str) -> Option<(u16, u16)> {
+    let number = |s: &str| s.trim().trim_end_matches("px").trim().parse::<u16>().ok().filter(|n| *n <= 2000);
+    match value.split_once(',') {
+        Some((x, y)) => Some((number(x)?, number(y)?)),
+        None => Some((DEFAULT_OFFSET, number(value)?)),
+    }
+}
+
+/// The launcher's distance from the side and from the bottom, by default.
+pub const DEFAULT_OFFSET: u16 = 20;
 
 /// `{id, ts, sig}`; `ts` as a number or the digits of one (from a data
 /// attribute), so either way of passing it works.
@@ -77,7 +125,7 @@ pub fn is_safe_link(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_safe_link;
+    use super::{is_safe_link, page_is_dark, parse_offset, Theme};
 
     #[test]
     fn only_web_links_and_paths_are_safe() {
@@ -87,5 +135,38 @@ mod tests {
         for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example", "vbscript:x"] {
             assert!(!is_safe_link(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_page_decides_dark_only_when_it_supports_dark() {
+        // (computed color-scheme, prefers dark) -> dark
+        for (scheme, prefers, dark) in [
+            ("normal", true, false),
+            ("light", true, false),
+            ("only light", true, false),
+            ("", true, false),
+            ("light dark", false, false),
+            ("light dark", true, true),
+            ("dark light", true, true),
+            ("dark", false, true),
+            ("only dark", false, true),
+        ] {
+            assert_eq!(page_is_dark(scheme, prefers), dark, "{scheme:?} prefers dark: {prefers}");
+        }
+    }
+
+    #[test]
+    fn offsets_and_themes_parse() {
+        assert_eq!(parse_offset("72"), Some((20, 72)));
+        assert_eq!(parse_offset(" 16 , 72px "), Some((16, 72)));
+        assert_eq!(parse_offset("0,0"), Some((0, 0)));
+        for bad in ["", "-4", "a,b", "1,2,3", "99999"] {
+            assert_eq!(parse_offset(bad), None, "{bad}");
+        }
+        assert_eq!(Theme::parse(Some("dark")), Theme::Dark);
+        assert_eq!(Theme::parse(Some("light")), Theme::Light);
+        assert_eq!(Theme::parse(Some("auto")), Theme::Auto);
+        assert_eq!(Theme::parse(Some("purple")), Theme::Auto);
+        assert_eq!(Theme::parse(None), Theme::Auto);
     }
 }

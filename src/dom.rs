@@ -140,17 +140,101 @@ pub fn can_share() -> bool {
         .unwrap_or(false)
 }
 
-/// Opens the system share sheet for `url`; a shopper who cancels is fine.
-pub async fn share(title: &str, url: &str) {
-    let Some(window) = web_sys::window() else { return };
+/// Whether sharing beats copying here: a share sheet on a touch screen (a
+/// phone or tablet). Desktop browsers with `navigator.share` keep "Copy"
+/// first, where the clipboard is what a shopper wants.
+pub fn prefers_share() -> bool {
+    can_share() && media_matches("(pointer: coarse)")
+}
+
+/// Opens the system share sheet with `title`, `text` and `url` (each left
+/// out when empty). `true` when it was shared or the shopper cancelled it;
+/// `false` when the browser has no share sheet or refused (then copy).
+pub async fn share(title: &str, text: &str, url: &str) -> bool {
+    let Some(window) = web_sys::window() else { return false };
     let navigator = window.navigator();
-    let Ok(share) = js_sys::Reflect::get(&navigator, &"share".into()) else { return };
-    let Some(share) = share.dyn_ref::<js_sys::Function>() else { return };
+    let Ok(share) = js_sys::Reflect::get(&navigator, &"share".into()) else { return false };
+    let Some(share) = share.dyn_ref::<js_sys::Function>() else { return false };
     let data = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&data, &"title".into(), &title.into());
-    let _ = js_sys::Reflect::set(&data, &"url".into(), &url.into());
-    if let Ok(promise) = share.call1(&navigator, &data) {
-        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await;
+    for (key, value) in [("title", title), ("text", text), ("url", url)] {
+        if !value.is_empty() {
+            let _ = js_sys::Reflect::set(&data, &key.into(), &value.into());
+        }
+    }
+    let Ok(promise) = share.call1(&navigator, &data) else { return false };
+    match wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await {
+        Ok(_) => true,
+        // The shopper closed the sheet: nothing to fall back to.
+        Err(error) => {
+            js_sys::Reflect::get(&error, &"name".into()).ok().and_then(|n| n.as_string()).as_deref()
+                == Some("AbortError")
+        }
+    }
+}
+
+/// The page's media query `query`, to read or to listen to.
+pub fn media(query: &str) -> Option<web_sys::MediaQueryList> {
+    web_sys::window()?.match_media(query).ok()?
+}
+
+pub fn media_matches(query: &str) -> bool {
+    media(query).is_some_and(|m| m.matches())
+}
+
+/// The `color-scheme` the host page declares: its root's computed value,
+/// else its `<meta name="color-scheme">`; empty when it declares none.
+pub fn page_color_scheme() -> String {
+    let document = document();
+    let computed = document
+        .document_element()
+        .and_then(|root| web_sys::window()?.get_computed_style(&root).ok()?)
+        .and_then(|style| style.get_property_value("color-scheme").ok())
+        .unwrap_or_default();
+    if !computed.trim().is_empty() && computed.trim() != "normal" {
+        return computed;
+    }
+    document
+        .query_selector("meta[name=color-scheme]")
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))
+        .unwrap_or_default()
+}
+
+/// The host page held still behind the bottom sheet: `overflow: hidden` on
+/// its `<html>` and `<body>` until dropped, which puts back what was there.
+pub struct ScrollLock {
+    saved: Vec<(HtmlElement, String)>,
+}
+
+impl ScrollLock {
+    pub fn new() -> ScrollLock {
+        let document = document();
+        let elements = [document.document_element().and_then(as_html), document.body()];
+        let saved = elements
+            .into_iter()
+            .flatten()
+            .map(|element| {
+                let style = element.style();
+                let before = style.get_property_value("overflow").unwrap_or_default();
+                let _ = style.set_property("overflow", "hidden");
+                (element, before)
+            })
+            .collect();
+        ScrollLock { saved }
+    }
+}
+
+impl Drop for ScrollLock {
+    fn drop(&mut self) {
+        for (element, before) in &self.saved {
+            let style = element.style();
+            let _ = if before.is_empty() {
+                style.remove_property("overflow").map(|_| ())
+            } else {
+                style.set_property("overflow", before)
+            };
+        }
     }
 }
 

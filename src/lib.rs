@@ -13,7 +13,9 @@
 //! - [`view`]: plain functions drawing the state into a shadow root;
 //! - [`dom`]: every raw web-sys call, in small helpers;
 //! - [`i18n`]: the shopper-facing words in each shipped locale;
-//! - [`events`]: the `lojal:*` events the page can listen to.
+//! - [`events`]: the `lojal:*` events the page can listen to;
+//! - [`theme`]: light or dark, following the host page unless told;
+//! - [`keyboard`]: the launcher out of the way while the shopper types.
 
 mod api;
 mod config;
@@ -21,13 +23,16 @@ mod dom;
 mod events;
 mod i18n;
 mod js;
+mod keyboard;
 mod session;
+mod theme;
 mod ui;
 mod view;
 
 use config::Config;
 use gloo_events::{EventListener, EventListenerOptions};
 use session::{Session, View};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
@@ -42,6 +47,7 @@ pub struct Widget {
     view: Rc<View>,
     session: Rc<Session>,
     _listeners: Vec<EventListener>,
+    _theme: Option<theme::Follow>,
 }
 
 #[wasm_bindgen]
@@ -57,10 +63,21 @@ impl Widget {
         let kind = view::Kind::of(&host);
         view::frame(&root, &config, kind);
         view::render_loading(&root, &config, kind);
-        let view = Rc::new(View { host, root, config, kind });
+        if kind == view::Kind::Launcher {
+            if let Some((x, y)) = config.offset {
+                dom::set_style(&host, "--lojal-offset-x", &format!("{x}px"));
+                dom::set_style(&host, "--lojal-offset-y", &format!("{y}px"));
+            }
+        }
+        theme::apply(&host, config.theme);
+        let view = Rc::new(View { host, root, config, kind, scroll_lock: RefCell::new(None) });
         let session = Session::join(&view);
-        let listeners = listen(&view, &session);
-        Ok(Widget { view, session, _listeners: listeners })
+        let mut listeners = listen(&view, &session);
+        if kind == view::Kind::Launcher {
+            listeners.extend(keyboard::watch(&view.host));
+        }
+        let theme = theme::follow(&view.host, view.config.theme);
+        Ok(Widget { view, session, _listeners: listeners, _theme: theme })
     }
 
     /// Fetches the shopper's standing again and redraws every view.
@@ -80,11 +97,11 @@ impl Widget {
 
     /// Opens the panel (launcher mode); inline widgets are always open.
     pub fn open(&self) {
-        view::set_open(&self.view.root, true);
+        view::set_open(&self.view, true);
     }
 
     pub fn close(&self) {
-        view::set_open(&self.view.root, false);
+        view::set_open(&self.view, false);
     }
 
     /// Shows the shopper's cart (`[{sku, qty, price}]`) in every view and,
@@ -129,7 +146,7 @@ fn listen(view: &Rc<View>, session: &Rc<Session>) -> Vec<EventListener> {
         EventListener::new_with_options(&view.root, "keydown", options, move |event| {
             let Some(view) = weak.upgrade() else { return };
             if let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() {
-                view::key(&view.root, view.kind, key);
+                view::key(&view, key);
             }
         })
     };

@@ -48,6 +48,8 @@ pub struct View {
     pub root: ShadowRoot,
     pub config: Config,
     pub kind: Kind,
+    /// Held while the launcher's panel is open as a bottom sheet.
+    pub scroll_lock: RefCell<Option<dom::ScrollLock>>,
 }
 
 fn key_of(config: &Config) -> String {
@@ -196,8 +198,8 @@ impl Session {
 
     pub fn act(self: &Rc<Self>, view: &Rc<View>, action: &str, arg: String) {
         match action {
-            "toggle" => view::set_open(&view.root, !view::is_open(&view.root)),
-            "close" => view::close_and_refocus(&view.root),
+            "toggle" => view::set_open(view, !view::is_open(&view.root)),
+            "close" => view::close_and_refocus(view),
             "redeem" => {
                 {
                     let mut ui = self.ui.borrow_mut();
@@ -298,9 +300,10 @@ impl Session {
                 let (session, view) = (self.clone(), view.clone());
                 wasm_bindgen_futures::spawn_local(async move { session.send_feedback(&view, arg).await });
             }
-            "share-referral" => {
-                let title = self.data.borrow().as_ref().map(|d| d.shop.name.clone()).unwrap_or_default();
-                wasm_bindgen_futures::spawn_local(async move { dom::share(&title, &arg).await });
+            "share-referral" | "share-code" => {
+                let referral = action == "share-referral";
+                let (session, view) = (self.clone(), view.clone());
+                wasm_bindgen_futures::spawn_local(async move { session.share(&view, arg, referral).await });
             }
             _ => {}
         }
@@ -397,6 +400,21 @@ impl Session {
                 self.redraw();
                 events::error(&view.host, err.code(), &err.to_string());
             }
+        }
+    }
+
+    /// Opens the share sheet for a referral link or a code; copies it when
+    /// the browser has none or refuses.
+    async fn share(self: &Rc<Self>, view: &Rc<View>, what: String, referral: bool) {
+        let words = view.config.locale.messages();
+        let shop = self.data.borrow().as_ref().map(|d| d.shop.name.clone()).unwrap_or_default();
+        let shared = if referral {
+            dom::share(&shop, &i18n::fill(words.share_invite, "", &shop), &what).await
+        } else {
+            dom::share(&shop, &what, "").await
+        };
+        if !shared {
+            self.copy(view, what, referral).await;
         }
     }
 

@@ -57,7 +57,7 @@ pub fn view(config: &Config, data: &WidgetData, ui: &Ui, items: &[LineItem]) -> 
     for issued in &ui.issued {
         let row = el("p", "code-row");
         append(&row, &el_text("strong", "code-text", &issued.code));
-        append(&row, &dom::button("small", words.copy, "copy-code", &issued.code));
+        append(&row, &super::code_button(locale, ui, &issued.code));
         append(&block, &row);
     }
     vec![block]

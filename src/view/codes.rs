@@ -3,7 +3,7 @@
 //! became of them (used and when, cancelled, expired) and no copy button.
 
 use super::titled_section;
-use crate::dom::{self, append, attr, el, el_text};
+use crate::dom::{append, attr, el, el_text};
 use crate::i18n::{fill, Locale};
 use crate::ui::Ui;
 use lojal_core::api::CodeView;
@@ -29,12 +29,7 @@ pub fn section(locale: Locale, codes: &[CodeView], ui: &Ui) -> Option<Element> {
         append(&label, &el_text("span", "status", &status(locale, code)));
         append(&item, &label);
         if active {
-            let copied = ui.copied.as_deref() == Some(code.code.as_str());
-            let said = if copied { words.copied } else { words.copy };
-            let copy = dom::button("small", said, "copy-code", &code.code);
-            // Several codes each have a button: say which one it copies.
-            attr(&copy, "aria-label", &format!("{said}: {}", code.code));
-            append(&item, &copy);
+            append(&item, &super::code_button(locale, ui, &code.code));
         }
         append(&list, &item);
     }

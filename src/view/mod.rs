@@ -105,7 +105,10 @@ pub fn frame(root: &ShadowRoot, config: &Config, kind: Kind) {
         attr(&button, "aria-controls", "panel");
         attr(&button, "aria-haspopup", "dialog");
         attr(&button, "aria-expanded", "false");
-        dom::replace_children(root, &[&panel, &status, &button]);
+        // Behind the bottom sheet on a phone: a tap on the page closes it.
+        let scrim = el("div", "scrim");
+        attr(&scrim, "data-action", "close");
+        dom::replace_children(root, &[&panel, &scrim, &status, &button]);
     } else {
         dom::replace_children(root, &[&panel, &status]);
     }
@@ -226,10 +229,24 @@ pub fn is_open(root: &ShadowRoot) -> bool {
     panel(root).is_some_and(|p| !p.has_attribute("hidden"))
 }
 
+/// Where the launcher's panel opens as a bottom sheet; `style.css` has the
+/// same width.
+const SHEET: &str = "(max-width: 600px)";
+
 /// Opens or closes the panel. Opening moves focus into it so keyboard and
-/// screen-reader users land where the content is.
-pub fn set_open(root: &ShadowRoot, open: bool) {
+/// screen-reader users land where the content is; as a bottom sheet, the
+/// page behind stops scrolling until it closes.
+pub fn set_open(view: &View, open: bool) {
+    let root = &view.root;
     let Some(panel) = panel(root) else { return };
+    {
+        let mut lock = view.scroll_lock.borrow_mut();
+        if !open {
+            *lock = None;
+        } else if lock.is_none() && view.kind == Kind::Launcher && dom::media_matches(SHEET) {
+            *lock = Some(dom::ScrollLock::new());
+        }
+    }
     if open {
         let _ = panel.remove_attribute("hidden");
         dom::focus(root, ".close");
@@ -242,20 +259,21 @@ pub fn set_open(root: &ShadowRoot, open: bool) {
 }
 
 /// Closes the panel and gives focus back to the launcher that opened it.
-pub fn close_and_refocus(root: &ShadowRoot) {
-    set_open(root, false);
-    if let Some(button) = launcher_button(root) {
+pub fn close_and_refocus(view: &View) {
+    set_open(view, false);
+    if let Some(button) = launcher_button(&view.root) {
         let _ = button.focus();
     }
 }
 
 /// The dialog's keyboard: Escape closes it, Tab stays inside it.
-pub fn key(root: &ShadowRoot, kind: Kind, key: &web_sys::KeyboardEvent) {
-    if kind != Kind::Launcher || !is_open(root) {
+pub fn key(view: &View, key: &web_sys::KeyboardEvent) {
+    let root = &view.root;
+    if view.kind != Kind::Launcher || !is_open(root) {
         return;
     }
     match key.key().as_str() {
-        "Escape" => close_and_refocus(root),
+        "Escape" => close_and_refocus(view),
         "Tab" => {
             let Some(panel) = panel(root) else { return };
             let controls = dom::focusables(&panel);
@@ -274,7 +292,23 @@ pub fn key(root: &ShadowRoot, kind: Kind, key: &web_sys::KeyboardEvent) {
     }
 }
 
-/// A section with a heading.
+/// The button for a discount code: on a phone with a share sheet, "Share"
+/// (which copies when sharing fails); elsewhere "Copy", then "Copied". Its
+/// name says which code: the account view lists several.
+fn code_button(locale: Locale, ui: &Ui, code: &str) -> Element {
+    let words = locale.messages();
+    let (said, action) = if ui.copied.as_deref() == Some(code) {
+        (words.copied, "copy-code")
+    } else if dom::prefers_share() {
+        (words.share, "share-code")
+    } else {
+        (words.copy, "copy-code")
+    };
+    let button = dom::button("small", said, action, code);
+    attr(&button, "aria-label", &format!("{said}: {code}"));
+    button
+}
+
 /// A question that spends points, with its confirm and cancel buttons
 /// (`actions`, for `arg`), both disabled while the spend is on its way.
 fn ask(locale: Locale, into: &Element, question: &str, actions: (&str, &str), arg: &str, busy: bool) {

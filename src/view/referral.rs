@@ -18,12 +18,16 @@ pub fn section(locale: Locale, data: &WidgetData, referral: &ReferralView, ui: &
     append(&block, &link);
     let actions = el("p", "actions");
     let copied = ui.copied.as_deref() == Some(referral.url.as_str());
-    append(
-        &actions,
-        &dom::button("small", if copied { words.copied } else { words.copy }, "copy-referral", &referral.url),
-    );
-    if dom::can_share() {
-        append(&actions, &dom::button("small secondary", words.share, "share-referral", &referral.url));
+    let said = if copied { words.copied } else { words.copy };
+    // On a phone the share sheet comes first; copying stays beside it.
+    if dom::prefers_share() {
+        append(&actions, &dom::button("small", words.share, "share-referral", &referral.url));
+        append(&actions, &dom::button("small secondary", said, "copy-referral", &referral.url));
+    } else {
+        append(&actions, &dom::button("small", said, "copy-referral", &referral.url));
+        if dom::can_share() {
+            append(&actions, &dom::button("small secondary", words.share, "share-referral", &referral.url));
+        }
     }
     append(&block, &actions);
     if referral.referrals > 0 {

@@ -16,9 +16,7 @@ pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Element {
         append(&code, &el_text("p", "", &fill(words.your_code, "", &issued.title)));
         let row = el("p", "code-row");
         append(&row, &el_text("strong", "code-text", &issued.code));
-        let copied = ui.copied.as_deref() == Some(issued.code.as_str());
-        let copy = dom::button("small", if copied { words.copied } else { words.copy }, "copy-code", &issued.code);
-        append(&row, &copy);
+        append(&row, &super::code_button(locale, ui, &issued.code));
         append(&code, &row);
         append(&code, &el_text("p", "quiet", words.code_hint));
         append(&rewards, &code);

@@ -1,7 +1,7 @@
 //! The stamp card, drawn as a card of stamps: how many are filled, how
 //! many purchases remain to the reward, and the code of the last full card.
 
-use crate::dom::{self, append, attr, el, el_text};
+use crate::dom::{append, attr, el, el_text};
 use crate::i18n::{fill, Locale};
 use crate::ui::Ui;
 use lojal_core::api::{StampCardView, WidgetData};
@@ -32,8 +32,7 @@ pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Option<Element> {
         let row = el("p", "code-row");
         append(&row, &el_text("span", "", &fill(words.your_code, "", &card.reward_title)));
         append(&row, &el_text("strong", "code-text", code));
-        let copied = ui.copied.as_deref() == Some(code.as_str());
-        append(&row, &dom::button("small", if copied { words.copied } else { words.copy }, "copy-code", code));
+        append(&row, &super::code_button(locale, ui, code));
         append(&section, &row);
     }
     Some(section)

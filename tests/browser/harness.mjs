@@ -3,7 +3,7 @@
 
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -126,12 +126,17 @@ export async function launchBrowser() {
   });
 }
 
+/** The desktop window the tests use, and a phone (an iPhone 14's CSS size, touch). */
+export const DESKTOP = { viewport: { width: 1100, height: 760 } };
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
 /**
  * Opens `url` in a fresh page that records console errors, uncaught errors
- * and the requests made to the API.
+ * and the requests made to the API. `context`: options of the browser
+ * context (e.g. `{ ...PHONE, colorScheme: "dark" }`).
  */
-export async function openPage(browser, url, { api } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+export async function openPage(browser, url, { api, context: contextOptions } = {}) {
+  const context = await browser.newContext({ ...DESKTOP, ...contextOptions });
   const page = await context.newPage();
   const problems = [];
   const apiRequests = [];
@@ -200,4 +205,49 @@ export async function standingOf(server, page) {
   });
   if (response.status !== 200) throw new Error(`the widget request answered ${response.status}`);
   return response.json();
+}
+
+const AXE = readFileSync(join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+
+/**
+ * Runs axe-core (Deque's accessibility engine) on the whole page, open
+ * shadow roots included; resolves with the serious and critical violations,
+ * one line per element.
+ */
+export async function axeViolations(page) {
+  // Evaluated, not a <script>: a page's Content Security Policy allows no inline script.
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ["violations"] });
+    return results.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id}: ${JSON.stringify(n.target)} ${n.failureSummary.replace(/\s+/g, " ")}`));
+  });
+}
+
+/** Controls in any widget smaller than 44 by 44 CSS pixels (visible ones only). */
+export async function smallTargets(page) {
+  return page.evaluate(() => {
+    const small = [];
+    for (const host of document.querySelectorAll("lojal-widget")) {
+      for (const el of host.shadowRoot?.querySelectorAll("button, a[href], select, input, textarea") ?? []) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if (r.width < 44 || r.height < 44) {
+          const where = host.getAttribute("view") ?? (host.hasAttribute("launcher") ? "launcher" : "panel");
+          small.push(`${where}: <${el.localName} class="${el.className}"> "${el.textContent.trim().slice(0, 30)}" ${r.width.toFixed(1)}x${r.height.toFixed(1)}`);
+        }
+      }
+    }
+    return small;
+  });
+}
+
+/** Resolves once every widget of the page has said `lojal:ready`. */
+export async function allReady(page) {
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll("lojal-widget").length > 0 &&
+      window.lojalEvents.filter((e) => e.type === "lojal:ready").length >= document.querySelectorAll("lojal-widget").length,
+  );
 }

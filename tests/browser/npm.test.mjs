@@ -63,6 +63,18 @@ describe("the npm package", () => {
     await page.evaluate(() => window.handle.setCart([{ sku: "oat-milk", qty: 2, price: 1990 }]));
     const refused = await page.evaluate(() => window.handle.setCart([{ sku: "x", qty: 0, price: 1 }]).then(() => "ok", (e) => e.message));
     assert.match(refused, /qty/);
+    // The `theme` option fixes the palette on a page that declares none.
+    const theme = await page.evaluate(async ({ shop, api }) => {
+      const { mount } = await import("lojal");
+      const box = document.body.appendChild(document.createElement("div"));
+      const handle = await mount(box, { shop, api, theme: "dark" });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const resolved = handle.element.dataset.theme;
+      handle.destroy();
+      box.remove();
+      return resolved;
+    }, { shop: TEST_SHOP.id, api: server.api });
+    assert.equal(theme, "dark");
     // destroy() removes what mount() added.
     await page.evaluate(() => window.handle.destroy());
     assert.equal(await page.locator("#rewards lojal-widget").count(), 0);

@@ -267,6 +267,11 @@ function draw(m) {
       money(m.donated_amount, m.currency),
       "What members turned their points into for the shop's cause, to date.",
     ),
+    card(
+      "Earned by recommendations",
+      money(m.recommendations.attributed_revenue, m.currency),
+      `In the last ${days} days: ${number(m.recommendations.attributed_orders)} orders held an item the widget recommended to that member within ${number(m.recommendations.attribution_days)} days before (the revenue is those items' lines). Picks were seen on ${number(m.recommendations.views)} member-days and clicked ${number(m.recommendations.clicks)} times (${percent(m.recommendations.click_rate)}).`,
+    ),
   );
 
   const charts = document.querySelector("#charts");

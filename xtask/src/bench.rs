@@ -64,20 +64,80 @@ pub fn run(quick: bool) -> Result<(), String> {
     report.push_str(QUALITY_NOTES);
 
     let path = if quick { "target/bench-quick.md" } else { "BENCHMARKS.md" };
+    if !quick {
+        // Sections measured by their own scripts (webhooks, imports) stay,
+        // each with its command: this run does not repeat them.
+        let previous = std::fs::read_to_string(shell::root().join(path)).unwrap_or_default();
+        report.push_str(&kept_sections(&previous, &report));
+    }
     std::fs::write(shell::root().join(path), report).map_err(|e| format!("writing {path}: {e}"))?;
     shell::step(&format!("Wrote {path}"));
     Ok(())
 }
 
+/// The `## ` sections of `previous` whose titles `fresh` does not have.
+fn kept_sections(previous: &str, fresh: &str) -> String {
+    let title = |section: &str| section.lines().next().unwrap_or("").trim().to_owned();
+    let fresh_titles: Vec<String> = fresh.split("\n## ").skip(1).map(title).collect();
+    let mut kept = String::new();
+    for section in previous.split("\n## ").skip(1) {
+        if !fresh_titles.contains(&title(section)) {
+            kept.push_str("\n## ");
+            kept.push_str(section.trim_end());
+            kept.push('\n');
+        }
+    }
+    kept
+}
+
+
 const QUALITY_NOTES: &str = "\
 What this says: on grocery baskets the most popular items (whole milk,
-vegetables, rolls, soda, yogurt) are a strong baseline, because a hidden
-item is most often one of them. The co-occurrence term adds what a
-basket's own items say about the rest, and the popularity prior keeps the
-staples in play; the gain over the baseline is modest in size but
-consistent (McNemar's test above). The data set has no customers, so the
+vegetables, rolls, soda) are a strong baseline at four picks, and the
+ranking shipped before RP3beta (the cosine with a fixed popularity prior)
+showed them to nearly everyone: long-tail hit rate 0.008, 12% of the
+catalogue ever shown. Every setting is chosen on inner validation only, as
+the best hit rate whose long-tail hit rate is at least 0.055 (issue 19's
+0.05 and a margin for validation's noise). The shipped ranking is two
+stages over the stored counts: three picks by RP3beta (α = 1, β = 0.3,
+pairs weighted by 1 / basket size, prior w = 0.01), the fourth the best
+candidate outside the shop's ten most popular items by RP3beta (α = 0.8,
+β = 0.4, no prior); the rule applied to the five inner validations pooled
+chose it (validation: 0.253, long tail 0.060). On the test folds: 1.07x
+most popular with a long-tail hit rate of 0.059, against 1.08x and 0.049
+for the RP3beta shipped before (the difference in hit rate is 7 baskets
+of 7676; the long tail gains a fifth). **Long-tail target met (0.059 ≥
+0.05); hit-rate target missed (1.07x against 1.10x).** Choosing per fold
+(the family row, the stricter estimate since a pooled validation basket
+sits in another fold's test fold) gives 1.07x and 0.061. Nothing tried
+reaches 1.10x under the long-tail floor: a small popularity blend on
+RP3beta (w 0.001 to 0.01) trades long tail for hit rate almost one for one
+(1.05x at 0.053), fusing RP3beta with the cosine or a flatter RP3beta
+gives 1.03x, and 100 or all neighbours per item instead of 50 were never
+the better choice on validation (the neighbour cap stays at 50, so the
+server reads the same rows). Even EASE, dense and not shippable at 50,000
+products, reaches only 1.08x under the same rule. The long-tail slot
+shows fewer distinct items (71% of the catalogue against 88%): three
+picks now lean towards staples. The data set has no customers, so the
 per-customer parts of the ranking (items bought again, recent orders as
 context) are not measured here; they are covered by unit and HTTP tests.
+
+Cost: the server reads what it read before (item counts, the 50 strongest
+neighbours of each context item with their walk weights, the 50 most
+popular); only the ranking's arithmetic grows. `cargo run --release -p
+lojal-core --example recommend_quality -- --timing` ranks for a member
+with 30 context items over 50,000 products (1,500 neighbour rows): 1.6 ms
+against 1.3 ms before, on the shared 2 cores (a focused timing of the
+ranking, not a wrk run of the endpoint).
+
+Through the endpoint: `LOJAL_QUALITY_SAMPLE=500 cargo test -p lojal-server
+--test api held_out_baskets -- --nocapture` seeds a shop with four baskets
+in five, posts each of the first 500 held-out baskets' other items as a new
+member's order and asks `GET /widget`: hit rate @4 0.258 against the
+offline ranking's 0.260 on the same cases (one basket of 500: the endpoint
+also counts each posted basket; most popular 0.242 on this sample),
+long-tail 0.059 (323 cases). The sample is small and its split differs
+from the cross-validation's, so these figures are noisier than the table's.
 ";
 
 fn machine() -> String {
@@ -136,4 +196,14 @@ fn brotli_len(file: &str) -> Result<usize, String> {
         "const z=require('zlib'),fs=require('fs');process.stdout.write(String(z.brotliCompressSync(fs.readFileSync({file:?}),{{params:{{[z.constants.BROTLI_PARAM_QUALITY]:11}}}}).length))"
     );
     shell::capture("node", &["-e", &script])?.trim().parse().map_err(|e| format!("brotli size of {file}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sections_measured_elsewhere_are_kept_and_fresh_ones_replace_old_ones() {
+        let previous = "# B\n\n## Widget weight\nold\n\n## Webhooks\nby its script\n";
+        let fresh = "# B\n\n## Widget weight\nnew\n";
+        assert_eq!(super::kept_sections(previous, fresh), "\n## Webhooks\nby its script\n");
+    }
 }

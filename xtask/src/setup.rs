@@ -1,7 +1,8 @@
 //! Installing what the build and the tests need, when it is missing: the
 //! wasm32 target, wasm-bindgen-cli at the exact version of the
 //! `wasm-bindgen` crate, the npm tools (wasm-opt from `binaryen`,
-//! `playwright-core`, `dockerfile-utils` for the Dockerfile's test), and
+//! `playwright-core`, `axe-core` for the browser tests' accessibility
+//! checks, `dockerfile-utils` for the Dockerfile's test), and
 //! Debian's Chromium and ChromeDriver, and `systemd-analyze`.
 
 use crate::shell;
@@ -74,6 +75,7 @@ fn npm_tools() -> Result<(), String> {
     let ready = [
         "node_modules/.bin/wasm-opt",
         "node_modules/playwright-core/package.json",
+        "node_modules/axe-core/axe.min.js",
         "node_modules/dockerfile-utils/package.json",
     ]
     .iter()
@@ -81,7 +83,7 @@ fn npm_tools() -> Result<(), String> {
     if ready {
         return Ok(());
     }
-    shell::step("Installing npm tools: binaryen (a current wasm-opt), playwright-core and dockerfile-utils");
+    shell::step("Installing npm tools: binaryen (a current wasm-opt), playwright-core, axe-core and dockerfile-utils");
     shell::run("npm", &["ci", "--no-audit", "--no-fund"])
 }
 

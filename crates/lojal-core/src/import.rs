@@ -95,6 +95,17 @@ pub fn summary(bad: &[BadRow]) -> String {
     format!("{} bad rows: {}", bad.len(), text.join("; "))
 }
 
+/// The bad rows as a CSV file (`line,problem`), for the merchant to fix.
+pub fn report_csv(bad: &[BadRow]) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = out.write_record(["line", "problem"]);
+    for row in bad {
+        let _ = out.write_record([row.line.to_string().as_str(), row.problem.as_str()]);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 /// Reads a members file (header `id,points,lifetime_points,birthday,joined_at`,
 /// any order, only `id` and `points` required). `now`: Unix seconds, for
 /// dates in the future.
@@ -619,6 +630,13 @@ mod tests {
         let text = summary(&bad);
         assert!(text.starts_with("28 bad rows: line 2: x; line 3: x;"));
         assert!(text.ends_with("line 11: x; and 18 more"), "{text}");
+    }
+
+    #[test]
+    fn the_report_file_quotes_what_needs_it() {
+        let bad = [BadRow { line: 3, problem: "points must be a whole number, not `1,5`".into() }];
+        assert_eq!(report_csv(&bad), "line,problem\n3,\"points must be a whole number, not `1,5`\"\n");
+        assert_eq!(report_csv(&[]), "line,problem\n");
     }
 
     #[test]

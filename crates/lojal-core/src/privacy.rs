@@ -37,6 +37,16 @@ pub struct PersonalData {
     pub stamps: Vec<StampRecord>,
     /// Webhook events about them still kept, as they were sent.
     pub events: Vec<crate::webhooks::Envelope>,
+    /// Recommended items they were shown (once a day each) and clicked.
+    pub recommendations: Vec<PickRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickRecord {
+    /// `view` or `click`.
+    pub kind: String,
+    pub sku: String,
+    pub at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -62,6 +62,39 @@ enum Command {
         #[command(subcommand)]
         command: CustomerCommand,
     },
+    /// Import an existing program from CSV: members with their opening
+    /// balances (`--file`), or past orders (`--orders`). The whole file is
+    /// checked first; a bad row imports nothing unless `--skip-bad-rows`.
+    Import {
+        #[arg(long)]
+        shop: String,
+        /// Members: id,points,lifetime_points,birthday,joined_at.
+        #[arg(long, required_unless_present = "orders", conflicts_with = "orders")]
+        file: Option<PathBuf>,
+        /// Past orders: id,customer,total,currency,created_at,sku,qty,price
+        /// (one line per item).
+        #[arg(long)]
+        orders: Option<PathBuf>,
+        /// Orders earn points (and bonuses) as if they arrived now; without
+        /// it they earn nothing.
+        #[arg(long, requires = "orders")]
+        earn: bool,
+        /// Check everything and say what would happen; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the good rows and list the bad ones in `--report`.
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// Where the skipped rows are listed (line,problem); by default
+        /// beside the file, `NAME.skipped.csv`.
+        #[arg(long, requires = "skip_bad_rows")]
+        report: Option<PathBuf>,
+        /// Noted on every ledger row the import writes; the file's name by default.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lojal.db")]
+        db: String,
+    },
     /// Check the points ledger as an auditor would.
     Ledger {
         #[command(subcommand)]
@@ -483,6 +516,14 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Customer { command } => customer_command(command).await,
+        Command::Import { shop, file, orders, earn, dry_run, skip_bad_rows, report, name, db } => {
+            let (path, kind) = match (file, orders) {
+                (Some(path), _) => (path, "members"),
+                (None, Some(path)) => (path, "orders"),
+                (None, None) => return Err(Error::Operation("--file or --orders names the file".into())),
+            };
+            import(&shop, &path, kind, earn, dry_run, skip_bad_rows, report, name, &db).await
+        }
         Command::Ledger { command: LedgerCommand::Verify { shop, db } } => {
             // An audit of a file that is not there would make an empty
             // database and find every invariant holding.
@@ -578,6 +619,50 @@ async fn webhook_command(command: WebhookCommand) -> Result<()> {
 }
 
 /// A program from a JSON file; a syntax error names its line and column.
+#[allow(clippy::too_many_arguments)]
+async fn import(
+    shop: &str,
+    path: &std::path::Path,
+    kind: &str,
+    earn: bool,
+    dry_run: bool,
+    skip_bad_rows: bool,
+    report: Option<PathBuf>,
+    name: Option<String>,
+    db: &str,
+) -> Result<()> {
+    use lojal_server::store::imports;
+    let data = std::fs::read(path).map_err(Error::io(format!("reading {}", path.display())))?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let options = imports::Options { name: name.unwrap_or(file_name), dry_run, skip_bad_rows, earn };
+    let db = db::open(db).await?;
+    let shop = shops::get(&db, shop).await?;
+    let now = lojal_server::clock::now();
+    let done = if kind == "members" {
+        imports::members(&db, &shop.id, &shop.program, &data, &options, now).await?
+    } else {
+        imports::orders(&db, &shop.id, &shop.currency, &shop.program, &data, &options, now).await?
+    };
+    if skip_bad_rows {
+        let report = report.unwrap_or_else(|| path.with_extension("skipped.csv"));
+        let text = lojal_core::import::report_csv(&done.skipped);
+        std::fs::write(&report, text).map_err(Error::io(format!("writing {}", report.display())))?;
+        println!("{} bad rows skipped, listed in {}.", done.skipped.len(), report.display());
+    }
+    let what = if kind == "members" { "members" } else { "orders" };
+    let verb = if dry_run { "Would import" } else { "Imported" };
+    println!(
+        "{verb} {} {what} into shop {} as \"{}\" ({} points); {} already imported, left as they were.{}",
+        done.imported,
+        shop.id,
+        done.name,
+        done.points,
+        done.already_imported,
+        if dry_run { " Nothing was written (--dry-run)." } else { "" }
+    );
+    Ok(())
+}
+
 fn read_program(path: &std::path::Path) -> Result<lojal_core::program::Program> {
     let text = std::fs::read_to_string(path).map_err(Error::io(format!("reading {}", path.display())))?;
     serde_json::from_str(&text).map_err(|e| Error::BadJson(format!("{}: {e}", path.display())))

@@ -92,12 +92,10 @@ async fn run(db: Db, config: Config, mut stopped: watch::Receiver<bool>) {
     let lease_ms = config.timeout.as_millis() as i64 + 5_000;
     let mut done = Vec::new();
     loop {
+        let turn = tokio::time::Instant::now();
         while let Some(finished) = in_flight.try_join_next() {
             done.extend(finished.ok());
         }
-        // The attempts that ended since the last turn, in one transaction:
-        // on SQLite every write transaction waits for the one writer.
-        record(&db, &mut done).await;
         if last_sweep.is_none_or(|at| at.elapsed() >= config.sweep_every) {
             last_sweep = Some(Instant::now());
             match store::expiring_sweep(&db, clock::now(), config.expiring_within).await {
@@ -106,23 +104,31 @@ async fn run(db: Db, config: Config, mut stopped: watch::Receiver<bool>) {
                 Err(e) => tracing::warn!(error = %e, "webhooks: the reminder sweep failed"),
             }
         }
+        // The attempts that ended since the last turn, and the next due.
         let room = config.concurrency.saturating_sub(in_flight.len());
-        if room > 0 {
-            let now_ms = clock::now_ms();
-            match store::claim(&db, now_ms, now_ms + lease_ms, room as i64).await {
-                Ok(due) => {
-                    for due in due {
-                        in_flight.spawn(deliver(client.clone(), config.clone(), due));
-                    }
+        let now_ms = clock::now_ms();
+        match store::claim(&db, &done, now_ms, now_ms + lease_ms, room as i64).await {
+            Ok(due) => {
+                for due in due {
+                    in_flight.spawn(deliver(client.clone(), config.clone(), due));
                 }
-                Err(e) => tracing::warn!(error = %e, "webhooks: reading the outbox failed"),
+            }
+            // Their leases run out and they are tried again (at least once).
+            Err(e) => {
+                tracing::warn!(error = %e, attempts = done.len(), "webhooks: the outbox could not be read or written")
             }
         }
+        done.clear();
         tokio::select! {
             _ = stopped.changed() => break,
             () = tokio::time::sleep(config.poll) => {}
             // One finished: the next event of its member may be due now.
-            Some(finished) = in_flight.join_next(), if !in_flight.is_empty() => done.extend(finished.ok()),
+            // Others that finish meanwhile are recorded with it, in one
+            // transaction per turn at most every `TURN`.
+            Some(finished) = in_flight.join_next(), if !in_flight.is_empty() => {
+                done.extend(finished.ok());
+                tokio::time::sleep_until(turn + TURN).await;
+            }
         }
     }
     while let Some(finished) = in_flight.join_next().await {
@@ -130,6 +136,9 @@ async fn run(db: Db, config: Config, mut stopped: watch::Receiver<bool>) {
     }
     record(&db, &mut done).await;
 }
+
+/// The shortest time between two of the worker's write transactions.
+const TURN: Duration = Duration::from_millis(50);
 
 async fn record(db: &Db, done: &mut Vec<Finished>) {
     if let Err(e) = store::finish(db, done).await {

@@ -12,6 +12,7 @@ mod customers;
 mod donations;
 mod feedback;
 mod guard;
+mod imports;
 mod json;
 pub mod limits;
 mod merchant_page;
@@ -24,6 +25,7 @@ mod platforms;
 mod privacy;
 mod products;
 mod program;
+mod recommendations;
 mod redemptions;
 mod referrals;
 pub mod shop_cache;
@@ -79,6 +81,8 @@ impl AppState {
 const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A catalogue of 100,000 products.
 const MAX_CATALOGUE_BYTES: usize = 64 * 1024 * 1024;
+/// An import file: 100,000 members take about 4 MB, as many order lines about 8.
+const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 /// A platform's order of 500 lines (the most one may have) in full.
 const MAX_PLATFORM_BYTES: usize = 2 * 1024 * 1024;
 
@@ -91,6 +95,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/birthday", put(birthday::put))
         .route("/v1/shops/{shop}/referrals/{code}/visits", post(referrals::visit))
         .route("/v1/shops/{shop}/nudges/{kind}/dismiss", post(nudges::dismiss))
+        .route("/v1/shops/{shop}/recommendations/clicks", post(recommendations::click))
         .route("/v1/shops/{shop}/feedback", post(feedback::create))
         .route("/v1/shops/{shop}/donations", post(donations::create))
         .route("/v1/shops/{shop}/actions/{action}/claim", post(actions::claim))
@@ -102,6 +107,11 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/program", put(program::put))
         .route("/v1/shops/{shop}/products", put(products::put).layer(DefaultBodyLimit::max(MAX_CATALOGUE_BYTES)))
         .route("/v1/shops/{shop}/orders", post(orders::create))
+        .route(
+            "/v1/shops/{shop}/imports/members",
+            post(imports::members).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/v1/shops/{shop}/imports/orders", post(imports::orders).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)))
         .route("/v1/shops/{shop}/orders/{id}/refund", post(orders::refund))
         // Signed by the platform, not the shop secret; orders can be long.
         .route(

@@ -26,6 +26,9 @@ pub struct WidgetQuery {
     /// The shopper's language, for the sentences the server writes
     /// (recommendation reasons, nudges); the shop's own by default.
     locale: Option<String>,
+    /// The sku of the product page the widget is on: its picks start from
+    /// it, for a guest as for a member.
+    product: Option<String>,
 }
 
 pub async fn get(
@@ -93,15 +96,22 @@ pub async fn get(
         _ => None,
     };
     let in_cart: Vec<String> = cart.iter().flat_map(|c| c.items.iter().map(|i| i.sku.clone())).collect();
+    let product =
+        query.product.as_deref().filter(|sku| lojal_core::requests::check_external_id("product", sku).is_ok());
     let recommendations = recommendations::for_shopper(
         &mut conn,
         &state.models,
         &shop.id,
         member.as_ref().map(|m| m.id.as_str()),
         &in_cart,
+        product,
         lang,
     )
     .await?;
+    if let Some(m) = &member {
+        let shown: Vec<&str> = recommendations.iter().map(|r| r.sku.as_str()).collect();
+        recommendations::record_view(&mut conn, &state.models, &shop.id, &m.id, &shown, now).await?;
+    }
     let (mut ways_to_earn, tiers) = api::program_views(program);
     if let Some(m) = &member {
         let done = actions::claimed(&mut conn, &shop.id, program, &m.id).await?;

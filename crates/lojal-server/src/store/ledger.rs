@@ -502,9 +502,9 @@ pub(crate) async fn open(
     let expires_at = program.expiry.map(|rule| expiry::add_months(now, rule.after_months));
     let mut rows: Vec<(&str, i64, Reason, Option<i64>)> = Vec::with_capacity(openings.len() * 2);
     for o in openings {
-        if o.lifetime > 0 {
-            rows.push((o.customer, o.lifetime, Reason::Import, expires_at));
-        }
+        // A row even of 0 points: it says the member came from this import,
+        // and a second run finds it.
+        rows.push((o.customer, o.lifetime, Reason::Import, expires_at.filter(|_| o.lifetime > 0)));
         if o.spent > 0 {
             rows.push((o.customer, -o.spent, Reason::ImportSpent, None));
         }
@@ -523,24 +523,29 @@ pub(crate) async fn open(
         }
         query.execute(&mut *conn).await?;
     }
-    for chunk in openings.chunks(ROWS_PER_INSERT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let p = 2 + i * 5;
-                format!("(${p}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
-            })
-            .collect();
+    // One statement per chunk, each member found by its key (an UPDATE ...
+    // FROM (VALUES ...) scans the table per row on SQLite).
+    for chunk in openings.chunks(ROWS_PER_INSERT / 2) {
+        let param = |i: usize, column: usize| format!("${}", 2 + i * 5 + column);
+        let case = |column: usize| {
+            let arms: String =
+                (0..chunk.len()).map(|i| format!(" WHEN {} THEN {}", param(i, 0), param(i, column))).collect();
+            format!("CASE id{arms} END")
+        };
+        let ids: Vec<String> = (0..chunk.len()).map(|i| param(i, 0)).collect();
         let sql = format!(
-            "UPDATE customers SET points = v.column2, lifetime_points = v.column3, next_expiry_at = v.column4,
-                    next_expiry_points = v.column5
-             FROM (VALUES {}) AS v
-             WHERE customers.shop_id = $1 AND customers.id = v.column1
-               AND customers.points = 0 AND customers.lifetime_points = 0",
-            values.join(", ")
+            "UPDATE customers SET points = {}, lifetime_points = {}, next_expiry_at = {}, next_expiry_points = {}
+             WHERE shop_id = $1 AND id IN ({}) AND points = 0 AND lifetime_points = 0",
+            case(1),
+            case(2),
+            case(3),
+            case(4),
+            ids.join(", ")
         );
         let mut query = sqlx::query(&sql).bind(shop);
         for o in chunk {
-            let mut movements = vec![Movement { expires_at, ..Movement::new(now, o.lifetime) }];
+            let mut movements =
+                vec![Movement { expires_at: expires_at.filter(|_| o.lifetime > 0), ..Movement::new(now, o.lifetime) }];
             movements.push(Movement::new(now, -o.spent));
             let state = expiry::replay(&movements, now).state;
             query = query

@@ -59,6 +59,8 @@ pub struct Metrics {
     /// Customers by the month of their first order, in the last twelve
     /// months, and the share who ordered in each of the six months after.
     pub cohorts: Vec<metrics::Cohort>,
+    /// Whether recommendations earn money, in the last `period_days`.
+    pub recommendations: crate::store::recommendations::Figures,
 }
 
 /// Months drawn in the merchant's charts, and months a cohort is followed.
@@ -286,6 +288,7 @@ pub async fn compute(
         credit: credit_figures(conn, shop).await?,
         months: metrics::monthly(&joined, &facts, now, MONTHS),
         cohorts: metrics::cohorts(&facts, now, MONTHS, COHORT_HORIZON),
+        recommendations: crate::store::recommendations::figures(conn, shop, now, period_days).await?,
     })
 }
 

@@ -26,10 +26,13 @@ pub(crate) type ShopCounts = (u32, Vec<(String, u32)>);
 
 pub struct ModelCache {
     generations: Cache<Arc<str>, u64>,
-    pub(crate) neighbours: Cache<ItemKey, Arc<Vec<(String, u32)>>>,
+    pub(crate) neighbours: Cache<ItemKey, Arc<Vec<(String, lojal_core::recommend::Pair)>>>,
     pub(crate) counts: Cache<ItemKey, u32>,
     /// (all baskets, the most popular items), by (shop, generation).
     pub(crate) shops: Cache<ShopKey, Arc<ShopCounts>>,
+    /// The picks last recorded as shown to a member, by (shop, member, day):
+    /// a member's views write once a day unless the picks change.
+    pub(crate) views: Cache<(Arc<str>, String, i64), Arc<str>>,
 }
 
 impl Default for ModelCache {
@@ -39,6 +42,7 @@ impl Default for ModelCache {
             neighbours: Cache::builder().max_capacity(ITEMS).time_to_live(TTL).build(),
             counts: Cache::builder().max_capacity(ITEMS).time_to_live(TTL).build(),
             shops: Cache::builder().max_capacity(10_000).time_to_live(TTL).build(),
+            views: Cache::builder().max_capacity(ITEMS).time_to_live(Duration::from_secs(86_400)).build(),
         }
     }
 }

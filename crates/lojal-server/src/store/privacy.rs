@@ -13,11 +13,11 @@ use crate::error::Result;
 use crate::store::ledger;
 use crate::store::members::{self, Member};
 use crate::store::shops::Shop;
-use crate::store::{carts, redemptions};
+use crate::store::{carts, redemptions, webhooks};
 use lojal_core::api::{self, CartView, LedgerEntryView};
 use lojal_core::privacy::{
-    ActionRecord, CreditRecord, DonationRecord, FeedbackRecord, MemberRecord, OrderRecord, PersonalData, StampRecord,
-    PSEUDONYM_PREFIX,
+    ActionRecord, CreditRecord, DonationRecord, FeedbackRecord, MemberRecord, OrderRecord, PersonalData, PickRecord,
+    StampRecord, PSEUDONYM_PREFIX,
 };
 use lojal_core::requests::LineItem;
 use lojal_core::webhooks::Envelope;
@@ -35,6 +35,10 @@ const KEPT_UNDER_PSEUDONYM: &[&str] = &[
     "action_events",
     "donations",
     "birthday_rewards",
+    // Which picks they saw and clicked: pseudonymous, the recommendation
+    // figures still add up.
+    "recommendation_views",
+    "recommendation_clicks",
 ];
 
 /// Tables whose rows about a member are only about them: deleted.
@@ -70,6 +74,7 @@ pub async fn export(conn: &mut AnyConnection, shop: &Shop, customer: &str, now: 
         donations: donations(conn, &shop.id, customer).await?,
         stamps: stamp_rows(conn, &shop.id, customer).await?,
         events: events(conn, &shop.id, customer).await?,
+        recommendations: recommendation_events(conn, &shop.id, customer).await?,
     }))
 }
 
@@ -214,6 +219,20 @@ async fn stamp_rows(conn: &mut AnyConnection, shop: &str, customer: &str) -> Res
         .collect())
 }
 
+async fn recommendation_events(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Vec<PickRecord>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT 'view', sku, at FROM recommendation_views WHERE shop_id = $1 AND customer_id = $2
+         UNION ALL
+         SELECT 'click', sku, at FROM recommendation_clicks WHERE shop_id = $1 AND customer_id = $2
+         ORDER BY 3, 1, 2",
+    )
+    .bind(shop)
+    .bind(customer)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(kind, sku, at)| PickRecord { kind, sku, at: rfc3339(at) }).collect())
+}
+
 async fn events(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Vec<Envelope>> {
     let bodies: Vec<String> =
         sqlx::query_scalar("SELECT body FROM webhook_events WHERE shop_id = $1 AND customer_id = $2 ORDER BY seq")
@@ -230,12 +249,15 @@ async fn events(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<
 /// nothing. `conn` must be a write transaction.
 pub async fn erase(conn: &mut AnyConnection, shop: &Shop, customer: &str) -> Result<bool> {
     let shop = shop.id.as_str();
-    // Their webhook events go whether or not they are (still) a member.
-    delete_events(conn, shop, customer).await?;
+    // Locked before anything is read: a write for them in flight (an
+    // order, a redemption) commits first, and its rows and events are
+    // then seen here and erased with the rest.
+    ledger::lock_member(conn, shop, customer).await?;
     if members::find(conn, shop, customer).await?.is_none() {
+        // Their webhook events go whether or not they are (still) a member.
+        webhooks::forget_member(conn, shop, customer).await?;
         return Ok(false);
     }
-    ledger::lock_member(conn, shop, customer).await?;
     let pseudonym = format!("{PSEUDONYM_PREFIX}{}", crate::store::codes::pseudonym_tail());
     copy_member_as(conn, shop, customer, &pseudonym).await?;
     for table in KEPT_UNDER_PSEUDONYM {
@@ -261,6 +283,19 @@ pub async fn erase(conn: &mut AnyConnection, shop: &Shop, customer: &str) -> Res
             .execute(&mut *conn)
             .await?;
     }
+    // Another member's event that names them (the referrer's
+    // `referral.completed`) names the pseudonym instead.
+    sqlx::query(
+        "UPDATE webhook_events SET body = REPLACE(body, $1, $2) WHERE shop_id = $3 AND type = 'referral.completed'",
+    )
+    .bind(format!("\"customer\":\"{customer}\""))
+    .bind(format!("\"customer\":\"{pseudonym}\""))
+    .bind(shop)
+    .execute(&mut *conn)
+    .await?;
+    // Their own events last: every update above waited for any write still
+    // holding one of their rows, so its events are committed by now.
+    webhooks::forget_member(conn, shop, customer).await?;
     for table in DELETED {
         sqlx::query(&format!("DELETE FROM {table} WHERE shop_id = $1 AND customer_id = $2"))
             .bind(shop)
@@ -312,33 +347,11 @@ async fn copy_member_as(conn: &mut AnyConnection, shop: &str, customer: &str, ps
     Ok(())
 }
 
-async fn delete_events(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<()> {
-    let about_them = "SELECT seq FROM webhook_events WHERE shop_id = $1 AND customer_id = $2";
-    sqlx::query(&format!(
-        "DELETE FROM webhook_attempts WHERE delivery_id IN
-         (SELECT id FROM webhook_deliveries WHERE event_seq IN ({about_them}))"
-    ))
-    .bind(shop)
-    .bind(customer)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(&format!("DELETE FROM webhook_deliveries WHERE event_seq IN ({about_them})"))
-        .bind(shop)
-        .bind(customer)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM webhook_events WHERE shop_id = $1 AND customer_id = $2")
-        .bind(shop)
-        .bind(customer)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// The shop's members for a spreadsheet: id, points, lifetime points, tier,
 /// when they joined and their last order, by id.
 pub async fn members_csv(conn: &mut AnyConnection, shop: &Shop) -> Result<String> {
-    let rows: Vec<(String, i64, i64, Option<i64>, i64, Option<i64>)> = sqlx::query_as(
+    type MemberRow = (String, i64, i64, Option<i64>, i64, Option<i64>);
+    let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT c.id, c.points, c.lifetime_points, c.joined_at, c.created_at,
                 (SELECT MAX(o.created_at) FROM orders o WHERE o.shop_id = c.shop_id AND o.customer_id = c.id)
          FROM customers c WHERE c.shop_id = $1 ORDER BY c.id",

@@ -4,20 +4,24 @@
 use crate::error::Result;
 use crate::store::model_cache::{ModelCache, ShopCounts};
 use lojal_core::api::Recommendation;
-use lojal_core::recommend::{self, Because, CoCounts, Context, Params, NEIGHBOURS_PER_ITEM};
+use lojal_core::recommend::{self, Because, CoCounts, Context, Pair, Params, NEIGHBOURS_PER_ITEM};
 use lojal_core::words::{self, Lang};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// How many picks the widget shows.
-pub const PICKS: usize = 4;
+/// How many picks the widget shows (the ranking's long-tail slot is the
+/// last of them).
+pub const PICKS: usize = recommend::SHOWN;
 /// The orders of a member the picks look at.
 const RECENT_ORDERS: i64 = 10;
 /// ... of which the latest few are the context of "bought together".
 const CONTEXT_ORDERS: usize = 3;
 /// Popular items loaded as candidates beside the context's neighbours.
 const POPULAR: i64 = 50;
+/// The distinct items of a typical basket (`data/groceries.csv`: 4.4), for
+/// pairs counted before their walk weight was kept.
+const TYPICAL_BASKET: usize = 4;
 /// Items whose neighbours one statement reads (see [`load_neighbours`]).
 const NEIGHBOUR_TERMS_PER_QUERY: usize = 100;
 
@@ -37,8 +41,9 @@ pub async fn count_basket(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -
     .await?;
     let items: Vec<(&str, i64)> = distinct.iter().map(|sku| (*sku, 1)).collect();
     add_item_counts(conn, shop, &items).await?;
-    let pairs: Vec<(&str, &str, i64)> =
-        recommend::basket_pairs(&distinct).into_iter().map(|(a, b)| (a, b, 1)).collect();
+    let walk = recommend::walk_weight(distinct.len());
+    let pairs: Vec<(&str, &str, Pair)> =
+        recommend::basket_pairs(&distinct).into_iter().map(|(a, b)| (a, b, Pair { baskets: 1, walk })).collect();
     add_pair_counts(conn, shop, &pairs).await
 }
 
@@ -68,10 +73,8 @@ pub async fn rebuild(conn: &mut AnyConnection, shop: &str) -> Result<u32> {
     let popular = model.popular();
     let items: Vec<(&str, i64)> = popular.iter().map(|(sku, n)| (*sku, i64::from(*n))).collect();
     add_item_counts(conn, shop, &items).await?;
-    let pairs: Vec<(&str, &str, i64)> = popular
-        .iter()
-        .flat_map(|(sku, _)| model.neighbors(sku).map(|(other, n)| (*sku, other, i64::from(n))))
-        .collect();
+    let pairs: Vec<(&str, &str, Pair)> =
+        popular.iter().flat_map(|(sku, _)| model.pairs(sku).map(|(other, pair)| (*sku, other, pair))).collect();
     add_pair_counts(conn, shop, &pairs).await?;
     Ok(model.baskets())
 }
@@ -105,17 +108,19 @@ async fn add_item_counts(conn: &mut AnyConnection, shop: &str, items: &[(&str, i
     Ok(())
 }
 
-/// Adds `n` to each directed pair's count; pairs must be distinct.
-async fn add_pair_counts(conn: &mut AnyConnection, shop: &str, pairs: &[(&str, &str, i64)]) -> Result<()> {
-    for chunk in pairs.chunks(ROWS_PER_INSERT) {
+/// Adds each directed pair's counts; pairs must be distinct.
+async fn add_pair_counts(conn: &mut AnyConnection, shop: &str, pairs: &[(&str, &str, Pair)]) -> Result<()> {
+    // 4 values a row: 225 rows bind 901 parameters, under SQLite's 999.
+    for chunk in pairs.chunks(ROWS_PER_INSERT * 3 / 4) {
         let sql = format!(
-            "INSERT INTO pair_counts (shop_id, a, b, baskets) VALUES {}
-             ON CONFLICT (shop_id, a, b) DO UPDATE SET baskets = pair_counts.baskets + excluded.baskets",
-            value_rows(chunk.len(), 3)
+            "INSERT INTO pair_counts (shop_id, a, b, baskets, walk) VALUES {}
+             ON CONFLICT (shop_id, a, b) DO UPDATE SET baskets = pair_counts.baskets + excluded.baskets,
+                 walk = pair_counts.walk + excluded.walk",
+            value_rows(chunk.len(), 4)
         );
         let mut query = sqlx::query(&sql).bind(shop);
-        for (a, b, n) in chunk {
-            query = query.bind(*a).bind(*b).bind(*n);
+        for (a, b, pair) in chunk {
+            query = query.bind(*a).bind(*b).bind(i64::from(pair.baskets)).bind(pair.walk);
         }
         query.execute(&mut *conn).await?;
     }
@@ -177,12 +182,12 @@ async fn model_for(conn: &mut AnyConnection, cache: &ModelCache, shop: &str, con
     let mut missing = Vec::new();
     for sku in context {
         match cache.neighbours.get(&item(sku)) {
-            Some(neighbours) => pairs.extend(neighbours.iter().map(|(b, n)| ((*sku).to_owned(), b.clone(), *n))),
+            Some(neighbours) => pairs.extend(neighbours.iter().map(|(b, p)| ((*sku).to_owned(), b.clone(), *p))),
             None => missing.push(*sku),
         }
     }
     if !missing.is_empty() {
-        let mut loaded: HashMap<&str, Vec<(String, u32)>> = missing.iter().map(|s| (*s, Vec::new())).collect();
+        let mut loaded: HashMap<&str, Vec<(String, Pair)>> = missing.iter().map(|s| (*s, Vec::new())).collect();
         for (a, b, n) in load_neighbours(conn, shop, &missing).await? {
             if let Some(list) = loaded.get_mut(a.as_str()) {
                 list.push((b.clone(), n));
@@ -241,13 +246,13 @@ async fn load_shop(conn: &mut AnyConnection, shop: &str) -> Result<ShopCounts> {
 /// [`NEIGHBOUR_TERMS_PER_QUERY`] items per statement: a member whose cart
 /// and recent orders hold hundreds of items would pass SQLite's limit of
 /// 500 terms in one compound SELECT.
-async fn load_neighbours(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<Vec<(String, String, u32)>> {
+async fn load_neighbours(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<Vec<(String, String, Pair)>> {
     let mut pairs = Vec::new();
     for chunk in skus.chunks(NEIGHBOUR_TERMS_PER_QUERY) {
         let sql = (0..chunk.len())
             .map(|i| {
                 format!(
-                    "SELECT * FROM (SELECT a, b, baskets FROM pair_counts WHERE shop_id = $1 AND a = ${param}
+                    "SELECT * FROM (SELECT a, b, baskets, walk FROM pair_counts WHERE shop_id = $1 AND a = ${param}
                      ORDER BY baskets DESC, b LIMIT {NEIGHBOURS_PER_ITEM}) AS n{i}",
                     param = i + 2
                 )
@@ -259,8 +264,15 @@ async fn load_neighbours(conn: &mut AnyConnection, shop: &str, skus: &[&str]) ->
             query = query.bind(*sku);
         }
         for row in query.fetch_all(&mut *conn).await? {
-            let n: i64 = row.try_get("baskets")?;
-            pairs.push((row.try_get("a")?, row.try_get("b")?, n as u32));
+            let baskets = row.try_get::<i64, _>("baskets")? as u32;
+            let mut walk: f64 = row.try_get("walk")?;
+            if walk <= 0.0 {
+                // Counted before the walk weight was kept (migration 0019):
+                // estimated as if each basket held a typical number of
+                // items, until `recommendations rebuild` recounts it.
+                walk = f64::from(baskets) * recommend::walk_weight(TYPICAL_BASKET);
+            }
+            pairs.push((row.try_get("a")?, row.try_get("b")?, Pair { baskets, walk }));
         }
     }
     Ok(pairs)
@@ -327,13 +339,15 @@ async fn products(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result
 }
 
 /// Picks for a member (their recent orders and cart) or a guest (the cart
-/// alone), each with its reason in `lang`.
+/// alone), each with its reason in `lang`. On a product page, `product` (its
+/// sku) comes first in the context and is not offered itself.
 pub async fn for_shopper(
     conn: &mut AnyConnection,
     cache: &ModelCache,
     shop: &str,
     customer: Option<&str>,
     cart: &[String],
+    product: Option<&str>,
     lang: Lang,
 ) -> Result<Vec<Recommendation>> {
     let orders = match customer {
@@ -352,7 +366,12 @@ pub async fn for_shopper(
     buy_again.sort_by(|a, b| seen_in[b].cmp(&seen_in[a]).then(a.cmp(b)));
     let just_bought: HashSet<&str> = orders.first().into_iter().flatten().map(String::as_str).collect();
     let in_cart: HashSet<&str> = cart.iter().map(String::as_str).collect();
-    let mut items: Vec<&str> = cart.iter().map(String::as_str).collect();
+    let mut items: Vec<&str> = product.into_iter().collect();
+    for sku in cart {
+        if !items.contains(&sku.as_str()) {
+            items.push(sku);
+        }
+    }
     for order in orders.iter().take(CONTEXT_ORDERS) {
         for sku in order {
             if !items.contains(&sku.as_str()) {
@@ -363,12 +382,14 @@ pub async fn for_shopper(
     // What is in the cart or was just bought is not offered again, unless
     // it is a staple the shopper keeps buying (and it is not in the cart).
     let mut exclude: HashSet<&str> = in_cart.clone();
+    exclude.extend(product);
     exclude.extend(just_bought.iter().filter(|s| !buy_again.contains(s)));
-    buy_again.retain(|s| !in_cart.contains(s));
+    buy_again.retain(|s| !in_cart.contains(s) && Some(*s) != product);
     buy_again.truncate(1);
 
     let model = model_for(conn, cache, shop, &items).await?;
-    // Rank more than needed: some picks may be unknown or not recommendable.
+    // Rank more than needed: some picks may be unknown or not recommendable
+    // (then the long-tail pick, ranked fourth, moves up a place).
     let context = Context { items: items.clone(), exclude, buy_again };
     let picks = recommend::rank(&model, &context, PICKS * 3, Params::default());
     let mut wanted: Vec<&str> = picks.iter().map(|p| p.sku.as_str()).collect();
@@ -401,4 +422,111 @@ pub async fn for_shopper(
         }
     }
     Ok(out)
+}
+
+/// Days after a view within which an order holding a shown item is
+/// credited to the recommendations.
+pub const ATTRIBUTION_DAYS: i64 = 14;
+
+/// Records the picks shown to a member today: one row per member, day and
+/// item, written only when the picks differ from the last ones this
+/// process recorded for the member today (`cache`), so a member's repeated
+/// views cost no write. Another process's duplicate is ignored.
+pub async fn record_view(
+    conn: &mut AnyConnection,
+    cache: &ModelCache,
+    shop: &str,
+    customer: &str,
+    skus: &[&str],
+    now: i64,
+) -> Result<()> {
+    if skus.is_empty() {
+        return Ok(());
+    }
+    let day = now.div_euclid(86_400);
+    let key = (Arc::<str>::from(shop), customer.to_owned(), day);
+    let shown = skus.join("\n");
+    if cache.views.get(&key).is_some_and(|last| *last == shown) {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO recommendation_views (shop_id, customer_id, day, sku, at) VALUES {}
+         ON CONFLICT (shop_id, customer_id, day, sku) DO NOTHING",
+        (0..skus.len()).map(|i| format!("($1, $2, $3, ${}, $4)", 5 + i)).collect::<Vec<_>>().join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(shop).bind(customer).bind(day).bind(now);
+    for sku in skus {
+        query = query.bind(*sku);
+    }
+    query.execute(&mut *conn).await?;
+    cache.views.insert(key, Arc::from(shown.as_str()));
+    Ok(())
+}
+
+/// A member clicked a pick.
+pub async fn record_click(conn: &mut AnyConnection, shop: &str, customer: &str, sku: &str, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO recommendation_clicks (shop_id, customer_id, sku, at) VALUES ($1, $2, $3, $4)")
+        .bind(shop)
+        .bind(customer)
+        .bind(sku)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether recommendations earn money, over the last `period_days`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Figures {
+    /// Member-days on which the widget showed picks.
+    pub views: i64,
+    /// Clicks on picks.
+    pub clicks: i64,
+    /// clicks / views.
+    pub click_rate: Option<f64>,
+    /// Orders holding an item shown to the member as a pick within
+    /// [`ATTRIBUTION_DAYS`] before the order.
+    pub attributed_orders: i64,
+    /// Those items' lines in those orders (quantity × price), minor units.
+    pub attributed_revenue: i64,
+    /// The attribution window, days.
+    pub attribution_days: i64,
+}
+
+pub async fn figures(conn: &mut AnyConnection, shop: &str, now: i64, period_days: i64) -> Result<Figures> {
+    let since = now - period_days * 86_400;
+    let views: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT customer_id, day FROM recommendation_views
+          WHERE shop_id = $1 AND at >= $2) AS shown",
+    )
+    .bind(shop)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    let clicks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recommendation_clicks WHERE shop_id = $1 AND at >= $2")
+        .bind(shop)
+        .bind(since)
+        .fetch_one(&mut *conn)
+        .await?;
+    let row = sqlx::query(
+        "SELECT COUNT(DISTINCT o.id) AS orders, CAST(COALESCE(SUM(i.qty * i.price), 0) AS BIGINT) AS revenue
+         FROM orders o JOIN order_items i ON i.shop_id = o.shop_id AND i.order_id = o.id
+         WHERE o.shop_id = $1 AND o.created_at >= $2
+           AND EXISTS (SELECT 1 FROM recommendation_views v
+                       WHERE v.shop_id = o.shop_id AND v.customer_id = o.customer_id AND v.sku = i.sku
+                         AND v.at <= o.created_at AND v.at > o.created_at - $3)",
+    )
+    .bind(shop)
+    .bind(since)
+    .bind(ATTRIBUTION_DAYS * 86_400)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Figures {
+        views,
+        clicks,
+        click_rate: (views > 0).then(|| clicks as f64 / views as f64),
+        attributed_orders: row.try_get("orders")?,
+        attributed_revenue: row.try_get("revenue")?,
+        attribution_days: ATTRIBUTION_DAYS,
+    })
 }

@@ -143,14 +143,17 @@ pub async fn remove(db: &Db, shop: &str, id: &str) -> Result<()> {
 pub async fn enable(db: &Db, shop: &str, id: &str) -> Result<Endpoint> {
     let mut tx = db.begin_write().await?;
     let changed = sqlx::query(
-        "UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL WHERE shop_id = $1 AND id = $2",
+        "UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL
+         WHERE shop_id = $1 AND id = $2 AND disabled_at IS NOT NULL",
     )
     .bind(shop)
     .bind(id)
     .execute(&mut *tx)
     .await?;
     if changed.rows_affected() == 0 {
-        return Err(Error::UnknownWebhook(id.to_owned()));
+        // Enabled already (nothing to do) or not there.
+        drop(tx);
+        return get(db, shop, id).await;
     }
     sqlx::query(
         "UPDATE webhook_deliveries SET first_attempt_ms = NULL, next_attempt_ms = $1
@@ -339,12 +342,59 @@ impl std::fmt::Debug for Due {
     }
 }
 
-/// Claims up to `limit` deliveries due by `now_ms` to enabled endpoints,
-/// each the oldest one waiting of its member for its endpoint (one
-/// member's events go out in order), until `lease_ms`: if this process
-/// dies before recording the outcome, another try comes after it.
-pub async fn claim(db: &Db, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Due>> {
-    let rows = sqlx::query(
+/// Records the attempts in `done` (see [`finish`]) and claims up to
+/// `limit` deliveries due by `now_ms` to enabled endpoints, each the oldest
+/// one waiting of its member for its endpoint (one member's events go out
+/// in order), until `lease_ms`: if this process dies before recording the
+/// outcome, another try comes after it. One write transaction for both,
+/// and none when there is nothing to record or claim: on SQLite every
+/// write transaction waits for the one writer and syncs the disk.
+pub async fn claim(db: &Db, done: &[Finished], now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Due>> {
+    if done.is_empty() {
+        let mut conn = db.pool.acquire().await?;
+        if limit <= 0 || due_rows(&mut conn, now_ms, 1).await?.is_empty() {
+            return Ok(Vec::new());
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    for f in done {
+        finish_one(&mut tx, &f.due, &f.outcome, f.retry).await?;
+    }
+    let rows = if limit > 0 { due_rows(&mut tx, now_ms, limit).await? } else { Vec::new() };
+    let mut claimed = Vec::with_capacity(rows.len());
+    for row in rows {
+        let delivery_id: i64 = row.try_get("id")?;
+        // Only if still due: another process may have claimed it meanwhile
+        // (PostgreSQL re-checks the condition after waiting for its lock).
+        let taken = sqlx::query(
+            "UPDATE webhook_deliveries SET next_attempt_ms = $1
+             WHERE id = $2 AND state = 'pending' AND next_attempt_ms <= $3",
+        )
+        .bind(lease_ms)
+        .bind(delivery_id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() == 0 {
+            continue;
+        }
+        claimed.push(Due {
+            delivery_id,
+            endpoint_id: row.try_get("endpoint_id")?,
+            event_id: row.try_get("event_id")?,
+            url: row.try_get("url")?,
+            secret: row.try_get("secret")?,
+            body: row.try_get("body")?,
+            first_attempt_ms: row.try_get("first_attempt_ms")?,
+            attempts: row.try_get("attempts")?,
+        });
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+async fn due_rows(conn: &mut AnyConnection, now_ms: i64, limit: i64) -> Result<Vec<sqlx::any::AnyRow>> {
+    Ok(sqlx::query(
         "SELECT d.id, d.endpoint_id, d.first_attempt_ms, d.attempts, e.id AS event_id, e.body, p.url, p.secret
          FROM webhook_deliveries d
          JOIN webhook_events e ON e.seq = d.event_seq
@@ -358,39 +408,8 @@ pub async fn claim(db: &Db, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Ve
     )
     .bind(now_ms)
     .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut tx = db.begin_write().await?;
-    let mut claimed = Vec::with_capacity(rows.len());
-    for row in rows {
-        let delivery_id: i64 = row.try_get("id")?;
-        let taken = sqlx::query(
-            "UPDATE webhook_deliveries SET next_attempt_ms = $1
-             WHERE id = $2 AND state = 'pending' AND next_attempt_ms <= $3",
-        )
-        .bind(lease_ms)
-        .bind(delivery_id)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
-        if taken.rows_affected() == 1 {
-            claimed.push(Due {
-                delivery_id,
-                endpoint_id: row.try_get("endpoint_id")?,
-                event_id: row.try_get("event_id")?,
-                url: row.try_get("url")?,
-                secret: row.try_get("secret")?,
-                body: row.try_get("body")?,
-                first_attempt_ms: row.try_get("first_attempt_ms")?,
-                attempts: row.try_get("attempts")?,
-            });
-        }
-    }
-    tx.commit().await?;
-    Ok(claimed)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// How an attempt went.
@@ -426,12 +445,7 @@ pub async fn finish(db: &Db, done: &[Finished]) -> Result<()> {
     if done.is_empty() {
         return Ok(());
     }
-    let mut tx = db.begin_write().await?;
-    for f in done {
-        finish_one(&mut tx, &f.due, &f.outcome, f.retry).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    claim(db, done, 0, 0, 0).await.map(|_| ())
 }
 
 async fn finish_one(tx: &mut AnyConnection, due: &Due, outcome: &Outcome, retry: Retry) -> Result<()> {
@@ -540,4 +554,32 @@ pub async fn expiring_sweep(db: &Db, now: i64, within: i64) -> Result<usize> {
     }
     tx.commit().await?;
     Ok(written)
+}
+
+/// Deletes the outbox's events about `customer` of `shop` (those written
+/// for them as the member: pending ones are not sent), with their
+/// deliveries and attempts, in the caller's transaction; for erasure.
+/// Returns how many events were deleted. (A `referral.completed` is kept
+/// under its referrer and names the new member in its body.)
+pub async fn forget_member(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<u64> {
+    let of_member = "SELECT seq FROM webhook_events WHERE shop_id = $1 AND customer_id = $2";
+    sqlx::query(&format!(
+        "DELETE FROM webhook_attempts WHERE delivery_id IN
+         (SELECT id FROM webhook_deliveries WHERE event_seq IN ({of_member}))"
+    ))
+    .bind(shop)
+    .bind(customer)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!("DELETE FROM webhook_deliveries WHERE event_seq IN ({of_member})"))
+        .bind(shop)
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?;
+    let deleted = sqlx::query("DELETE FROM webhook_events WHERE shop_id = $1 AND customer_id = $2")
+        .bind(shop)
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?;
+    Ok(deleted.rows_affected())
 }

@@ -22,6 +22,7 @@ on_each_backend!(
     the_widget_lists_the_members_codes_with_their_status,
     another_shops_code_is_not_found_and_bad_input_writes_nothing,
     the_audit_finds_points_given_back_for_a_used_code,
+    voids_uses_and_orders_racing_for_one_code_settle_it_once,
 );
 
 async fn code_of(server: &TestServer, customer: &str, reward: &str) -> String {
@@ -296,4 +297,61 @@ async fn the_audit_finds_points_given_back_for_a_used_code(store: Store) {
     let found: Vec<&str> = report.findings.iter().map(|f| f.what.as_str()).collect();
     assert!(found.iter().any(|f| f.contains(&code) && f.contains("expected 0")), "{found:?}");
     assert!(found.iter().any(|f| f.contains("for no voided code")), "{found:?}");
+}
+
+/// Voids, checkouts' uses and orders naming the code (its member's and
+/// others'), all at once: the code ends used by one order or void, never
+/// both; its points come back once and only if it was voided; every loser
+/// is a clean 409 that wrote nothing; no deadlock between a void (member,
+/// then code) and an order (members, then code).
+async fn voids_uses_and_orders_racing_for_one_code_settle_it_once(store: Store) {
+    let server = Arc::new(server(store).await);
+    server.order("o-1", "anna", 70_000).await; // 700 points
+    let code = code_of(&server, "anna", "r100").await; // 200 left
+    let (orders_before, ledger_before) = (server.count("orders").await, server.count("ledger").await);
+    let attempts = (0..18).map(|i| {
+        let (server, code) = (server.clone(), code.clone());
+        tokio::spawn(async move {
+            match i % 3 {
+                0 => ("void", void(&server, &code).await),
+                1 => ("use", use_code(&server, &code, &format!("checkout-{i}")).await),
+                _ => {
+                    let customer = if i % 2 == 0 { "anna" } else { "bo" };
+                    let order = json!({"id": format!("order-{i}"), "customer": customer, "total": 5_000,
+                                       "currency": "SEK", "codes": [code]});
+                    ("order", server.merchant(Method::POST, "/v1/shops/demo/orders", Some(order)).await)
+                }
+            }
+        })
+    });
+    let replies: Vec<_> = join_all(attempts).await.into_iter().map(Result::unwrap).collect();
+    let statuses: Vec<_> = replies.iter().map(|(kind, r)| (*kind, r.status)).collect();
+    let final_state = check(&server, &code).await.json();
+    let won = |kind: &str| replies.iter().filter(|(k, r)| *k == kind && r.status.is_success()).count();
+    match final_state["status"].as_str().unwrap() {
+        "void" => {
+            assert_eq!((won("use"), won("order")), (0, 0), "{statuses:?}");
+            assert_eq!(won("void"), 6, "voiding a void code again answers as the first: {statuses:?}");
+            for (_, loser) in replies.iter().filter(|(k, r)| *k != "void" || !r.status.is_success()) {
+                loser.assert_error(StatusCode::CONFLICT, "code_void");
+            }
+            assert_eq!(server.points("anna").await, 700, "given back once");
+            assert_eq!(server.count("orders").await, orders_before);
+        }
+        "used" => {
+            assert_eq!((won("void"), won("use") + won("order")), (0, 1), "{statuses:?}");
+            for (_, loser) in replies.iter().filter(|(_, r)| !r.status.is_success()) {
+                loser.assert_error(StatusCode::CONFLICT, "code_used");
+            }
+            assert_eq!(server.count("orders").await, orders_before + won("order") as i64);
+            let void_rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ledger WHERE reason = 'void'")
+                .fetch_one(&server.db.pool)
+                .await
+                .unwrap();
+            assert_eq!(void_rows, 0, "a used code gives nothing back");
+        }
+        other => panic!("the code ended {other}: {statuses:?}"),
+    }
+    assert!(server.count("ledger").await >= ledger_before);
+    server.assert_balances_match_ledger().await;
 }

@@ -18,6 +18,7 @@ mod expiry;
 mod feedback;
 mod fuzz;
 mod hardening;
+mod imports;
 mod ledger_integrity;
 mod ledger_properties;
 mod limits;

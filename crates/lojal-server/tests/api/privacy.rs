@@ -12,6 +12,8 @@ on_each_backend!(
     erasure_keeps_the_books_and_forgets_the_person,
     erasing_again_or_a_stranger_changes_nothing,
     the_members_csv_lists_every_member,
+    erasure_leaves_the_id_in_no_event_and_no_recommendation_row,
+    erasure_waits_for_a_write_in_flight_and_takes_its_events_too,
 );
 
 /// Anna with an order, a code, a cart, a birthday, an answered feedback
@@ -34,6 +36,10 @@ async fn anna_with_history(server: &TestServer) {
     let answer = json!({"order_id": "o-1", "score": 9, "comment": "Anna here, call me on 0701234567"});
     let answered = server.shopper(Method::POST, "/v1/shops/demo/feedback", Some("anna"), Some(answer)).await;
     assert!(answered.status.is_success(), "{}", String::from_utf8_lossy(&answered.body));
+    let click = json!({"sku": "oat-milk"});
+    let clicked =
+        server.shopper(Method::POST, "/v1/shops/demo/recommendations/clicks", Some("anna"), Some(click)).await;
+    assert!(clicked.status.is_success(), "{}", String::from_utf8_lossy(&clicked.body));
     let code = server.customer("anna").await["referral_code"].as_str().unwrap().to_owned();
     let referred = json!({"id": "o-2", "customer": "bo", "total": 20_000, "currency": "SEK", "referral_code": code});
     assert_eq!(
@@ -70,6 +76,7 @@ async fn the_export_holds_everything_kept_about_the_member(store: Store) {
     assert_eq!(data["codes"][0]["reward_id"], "r100");
     assert_eq!(data["cart"]["items"][0]["sku"], "bread");
     assert_eq!(data["feedback"][0]["comment"], "Anna here, call me on 0701234567");
+    assert!(data["recommendations"].as_array().unwrap().iter().any(|r| r["kind"] == "click" && r["sku"] == "oat-milk"));
     let secret = crate::support::SECRET;
     assert!(!reply.body.windows(secret.len()).any(|w| w == secret.as_bytes()), "no secret in an export");
     export(&server, "nobody").await.assert_error(StatusCode::NOT_FOUND, "unknown_customer");
@@ -94,6 +101,8 @@ async fn mentions(server: &TestServer, id: &str) -> Vec<String> {
         ("nudge_dismissals", "customer_id"),
         ("win_backs", "customer_id"),
         ("webhook_events", "customer_id"),
+        ("recommendation_views", "customer_id"),
+        ("recommendation_clicks", "customer_id"),
     ];
     let mut found = Vec::new();
     for (table, column) in tables {
@@ -179,4 +188,97 @@ async fn the_members_csv_lists_every_member(store: Store) {
     assert!(lines[1].starts_with("anna,325,825,silver,"), "{text}");
     assert!(lines[2].starts_with("bo,200,200,bronze,"), "{text}");
     assert_eq!(lines.len(), 3, "{text}");
+}
+
+/// A webhook endpoint receiving `events` (nothing delivers in these tests:
+/// the events wait in the outbox, where erasure must find them).
+async fn subscribe(server: &TestServer, events: Value) {
+    let hook = json!({"url": "http://127.0.0.1:9/hook", "events": events});
+    let made = server.merchant(Method::POST, "/v1/shops/demo/webhooks", Some(hook)).await;
+    assert!(made.status.is_success(), "{}", String::from_utf8_lossy(&made.body));
+}
+
+/// The referrer's `referral.completed` event names the referee in its
+/// body, and the picks a member was shown and clicked name them in their
+/// own tables: none of it may keep the erased id.
+async fn erasure_leaves_the_id_in_no_event_and_no_recommendation_row(store: Store) {
+    let server = server(store).await;
+    subscribe(&server, json!(["referral.completed", "points.earned", "member.joined"])).await;
+    assert_eq!(server.order("o-1", "anna", 10_000).await.status, StatusCode::CREATED);
+    let code = server.customer("anna").await["referral_code"].as_str().unwrap().to_owned();
+    let referred =
+        json!({"id": "o-2", "customer": "bjorn.k", "total": 20_000, "currency": "SEK", "referral_code": code});
+    assert_eq!(
+        server.merchant(Method::POST, "/v1/shops/demo/orders", Some(referred)).await.status,
+        StatusCode::CREATED
+    );
+    // What the widget records when it shows Björn picks and he clicks one.
+    let now = lojal_server::clock::now();
+    sqlx::query("INSERT INTO recommendation_views (shop_id, customer_id, day, sku, at) VALUES ('demo', 'bjorn.k', $1, 'bread', $2)")
+        .bind(now / 86_400)
+        .bind(now)
+        .execute(&server.db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO recommendation_clicks (shop_id, customer_id, sku, at) VALUES ('demo', 'bjorn.k', 'bread', $1)",
+    )
+    .bind(now)
+    .execute(&server.db.pool)
+    .await
+    .unwrap();
+    let metrics = || async { server.merchant(Method::GET, "/v1/shops/demo/metrics", None).await.json() };
+    let before = metrics().await;
+
+    assert_eq!(erase(&server, "bjorn.k").await["erased"], true);
+
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM webhook_events").fetch_all(&server.db.pool).await.unwrap();
+    let naming: Vec<&String> = bodies.iter().filter(|b| b.contains("bjorn.k")).collect();
+    assert!(naming.is_empty(), "events still name the erased member: {naming:#?}");
+    let referrals = bodies.iter().filter(|b| b.contains("referral.completed")).count();
+    assert_eq!(referrals, 1, "Anna's own event stays, naming nobody: {bodies:#?}");
+    for table in ["recommendation_views", "recommendation_clicks"] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE customer_id = 'bjorn.k'"))
+            .fetch_one(&server.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{table} still holds the erased id");
+    }
+    assert_eq!(metrics().await, before);
+    server.assert_balances_match_ledger().await;
+}
+
+/// A write for Anna in flight (her row locked, an event about her written,
+/// not yet committed) when her erasure arrives: the erasure waits for it
+/// and takes its event too. On PostgreSQL the erasure deleted her events
+/// before waiting for her lock, so the write's event outlived her.
+async fn erasure_waits_for_a_write_in_flight_and_takes_its_events_too(store: Store) {
+    let server = server(store).await;
+    subscribe(&server, json!(["points.earned"])).await;
+    assert_eq!(server.order("o-1", "anna", 10_000).await.status, StatusCode::CREATED);
+    let mut write = server.db.begin_write().await.unwrap();
+    sqlx::query("UPDATE customers SET points = points WHERE shop_id = 'demo' AND id = 'anna'")
+        .execute(&mut *write)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO webhook_events (id, shop_id, customer_id, type, body, created_at)
+         VALUES ('evt_in_flight', 'demo', 'anna', 'points.earned', '{\"customer\":\"anna\"}', 0)",
+    )
+    .execute(&mut *write)
+    .await
+    .unwrap();
+    let commit_later = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        write.commit().await.unwrap();
+    };
+    let (erased, ()) = tokio::join!(erase(&server, "anna"), commit_later);
+    assert_eq!(erased["erased"], true);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events WHERE customer_id = 'anna'")
+        .fetch_one(&server.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "an event about the erased member outlived the erasure");
+    assert_eq!(mentions(&server, "anna").await, Vec::<String>::new());
 }

@@ -20,7 +20,183 @@ on_each_backend!(
     parallel_views_of_a_lapsed_member_issue_one_win_back_code,
     an_order_of_500_items_counts_bounded_pairs_and_lets_other_orders_through,
     a_member_with_over_500_skus_in_cart_and_orders_gets_the_widget_every_time,
+    a_guest_on_a_product_page_gets_picks_from_that_product,
+    clicks_views_and_attributed_orders_reach_the_merchant_metrics,
+    walk_weights_kept_order_by_order_match_a_full_rebuild,
 );
+
+/// Issue 19: the offline figure, through `GET /widget`. On SQLite only: it
+/// ingests ~7,900 orders.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn held_out_baskets_through_the_widget_match_the_offline_figure() {
+    held_out_baskets_through_the_widget(Store::Sqlite).await;
+}
+
+async fn a_guest_on_a_product_page_gets_picks_from_that_product(store: Store) {
+    let server = server(store).await;
+    catalogue(&server).await;
+    history(&server).await;
+    let reply = server.shopper(Method::GET, "/v1/shops/demo/widget?locale=sv&product=tea", None, None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let picks = reply.json()["recommendations"].clone();
+    assert_eq!(picks[0]["sku"], "honey", "{picks}");
+    assert_eq!(picks[0]["reason"], "Köps ofta med tea");
+    assert!(picks.as_array().unwrap().iter().all(|p| p["sku"] != "tea"), "not the page's own product: {picks}");
+    // An unusable sku is ignored, not an error: the page still gets its widget.
+    let reply = server.shopper(Method::GET, "/v1/shops/demo/widget?product=%20", None, None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+async fn clicks_views_and_attributed_orders_reach_the_merchant_metrics(store: Store) {
+    let server = server(store).await;
+    catalogue(&server).await;
+    history(&server).await;
+    basket(&server, "a-1", "anna", &["pasta"]).await;
+    let picks = widget(&server, Some("anna"), "en").await["recommendations"].clone();
+    assert_eq!(picks[0]["sku"], "sauce");
+    // Views again the same day with the same picks: no new rows.
+    widget(&server, Some("anna"), "en").await;
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recommendation_views WHERE customer_id = 'anna'")
+        .fetch_one(&server.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, picks.as_array().unwrap().len() as i64);
+    let click = server
+        .shopper(Method::POST, "/v1/shops/demo/recommendations/clicks", Some("anna"), Some(json!({"sku": "sauce"})))
+        .await;
+    assert_eq!(click.status, StatusCode::NO_CONTENT, "{}", String::from_utf8_lossy(&click.body));
+    let guest = server
+        .shopper(Method::POST, "/v1/shops/demo/recommendations/clicks", None, Some(json!({"sku": "sauce"})))
+        .await;
+    guest.assert_error(StatusCode::UNAUTHORIZED, "not_signed_in");
+    let bad = server
+        .shopper(Method::POST, "/v1/shops/demo/recommendations/clicks", Some("anna"), Some(json!({"sku": ""})))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Anna buys the recommended sauce (2 × 1000) and basil (never shown): one attributed order, the sauce's line.
+    let body = json!({"id": "a-2", "customer": "anna", "total": 3000, "currency": "SEK",
+        "items": [{"sku": "sauce", "qty": 2, "price": 1000}, {"sku": "basil", "qty": 1, "price": 1000}]});
+    assert_eq!(server.merchant(Method::POST, "/v1/shops/demo/orders", Some(body)).await.status, StatusCode::CREATED);
+    // Bert was never shown anything: his sauce is not attributed.
+    basket(&server, "b-1", "bert", &["sauce"]).await;
+    let metrics = server.merchant(Method::GET, "/v1/shops/demo/metrics", None).await.json();
+    let figures = &metrics["recommendations"];
+    assert_eq!(figures["views"], 1, "{figures}");
+    assert_eq!(figures["clicks"], 1);
+    assert_eq!(figures["click_rate"], 1.0);
+    assert_eq!(figures["attributed_orders"], 1);
+    assert_eq!(figures["attributed_revenue"], 2000);
+    assert_eq!(figures["attribution_days"], 14);
+}
+
+async fn walk_weights_kept_order_by_order_match_a_full_rebuild(store: Store) {
+    let server = server(store).await;
+    catalogue(&server).await;
+    history(&server).await;
+    let walks = |server: &TestServer| {
+        let pool = server.db.pool.clone();
+        async move {
+            let rows: Vec<(String, String, f64)> =
+                sqlx::query_as("SELECT a, b, walk FROM pair_counts ORDER BY a, b").fetch_all(&pool).await.unwrap();
+            rows.into_iter().map(|(a, b, w)| (a, b, (w * 1e9).round() as i64)).collect::<Vec<_>>()
+        }
+    };
+    let incremental = walks(&server).await;
+    let mut tx = server.db.begin_write().await.unwrap();
+    lojal_server::store::recommendations::rebuild(&mut tx, "demo").await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(walks(&server).await, incremental);
+    // Pasta and sauce: in a basket of 3 (with the gift card), of 2 and of 3.
+    let expected = ((1.0 / 3.0 + 1.0 / 2.0 + 1.0 / 3.0) * 1e9_f64).round() as i64;
+    assert!(incremental.contains(&("pasta".into(), "sauce".into(), expected)), "{incremental:?}");
+}
+
+async fn held_out_baskets_through_the_widget(store: Store) {
+    use lojal_core::recommend::{self, CoCounts, Context, Params};
+    use lojal_server::demo::catalogue::{self as groceries, BASKETS_CSV};
+    use lojal_server::store::orders::{self, NewOrder};
+    use lojal_server::store::products;
+    let sample: usize = std::env::var("LOJAL_QUALITY_SAMPLE").ok().and_then(|s| s.parse().ok()).unwrap_or(120);
+    let server = server(store).await;
+    let baskets: Vec<Vec<String>> = BASKETS_CSV
+        .lines()
+        .map(|line| {
+            let mut skus: Vec<String> =
+                line.split(',').filter(|n| !n.trim().is_empty()).map(|n| groceries::product(n).sku).collect();
+            skus.sort();
+            skus.dedup();
+            skus
+        })
+        .filter(|b| !b.is_empty())
+        .collect();
+    let mut tx = server.db.begin_write().await.unwrap();
+    let mut seen = HashSet::new();
+    for name in BASKETS_CSV.lines().flat_map(|l| l.split(',')).filter(|n| !n.trim().is_empty()) {
+        if seen.insert(name.trim().to_owned()) {
+            products::upsert(&mut tx, "demo", &groceries::product(name)).await.unwrap();
+        }
+    }
+    // Train: four baskets in five, as other customers' orders.
+    let now = clock::now();
+    let order = |id: String, customer: &str, skus: &[String]| NewOrder {
+        id,
+        customer: lojal_core::identity::CustomerId::parse(customer).unwrap(),
+        total: 1000 * skus.len() as i64,
+        currency: "SEK".into(),
+        items: skus.iter().map(|s| lojal_core::requests::LineItem { sku: s.clone(), qty: 1, price: 1000 }).collect(),
+        referral_code: None,
+        created_at: now - 86_400,
+        codes: Vec::new(),
+    };
+    let train: Vec<NewOrder> = baskets
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 5 != 0)
+        .map(|(i, b)| order(format!("t-{i}"), &format!("t-{i}"), b))
+        .collect();
+    orders::import(&mut tx, "demo", &program(), &train, now).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut model = CoCounts::default();
+    for b in baskets.iter().enumerate().filter(|(i, _)| i % 5 != 0).map(|(_, b)| b) {
+        model.add_basket(b);
+    }
+    let model = model.strongest_neighbours(recommend::NEIGHBOURS_PER_ITEM);
+    let head: Vec<String> = model.popular().iter().take(10).map(|(s, _)| (*s).to_owned()).collect();
+    // Held out: every fifth basket of 2+ items, one item hidden; the rest
+    // posted as a new member's order, then the widget asked.
+    let (mut cases, mut tail, mut offline, mut popular, mut endpoint, mut endpoint_tail) = (0, 0, 0, 0, 0, 0);
+    for (i, b) in baskets.iter().enumerate().filter(|(i, b)| i % 5 == 0 && b.len() >= 2).take(sample) {
+        let hidden = &b[(i / 5) % b.len()];
+        let rest: Vec<String> = b.iter().filter(|s| *s != hidden).cloned().collect();
+        let context = Context { items: rest.iter().map(String::as_str).collect(), ..Default::default() };
+        let long_tail = !head.contains(hidden);
+        cases += 1;
+        tail += usize::from(long_tail);
+        offline +=
+            usize::from(recommend::rank(&model, &context, 4, Params::default()).iter().any(|p| &p.sku == hidden));
+        popular += usize::from(recommend::most_popular(&model, &context, 4).contains(hidden));
+        let member = format!("m-{i}");
+        let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+        basket(&server, &format!("q-{i}"), &member, &rest).await;
+        let picks = widget(&server, Some(&member), "en").await["recommendations"].clone();
+        let picks = picks.as_array().unwrap();
+        assert!(picks.len() == 4 && picks.iter().all(|p| !p["reason"].as_str().unwrap().is_empty()), "{picks:?}");
+        let hit = picks.iter().any(|p| p["sku"] == hidden.as_str());
+        endpoint += usize::from(hit);
+        endpoint_tail += usize::from(hit && long_tail);
+    }
+    let rate = |hits: usize, of: usize| hits as f64 / of.max(1) as f64;
+    eprintln!(
+        "through GET /widget: {cases} held-out baskets ({tail} long-tail): hit rate @4 {:.3} (offline, same cases: {:.3}; \
+         most popular: {:.3}), long-tail {:.3}",
+        rate(endpoint, cases),
+        rate(offline, cases),
+        rate(popular, cases),
+        rate(endpoint_tail, tail),
+    );
+    // The endpoint counts each posted basket too, so it may differ by a hair.
+    assert!(endpoint.abs_diff(offline) <= 1 + cases / 50, "endpoint {endpoint} against offline {offline} of {cases}");
+}
 
 async fn catalogue(server: &TestServer) {
     let products = json!([

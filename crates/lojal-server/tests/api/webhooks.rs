@@ -320,6 +320,15 @@ async fn refused_and_rolled_back_changes_write_no_event(store: Store) {
     let last = bodies(&server).await;
     let kinds: Vec<&str> = last[baseline as usize..].iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["points.earned", "tier.changed"]);
+
+    // Erasure takes the member's events with their deliveries.
+    let events_before = server.count("webhook_events").await;
+    let mut tx = server.db.begin_write().await.unwrap();
+    let forgotten = lojal_server::store::webhooks::forget_member(&mut tx, "demo", "anna").await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(forgotten as i64, events_before);
+    assert_eq!(server.count("webhook_events").await, 0);
+    assert_eq!(server.count("webhook_deliveries").await, 0);
 }
 
 async fn tiers_change_up_and_down(store: Store) {
@@ -576,7 +585,8 @@ async fn answers_and_events_fit_the_documented_schemas(store: Store) {
     let accepted = receiver.accepted.clone();
     wait_for("every event", || accepted.lock().unwrap().len() >= written.len()).await;
     worker.stop(Duration::from_secs(5)).await;
-    for event in receiver.accepted.lock().unwrap().iter() {
+    let got = receiver.accepted.lock().unwrap().clone();
+    for event in &got {
         assert_fits(&server, "WebhookEvent", event).await;
     }
     let list = server.merchant(Method::GET, "/v1/shops/demo/webhooks", None).await.json();

@@ -1,0 +1,5 @@
+// axe-core on every view and the merchant's page, light (see a11y.mjs).
+
+import { a11ySuites } from "./a11y.mjs";
+
+a11ySuites("light");
