@@ -90,7 +90,6 @@ fn kept_sections(previous: &str, fresh: &str) -> String {
     kept
 }
 
-
 const QUALITY_NOTES: &str = "\
 What this says: on grocery baskets the most popular items (whole milk,
 vegetables, rolls, soda) are a strong baseline at four picks, and the
