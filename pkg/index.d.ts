@@ -7,6 +7,20 @@ export interface SignedCustomer {
   sig: string;
 }
 
+/**
+ * A guest's email hash signed by the merchant's server, so the guest view
+ * can say what joining brings ("join now and get the 249 points from your
+ * last order").
+ */
+export interface SignedGuest {
+  /** Lowercase hex SHA-256 of the trimmed, lowercased email. */
+  emailHash: string;
+  /** Unix seconds when the merchant signed. */
+  ts: number;
+  /** Lowercase hex HMAC-SHA256 of "{shop}:guest:{emailHash}:{ts}" keyed by the shop secret. */
+  sig: string;
+}
+
 export interface MountOptions {
   /** The shop's id in Lojal. */
   shop: string;
@@ -14,6 +28,8 @@ export interface MountOptions {
   api: string;
   /** Absent or null: the shopper is a guest. */
   customer?: SignedCustomer | null;
+  /** For a guest: their signed email hash (ignored with `customer`). */
+  guest?: SignedGuest | null;
   /** "en", "sv" or "da"; defaults to <html lang>, then "en". */
   locale?: string;
   /** Where a guest joins the program (a link on the guest view). */
@@ -35,6 +51,11 @@ export interface MountOptions {
    * (72), or from the side and the bottom ("16,72" or [16, 72]). Default 20.
    */
   offset?: number | string | [number, number];
+  /**
+   * On a product page, the product's sku: the recommendations start from
+   * it ("often bought with …"), for a guest as for a member.
+   */
+  product?: string | null;
 }
 
 export interface CartItem {

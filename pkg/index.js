@@ -34,6 +34,13 @@ async function start(host) {
   // response body can be read once.
   const options = { ...given };
   given.prefetch = null;
+  // A product page's element may name its product itself; the loader's
+  // early request was for the page's, so it is not this element's answer.
+  const product = host.getAttribute("product") ?? host.dataset.product;
+  if (product && product !== options.product) {
+    options.product = product;
+    options.prefetch = null;
+  }
   host[WIDGET] = "starting";
   try {
     await loadWasm();
@@ -128,6 +135,7 @@ function normalise(options) {
     api: o.api,
     locale: o.locale || document.documentElement.lang || "en",
     customer: complete ? { id: String(c.id), ts: Number(c.ts), sig: String(c.sig) } : null,
+    guest: signedGuest(o.guest),
     joinUrl: o.joinUrl ?? null,
     signInUrl: o.signInUrl ?? null,
     launcherLabel: o.launcherLabel ?? null,
@@ -136,7 +144,15 @@ function normalise(options) {
     theme: o.theme ?? "auto",
     // 72, "72", "16,72" or [16, 72]: pixels from the side and the bottom.
     offset: o.offset == null ? null : String(o.offset),
+    // The sku of the product page: the picks start from it.
+    product: o.product == null || o.product === "" ? null : String(o.product),
   };
+}
+
+/** A guest's email hash as the shop signed it, or null when incomplete. */
+function signedGuest(g) {
+  if (!g || !g.emailHash || !g.sig || !Number.isFinite(Number(g.ts))) return null;
+  return { emailHash: String(g.emailHash), ts: Number(g.ts), sig: String(g.sig) };
 }
 
 /** Mounts the widget into `element` (a <lojal-widget> or a container for one). */

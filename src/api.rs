@@ -71,15 +71,23 @@ pub async fn fetch_widget(config: &Config, prefetched: Option<js_sys::Promise>) 
             read(response.unchecked_into()).await?
         }
         None => {
-            let url = format!("{}?locale={}", shop_url(config, "widget"), config.locale.tag());
+            let mut url = format!("{}?locale={}", shop_url(config, "widget"), config.locale.tag());
+            if let Some(product) = &config.product {
+                url.push_str(&format!("&product={}", encode(product)));
+            }
             send(config, "GET", &url, None).await?
         }
     };
     decode(body, wire::widget_data)
 }
 
-pub async fn redeem(config: &Config, reward_id: &str) -> Result<RedemptionReply, ApiError> {
-    let body = js::json(&[("reward_id", reward_id.into())]);
+/// Redeems `reward_id`; `points` is the shopper's choice for a
+/// `points_off` reward.
+pub async fn redeem(config: &Config, reward_id: &str, points: Option<i64>) -> Result<RedemptionReply, ApiError> {
+    let body = match points {
+        Some(points) => js::json(&[("reward_id", reward_id.into()), ("points", js::int(points))]),
+        None => js::json(&[("reward_id", reward_id.into())]),
+    };
     decode(send(config, "POST", &shop_url(config, "redemptions"), Some(body)).await?, wire::redemption_reply)
 }
 
@@ -128,6 +136,14 @@ pub async fn dismiss_nudge(config: &Config, kind: &str) -> Result<(), ApiError> 
     send(config, "POST", &url, None).await.map(|_| ())
 }
 
+/// The shopper clicked the pick `sku`. Sent with `keepalive`: the click
+/// also follows the pick's link, and the page may be leaving.
+pub async fn record_click(config: &Config, sku: &str) -> Result<(), ApiError> {
+    let body = js::json(&[("sku", sku.into())]);
+    let url = shop_url(config, "recommendations/clicks");
+    send_with(config, "POST", &url, Some(body), true).await.map(|_| ())
+}
+
 pub async fn referral_visit(config: &Config, code: &str) -> Result<(), ApiError> {
     let url = shop_url(config, &format!("referrals/{}/visits", encode(code)));
     send(config, "POST", &url, None).await.map(|_| ())
@@ -141,8 +157,23 @@ fn decode<T>(body: Option<JsValue>, read: fn(&Js) -> Result<T, wire::Bad>) -> Re
 /// Sends one request with the shopper's identity; the JSON body of a 2xx
 /// answer (`None` for an empty one).
 async fn send(config: &Config, method: &str, url: &str, body: Option<String>) -> Result<Option<JsValue>, ApiError> {
+    send_with(config, method, url, body, false).await
+}
+
+/// [`send`], with `keepalive` for a request that must outlive the page.
+async fn send_with(
+    config: &Config,
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    keepalive: bool,
+) -> Result<Option<JsValue>, ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
+    if keepalive {
+        // web-sys has no setter for it; the fetch standard's field it is.
+        let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
+    }
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS)));
     if let Some(body) = &body {
         init.set_body(&JsValue::from_str(body));
@@ -158,6 +189,10 @@ async fn send(config: &Config, method: &str, url: &str, body: Option<String>) ->
         let _ = headers.set("X-Lojal-Customer", &customer.id);
         let _ = headers.set("X-Lojal-Ts", &customer.ts.to_string());
         let _ = headers.set("X-Lojal-Sig", &customer.sig);
+    } else if let Some(guest) = &config.guest {
+        let _ = headers.set("X-Lojal-Guest-Email-Hash", &guest.email_hash);
+        let _ = headers.set("X-Lojal-Guest-Ts", &guest.ts.to_string());
+        let _ = headers.set("X-Lojal-Guest-Sig", &guest.sig);
     }
     let window = web_sys::window().ok_or(ApiError::Unreachable)?;
     let response: Response =

@@ -12,6 +12,8 @@ pub struct Config {
     /// The API's origin, without a trailing slash.
     pub api: String,
     pub customer: Option<SignedCustomer>,
+    /// A guest's email hash the shop signed, for their pending points.
+    pub guest: Option<SignedGuest>,
     pub locale: Locale,
     /// Where a guest joins the program and signs in (the merchant's pages).
     pub join_url: Option<String>,
@@ -23,6 +25,9 @@ pub struct Config {
     /// `data-offset` / `offset`: the launcher's distance from the corner in
     /// CSS pixels, `(x, y)`; `None` keeps the stylesheet's.
     pub offset: Option<(u16, u16)>,
+    /// `data-product` / `product`: the sku of the product page the widget
+    /// is on, so its picks start from that product (for a guest too).
+    pub product: Option<String>,
     /// The loader's early `fetch` of the widget's data (a `Promise` of a
     /// `Response`), started while the wasm was still downloading.
     pub prefetch: Option<js_sys::Promise>,
@@ -32,6 +37,14 @@ pub struct Config {
 #[derive(Debug, Clone)]
 pub struct SignedCustomer {
     pub id: String,
+    pub ts: i64,
+    pub sig: String,
+}
+
+/// A guest's email hash as the merchant signed it, passed through untouched.
+#[derive(Debug, Clone)]
+pub struct SignedGuest {
+    pub email_hash: String,
     pub ts: i64,
     pub sig: String,
 }
@@ -48,12 +61,14 @@ impl Config {
             shop,
             api: api.trim_end_matches('/').to_owned(),
             customer: options.field("customer").map(|c| signed_customer(&c)).transpose()?,
+            guest: options.field("guest").and_then(|g| signed_guest(&g)),
             locale: Locale::pick(text("locale").as_deref()),
             join_url: text("joinUrl").filter(|u| is_safe_link(u)),
             sign_in_url: text("signInUrl").filter(|u| is_safe_link(u)),
             launcher_label: text("launcherLabel").filter(|l| !l.trim().is_empty()),
             theme: Theme::parse(text("theme").as_deref()),
             offset: text("offset").as_deref().and_then(parse_offset),
+            product: text("product").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()),
             prefetch,
         })
     }
@@ -112,6 +127,16 @@ fn signed_customer(customer: &Js) -> Result<SignedCustomer, String> {
         (Some(id), Some(ts), Some(sig)) => Ok(SignedCustomer { id, ts, sig }),
         _ => Err("lojal: bad options: `customer` takes {id, ts, sig}".into()),
     }
+}
+
+/// `{emailHash, ts, sig}`; anything incomplete is no guest hash (it only
+/// ever adds a line to the guest view).
+fn signed_guest(guest: &Js) -> Option<SignedGuest> {
+    let text = |key: &str| guest.field(key).and_then(|v| v.string());
+    let ts = guest.field("ts").and_then(|v| {
+        v.number().filter(|n| n.fract() == 0.0).map(|n| n as i64).or_else(|| v.string()?.trim().parse().ok())
+    })?;
+    Some(SignedGuest { email_hash: text("emailHash")?, ts, sig: text("sig")? })
 }
 
 /// Links the widget puts in `href`/`src`: web addresses and paths only, so

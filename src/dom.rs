@@ -121,6 +121,21 @@ pub fn action_of(event: &web_sys::Event) -> Option<(String, String)> {
     Some((action, button.get_attribute("data-arg").unwrap_or_default()))
 }
 
+/// The `value` of the form control an event happened on.
+pub fn value_of(event: &web_sys::Event) -> Option<String> {
+    js_sys::Reflect::get(&JsValue::from(event.target()?), &"value".into()).ok()?.as_string()
+}
+
+/// The `value` of the first form control under `root` matching `selector`.
+pub fn value_at(root: &ShadowRoot, selector: &str) -> Option<String> {
+    js_sys::Reflect::get(&JsValue::from(query(root, selector)?), &"value".into()).ok()?.as_string()
+}
+
+/// Replaces an element's content with `content`, as text.
+pub fn set_text(element: &Element, content: &str) {
+    element.set_text_content(Some(content));
+}
+
 /// Copies `text` to the clipboard; resolves to whether it worked.
 pub async fn copy_text(text: &str) -> bool {
     let Some(window) = web_sys::window() else { return false };

@@ -83,8 +83,8 @@ impl Locale {
         locale_date(&date, self.tag(), &options)
     }
 
-    /// A `YYYY-MM-DD` day as this locale reads it, as the day it is in UTC
-    /// (campaign days are UTC days), whatever the shopper's time zone.
+    /// A `YYYY-MM-DD` day as this locale reads it: the date as written
+    /// (campaign days are the shop's days), whatever the shopper's time zone.
     pub fn day(self, ymd: &str) -> String {
         let date = js_sys::Date::new(&JsValue::from_str(&format!("{ymd}T12:00:00Z")));
         if date.get_time().is_nan() {
@@ -98,11 +98,15 @@ impl Locale {
 
     /// An amount in minor units as a price in `currency` ("249,00 kr"), or
     /// plainly ("249.00 XYZ") where the browser cannot format it.
+    /// Minor units are hundredths in most currencies, ones in JPY and
+    /// thousandths in KWD (ISO 4217 exponents).
     pub fn price(self, minor: i64, currency: &str) -> String {
         let options = Object::new();
         let _ = Reflect::set(&options, &"style".into(), &"currency".into());
         let _ = Reflect::set(&options, &"currency".into(), &currency.into());
-        number_format(self.tag(), &options, minor as f64 / 100.0).unwrap_or_else(|| plain_price(minor, currency))
+        let exponent = lojal_core::currency::decimals(currency);
+        let major = minor as f64 / 10_f64.powi(exponent as i32);
+        number_format(self.tag(), &options, major).unwrap_or_else(|| plain_price(minor, currency, exponent))
     }
 }
 
@@ -129,12 +133,16 @@ fn locale_date(date: &js_sys::Date, tag: &str, options: &Object) -> Option<Strin
     method.call2(date, &JsValue::from_str(tag), options).ok()?.as_string()
 }
 
-/// A price without Intl: "-12.05 SEK". Integer arithmetic, so no float
-/// formatting is linked in.
-fn plain_price(minor: i64, currency: &str) -> String {
+/// A price without Intl: "-12.05 SEK", "1200 JPY", "1.250 KWD". Integer
+/// arithmetic, so no float formatting is linked in.
+fn plain_price(minor: i64, currency: &str, exponent: u32) -> String {
     let sign = if minor < 0 { "-" } else { "" };
     let minor = minor.unsigned_abs();
-    format!("{sign}{}.{:02} {currency}", minor / 100, minor % 100)
+    if exponent == 0 {
+        return format!("{sign}{minor} {currency}");
+    }
+    let unit = 10_u64.pow(exponent);
+    format!("{sign}{}.{:0width$} {currency}", minor / unit, minor % unit, width = exponent as usize)
 }
 
 /// One locale's words. `{n}` (a number) and `{name}` (a tier, reward or
@@ -236,20 +244,22 @@ pub struct Messages {
     pub cart_after: &'static str,
     pub cart_reward: &'static str,
     pub cart_join: &'static str,
+    /// A tier at risk over a rolling year: `{name}` the tier, `{n}` the
+    /// points, `{date}` the last day.
+    pub keep_tier: &'static str,
+    /// A guest whose orders' points wait for them: `{n}` the points.
+    pub guest_pending: &'static str,
+    /// The points picker of a `points_off` reward in the cart view.
+    pub points_off_label: &'static str,
+    /// `{n}` points, `{name}` the money they take off.
+    pub points_off_value: &'static str,
+    pub points_off_use: &'static str,
+    /// A `points_off` reward in the rewards list: `{n}` points a step,
+    /// `{name}` its money.
+    pub points_off_in_cart: &'static str,
     pub history_heading: &'static str,
     pub history_empty: &'static str,
-    pub reason_earn: &'static str,
-    pub reason_redeem: &'static str,
-    pub reason_refund: &'static str,
-    pub reason_referral: &'static str,
-    pub reason_referral_back: &'static str,
-    pub reason_expiry: &'static str,
-    pub reason_adjustment: &'static str,
     pub dismiss: &'static str,
-    pub reason_birthday: &'static str,
-    pub reason_feedback: &'static str,
-    /// A code the shop cancelled, its points given back; `{name}` is the reward.
-    pub reason_void: &'static str,
     pub earn_birthday: &'static str,
     pub codes_heading: &'static str,
     /// An active code that expires: `{name}` the day.
@@ -340,19 +350,15 @@ static EN: Messages = Messages {
     cart_after: "After this order: {n} points to {name}",
     cart_reward: "You can use {name} on this order",
     cart_join: "Join and earn {n} points on this order",
+    keep_tier: "Keep {name}: earn {n} more points by {date}",
+    guest_pending: "Join now and get the {n} points from your last order",
+    points_off_label: "Points to use",
+    points_off_value: "{n} points = {name} off",
+    points_off_use: "Use points",
+    points_off_in_cart: "{n} points = {name} off: choose how many in your cart",
     history_heading: "Your points history",
     history_empty: "Nothing yet: your first purchase earns your first points.",
-    reason_earn: "Purchase, order {name}",
-    reason_redeem: "Redeemed: {name}",
-    reason_refund: "Return, order {name}",
-    reason_referral: "A friend you invited placed an order",
-    reason_referral_back: "Referral bonus withdrawn (order returned)",
-    reason_expiry: "Points expired",
-    reason_adjustment: "Adjustment",
     dismiss: "Dismiss",
-    reason_birthday: "Happy birthday!",
-    reason_feedback: "Thanks for your feedback",
-    reason_void: "Code cancelled, points back: {name}",
     earn_birthday: "Earn {n} points on your birthday",
     codes_heading: "Your codes",
     code_valid_until: "Valid until {name}",
@@ -439,19 +445,15 @@ static SV: Messages = Messages {
     cart_after: "Efter beställningen: {n} poäng till {name}",
     cart_reward: "Du kan använda {name} på den här beställningen",
     cart_join: "Bli medlem och få {n} poäng på den här beställningen",
+    keep_tier: "Behåll {name}: tjäna {n} poäng till senast {date}",
+    guest_pending: "Bli medlem nu och få {n} poäng från din senaste beställning",
+    points_off_label: "Poäng att använda",
+    points_off_value: "{n} poäng = {name} rabatt",
+    points_off_use: "Använd poäng",
+    points_off_in_cart: "{n} poäng = {name} rabatt: välj hur många i varukorgen",
     history_heading: "Din poänghistorik",
     history_empty: "Inget än: ditt första köp ger dina första poäng.",
-    reason_earn: "Köp, order {name}",
-    reason_redeem: "Inlöst: {name}",
-    reason_refund: "Retur, order {name}",
-    reason_referral: "En vän du bjöd in handlade",
-    reason_referral_back: "Värvningsbonus återtagen (order returnerad)",
-    reason_expiry: "Poäng som gått ut",
-    reason_adjustment: "Justering",
     dismiss: "Stäng",
-    reason_birthday: "Grattis på födelsedagen!",
-    reason_feedback: "Tack för ditt omdöme",
-    reason_void: "Kod makulerad, poängen tillbaka: {name}",
     earn_birthday: "{n} poäng på din födelsedag",
     codes_heading: "Dina koder",
     code_valid_until: "Giltig till och med {name}",
@@ -538,19 +540,15 @@ static DA: Messages = Messages {
     cart_after: "Efter ordren: {n} point til {name}",
     cart_reward: "Du kan bruge {name} på denne ordre",
     cart_join: "Bliv medlem og få {n} point på denne ordre",
+    keep_tier: "Behold {name}: optjen {n} point mere senest {date}",
+    guest_pending: "Bliv medlem nu og få {n} point fra din seneste ordre",
+    points_off_label: "Point at bruge",
+    points_off_value: "{n} point = {name} rabat",
+    points_off_use: "Brug point",
+    points_off_in_cart: "{n} point = {name} rabat: vælg hvor mange i kurven",
     history_heading: "Din pointhistorik",
     history_empty: "Intet endnu: dit første køb giver dine første point.",
-    reason_earn: "Køb, ordre {name}",
-    reason_redeem: "Indløst: {name}",
-    reason_refund: "Retur, ordre {name}",
-    reason_referral: "En ven, du inviterede, handlede",
-    reason_referral_back: "Henvisningsbonus trukket tilbage (ordre returneret)",
-    reason_expiry: "Udløbne point",
-    reason_adjustment: "Justering",
     dismiss: "Luk",
-    reason_birthday: "Tillykke med fødselsdagen!",
-    reason_feedback: "Tak for din feedback",
-    reason_void: "Kode annulleret, point tilbage: {name}",
     earn_birthday: "{n} point på din fødselsdag",
     codes_heading: "Dine koder",
     code_valid_until: "Gyldig til og med {name}",
@@ -580,10 +578,21 @@ mod tests {
 
     #[test]
     fn a_price_intl_cannot_format_is_written_plainly() {
-        assert_eq!(plain_price(12_345, "XYZ"), "123.45 XYZ");
-        assert_eq!(plain_price(-1_205, "kr"), "-12.05 kr");
-        assert_eq!(plain_price(7, "SEK"), "0.07 SEK");
-        assert_eq!(plain_price(i64::MIN, "SEK"), "-92233720368547758.08 SEK");
+        assert_eq!(plain_price(12_345, "XYZ", 2), "123.45 XYZ");
+        assert_eq!(plain_price(-1_205, "kr", 2), "-12.05 kr");
+        assert_eq!(plain_price(7, "SEK", 2), "0.07 SEK");
+        assert_eq!(plain_price(i64::MIN, "SEK", 2), "-92233720368547758.08 SEK");
+        assert_eq!(plain_price(1_200, "JPY", 0), "1200 JPY");
+        assert_eq!(plain_price(1_250, "KWD", 3), "1.250 KWD");
+    }
+
+    #[test]
+    fn the_keep_tier_line_reads_as_the_issue_says() {
+        let line = fill(EN.keep_tier, "300", "Guld").replace("{date}", "31 March");
+        assert_eq!(line, "Keep Guld: earn 300 more points by 31 March");
+        for words in [&EN, &SV, &DA] {
+            assert!(words.keep_tier.contains("{date}") && words.guest_pending.contains("{n}"));
+        }
     }
 
     #[test]

@@ -150,5 +150,15 @@ fn listen(view: &Rc<View>, session: &Rc<Session>) -> Vec<EventListener> {
             }
         })
     };
-    vec![clicks, keys]
+    // Inputs that act as they change (the cart view's points picker).
+    let inputs = {
+        let (view, session) = (Rc::downgrade(view), Rc::downgrade(session));
+        EventListener::new(&view.upgrade().expect("alive").root, "input", move |event| {
+            let (Some(view), Some(session)) = (view.upgrade(), session.upgrade()) else { return };
+            if let Some((action, _)) = dom::action_of(event) {
+                session.input(&view, &action, &dom::value_of(event).unwrap_or_default());
+            }
+        })
+    };
+    vec![clicks, keys, inputs]
 }

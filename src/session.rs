@@ -54,7 +54,9 @@ pub struct View {
 
 fn key_of(config: &Config) -> String {
     let who = config.customer.as_ref().map(|c| format!("{}:{}:{}", c.id, c.ts, c.sig)).unwrap_or_default();
-    format!("{}|{}|{who}", config.api, config.shop)
+    // The product too: another product page's picks are another answer.
+    let product = config.product.as_deref().unwrap_or_default();
+    format!("{}|{}|{who}|{product}", config.api, config.shop)
 }
 
 impl Session {
@@ -216,7 +218,14 @@ impl Session {
             }
             "confirm" => {
                 let (session, view) = (self.clone(), view.clone());
-                wasm_bindgen_futures::spawn_local(async move { session.redeem(&view, arg).await });
+                wasm_bindgen_futures::spawn_local(async move { session.redeem(&view, arg, None).await });
+            }
+            "redeem-points" => {
+                // The points picked in the cart view, as the range holds them now.
+                let picked = dom::value_at(&view.root, "[part=points-off] input").and_then(|v| v.parse::<i64>().ok());
+                let Some(points) = picked else { return };
+                let (session, view) = (self.clone(), view.clone());
+                wasm_bindgen_futures::spawn_local(async move { session.redeem(&view, arg, Some(points)).await });
             }
             "copy-code" | "copy-referral" => {
                 let (session, view) = (self.clone(), view.clone());
@@ -300,6 +309,15 @@ impl Session {
                 let (session, view) = (self.clone(), view.clone());
                 wasm_bindgen_futures::spawn_local(async move { session.send_feedback(&view, arg).await });
             }
+            // The link is followed as usual; the click is counted for the
+            // merchant's metrics on the side, and a failure is no one's
+            // concern but theirs. A guest has no member to count it for.
+            "pick" if self.config.customer.is_some() => {
+                let session = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = api::record_click(&session.config, &arg).await;
+                });
+            }
             "share-referral" | "share-code" => {
                 let referral = action == "share-referral";
                 let (session, view) = (self.clone(), view.clone());
@@ -309,13 +327,33 @@ impl Session {
         }
     }
 
-    async fn redeem(self: &Rc<Self>, view: &Rc<View>, reward_id: String) {
+    /// An input's value changed: the points picker says what they take off
+    /// as it moves (text only, without redrawing the range being dragged).
+    pub fn input(&self, view: &View, action: &str, value: &str) {
+        if action != "points-off-pick" {
+            return;
+        }
+        let Ok(points) = value.parse::<i64>() else { return };
+        self.ui.borrow_mut().points_off = Some(points);
+        let data = self.data.borrow();
+        let Some(data) = data.as_ref() else { return };
+        let Some(rule) = data.rewards.iter().find_map(|r| r.points_off) else { return };
+        let amount = view::points_off_amount(&view.config, &data.shop.currency, rule, points);
+        if let Some(line) = dom::query(&view.root, "[part=points-off-amount]") {
+            dom::set_text(&line, &amount);
+        }
+        if let Some(range) = dom::query(&view.root, "[part=points-off] input") {
+            dom::attr(&range, "aria-valuetext", &amount);
+        }
+    }
+
+    async fn redeem(self: &Rc<Self>, view: &Rc<View>, reward_id: String, points: Option<i64>) {
         if self.ui.borrow().busy {
             return;
         }
         self.ui.borrow_mut().busy = true;
         self.redraw();
-        let result = api::redeem(&self.config, &reward_id).await;
+        let result = api::redeem(&self.config, &reward_id, points).await;
         let title = self
             .data
             .borrow()

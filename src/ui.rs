@@ -23,6 +23,9 @@ pub struct Ui {
     pub confirming_gift: bool,
     /// What became of the gift: thanks (`true`), or why it failed.
     pub gift_note: Option<(String, bool)>,
+    /// The points the shopper picked for a `points_off` reward in the cart
+    /// view (the most allowed until they pick).
+    pub points_off: Option<i64>,
 }
 
 #[derive(Debug, Clone)]

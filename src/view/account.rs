@@ -3,7 +3,7 @@
 
 use super::titled_section;
 use crate::dom::{append, attr, el, el_text};
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 use lojal_core::api::{LedgerEntryView, WidgetData};
 use web_sys::Element;
 
@@ -32,23 +32,8 @@ pub fn history(locale: Locale, data: &WidgetData) -> Element {
     block
 }
 
+/// Why the balance moved, in the shopper's words (`lojal_core::history`).
 fn describe(locale: Locale, data: &WidgetData, entry: &LedgerEntryView) -> String {
-    let words = locale.messages();
-    let order = entry.order_id.as_deref().unwrap_or("");
-    match entry.reason.as_str() {
-        "earn" => fill(words.reason_earn, "", order),
-        "refund" => fill(words.reason_refund, "", order),
-        "redeem" | "void" => {
-            let id = entry.reward_id.as_deref().unwrap_or("");
-            let title = data.rewards.iter().find(|r| r.id == id).map_or(id, |r| r.title.as_str());
-            let phrase = if entry.reason == "void" { words.reason_void } else { words.reason_redeem };
-            fill(phrase, "", title)
-        }
-        "referral" if entry.delta < 0 => words.reason_referral_back.to_owned(),
-        "referral" => words.reason_referral.to_owned(),
-        "expiry" => words.reason_expiry.to_owned(),
-        "birthday" => words.reason_birthday.to_owned(),
-        "feedback" => words.reason_feedback.to_owned(),
-        _ => entry.note.clone().unwrap_or_else(|| words.reason_adjustment.to_owned()),
-    }
+    let lang = lojal_core::words::Lang::parse(locale.tag());
+    lojal_core::history::describe(lang, data, entry, &|minor, currency| locale.price(minor, currency))
 }

@@ -12,6 +12,12 @@ pub fn intro(config: &Config, data: &WidgetData) -> Element {
     let words = locale.messages();
     let intro = el("div", "guest");
     append(&intro, &el_text("p", "intro", words.guest_intro));
+    if let Some(pending) = &data.guest_points {
+        // The shop signed this guest's email hash: their last order's points wait.
+        let line = el_text("p", "guest-points", &fill(words.guest_pending, &locale.number(pending.points), ""));
+        attr(&line, "part", "guest-points");
+        append(&intro, &line);
+    }
     let cta = el("p", "cta");
     if let Some(url) = &config.join_url {
         let join = el_text("a", "button", words.join);

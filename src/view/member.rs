@@ -29,6 +29,14 @@ pub fn standing(locale: Locale, customer: &CustomerView, currency: &str) -> Elem
     dom::text(&tier, ": ");
     append(&tier, &el_text("strong", "", &customer.tier.name));
     append(&section, &tier);
+    if let Some(keep) = &customer.keep_tier {
+        // Tiers over a rolling year: what keeping this one takes, and by when.
+        let line = fill(words.keep_tier, &locale.number(keep.points_needed), &keep.name)
+            .replace("{date}", &locale.day(&keep.by));
+        let note = el_text("p", "keep-tier", &line);
+        attr(&note, "part", "keep-tier");
+        append(&section, &note);
+    }
 
     append(&section, &progress(locale, customer));
     section

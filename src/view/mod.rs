@@ -18,6 +18,8 @@ mod rewards;
 mod stamps;
 mod ways;
 
+pub use cart::points_off_amount;
+
 use crate::config::Config;
 use crate::dom::{self, append, attr, el, el_text};
 use crate::i18n::Locale;
@@ -197,6 +199,12 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
                     sections.push(rewards::section(locale, data, ui));
                     sections.extend(donation::section(locale, data, ui));
                     sections.push(guest::tiers(locale, data));
+                    // On a product page (the page named it), a guest's picks
+                    // start from that product; elsewhere they say nothing
+                    // about the guest, so the view keeps to the program.
+                    if config.product.is_some() && !data.recommendations.is_empty() {
+                        sections.push(recommendations::section(locale, data));
+                    }
                 }
             }
             sections

@@ -16,6 +16,9 @@ pub fn section(locale: Locale, data: &WidgetData) -> Element {
         if is_safe_link(&product.url) {
             attr(&link, "href", &product.url);
         }
+        // A click on a pick is counted (the session's "pick" action).
+        attr(&link, "data-action", "pick");
+        attr(&link, "data-arg", &product.sku);
         if is_safe_link(&product.image) {
             let image = el("img", "");
             attr(&image, "src", &product.image);

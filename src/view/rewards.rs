@@ -46,6 +46,15 @@ pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Element {
                 let question = fill(words.confirm_question, &locale.number(reward.cost), &reward.title);
                 super::ask(locale, &confirm, &question, ("confirm", "cancel"), &reward.id, ui.busy);
                 append(&item, &confirm);
+            } else if let (Some(rule), true) = (reward.points_off, reward.redeemable) {
+                // The member picks how many points in the cart view, where
+                // the cart's share is known.
+                let hint = fill(
+                    words.points_off_in_cart,
+                    &locale.number(rule.step_points),
+                    &locale.price(rule.step_value, &data.shop.currency),
+                );
+                append(&item, &el_text("span", "missing", &hint));
             } else if reward.redeemable {
                 let redeem = dom::button("small", words.redeem, "redeem", &reward.id);
                 attr(&redeem, "aria-label", &format!("{}: {}", words.redeem, reward.title));

@@ -25,6 +25,9 @@ before(async () => {
     { sku: "sauce", name: "Tomato sauce", category: "Pantry", price: 2490, url: "/p/sauce" },
     { sku: "basil", name: "Basil", category: "Herbs", price: 1490, url: "/p/basil" },
     { sku: "milk", name: "Milk", category: "Dairy", price: 1490, url: "/p/milk" },
+    // A sku that must be URL-encoded in the widget's request.
+    { sku: "oil & salt/1", name: "Olive oil & salt", category: "Pantry", price: 5990, url: "/p/oil" },
+    { sku: "bread", name: "Bread", category: "Bakery", price: 2990, url: "/p/bread" },
   ]);
   const order = (id, customer, total, skus, created_at) =>
     merchant(server, "POST", "/orders", {
@@ -32,6 +35,7 @@ before(async () => {
       items: skus.map((sku) => ({ sku, qty: 1, price: Math.floor(total / skus.length) })),
     });
   for (let i = 0; i < 4; i++) await order(`h-${i}`, `h${i}`, 6000, ["pasta", "sauce", "basil"], iso(DAY));
+  for (let i = 0; i < 3; i++) await order(`o-${i}`, `o${i}`, 9000, ["oil & salt/1", "bread"], iso(DAY));
   await order("c-1", "cara", 2000, ["pasta"], iso(DAY));
   await order("e-1", "erik", 30000, ["milk"], iso(340 * DAY));
   await order("w-1", "wanda", 5000, ["milk"], iso(61 * DAY));
@@ -66,6 +70,49 @@ describe("recommendations and nudges", () => {
     assert.deepEqual(problems, []);
     await page.locator("lojal-widget [part=recommendations]").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, "recommendations-member-en.png") });
+    await context.close();
+  });
+
+  test("a guest on a product page gets picks from that product", async () => {
+    const attrs = { product: "oil & salt/1" };
+    server.addPage("product-guest.html", htmlPage("Shop", scriptTag(server, { attrs })));
+    const { page, context, problems, apiRequests } = await openPage(browser, `${server.storefront}/product-guest.html`, server);
+    await openLauncher(page);
+    const first = page.locator("lojal-widget [part=recommendations] li").first();
+    await first.waitFor();
+    assert.ok((await first.textContent()).startsWith("Bread"), await first.textContent());
+    assert.ok((await first.textContent()).includes("Often bought with olive oil & salt"), await first.textContent());
+    assert.ok(
+      apiRequests.some((r) => r.includes("/widget?locale=en&product=oil%20%26%20salt%2F1")),
+      apiRequests.join("\n"),
+    );
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("a member's click on a pick follows its link and is counted in the metrics", async () => {
+    const clicksBefore = (await merchant(server, "GET", "/metrics")).recommendations.clicks;
+    // The element names its product (a page may hold several products' widgets).
+    server.addPage(
+      "product-member.html",
+      htmlPage("Shop", scriptTag(server, { customer: "pia" }), `<lojal-widget product="bread"></lojal-widget>`),
+    );
+    const { page, context, problems, apiRequests } = await openPage(browser, `${server.storefront}/product-member.html`, server);
+    const pick = page.locator("lojal-widget [part=recommendations] li a").first();
+    await pick.waitFor();
+    assert.ok((await pick.textContent()).includes("Often bought with bread"), await pick.textContent());
+    assert.ok(apiRequests.some((r) => r.startsWith("GET ") && r.includes("&product=bread")), apiRequests.join("\n"));
+    assert.deepEqual(problems, []);
+    await page.route("**/p/oil", (route) => route.fulfill({ contentType: "text/html", body: "<title>Oil</title>" }));
+    await Promise.all([page.waitForURL("**/p/oil"), pick.click()]);
+    // Sent with keepalive as the page left: it arrives on its own time.
+    let clicks = clicksBefore;
+    for (let i = 0; i < 50 && clicks === clicksBefore; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      clicks = (await merchant(server, "GET", "/metrics")).recommendations.clicks;
+    }
+    assert.equal(clicks, clicksBefore + 1);
+    assert.ok(apiRequests.includes(`POST ${server.api}/v1/shops/test/recommendations/clicks`), apiRequests.join("\n"));
     await context.close();
   });
 

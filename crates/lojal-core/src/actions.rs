@@ -119,19 +119,20 @@ pub struct ActionReply {
     pub points: i64,
 }
 
-/// The start of the calendar period holding `now` (Unix seconds, UTC);
-/// `i64::MIN` for `ever`.
-pub fn period_start(per: Period, now: i64) -> i64 {
-    let day = now.div_euclid(86_400) * 86_400;
+/// The start of the calendar period holding `now` in the shop's time zone
+/// (weeks start on Monday); `i64::MIN` for `ever`.
+pub fn period_start(per: Period, now: i64, zone: &crate::zone::Zone) -> i64 {
+    let (y, m, d) = zone.date_of(now);
     match per {
-        Period::Day => day,
-        // 1970-01-01 was a Thursday: days since a Monday are (days + 3) % 7.
-        Period::Week => day - (now.div_euclid(86_400) + 3).rem_euclid(7) * 86_400,
-        Period::Month => {
-            let (y, m, _) = crate::expiry::civil_from_unix(now);
-            crate::expiry::unix_from_civil(y, m, 1)
+        Period::Day => zone.start_of(y, m, d),
+        Period::Week => {
+            // 1970-01-01 was a Thursday: days since a Monday are (days + 3) % 7.
+            let local_day = crate::expiry::unix_from_civil(y, m, d).div_euclid(86_400);
+            let monday = (local_day - (local_day + 3).rem_euclid(7)) * 86_400;
+            zone.instant_of(monday)
         }
-        Period::Year => crate::expiry::unix_from_civil(crate::expiry::civil_from_unix(now).0, 1, 1),
+        Period::Month => zone.start_of(y, m, 1),
+        Period::Year => zone.start_of(y, 1, 1),
         Period::Ever => i64::MIN,
     }
 }
@@ -146,6 +147,9 @@ pub fn allowed(limit: Limit, paid_in_period: i64) -> bool {
 mod tests {
     use super::*;
     use crate::expiry::unix_from_civil;
+    use crate::zone::Zone;
+
+    static UTC: std::sync::LazyLock<Zone> = std::sync::LazyLock::new(Zone::utc);
 
     fn at(y: i64, m: u32, d: u32, hour: i64) -> i64 {
         unix_from_civil(y, m, d) + hour * 3600
@@ -155,15 +159,35 @@ mod tests {
     fn periods_start_on_calendar_boundaries_in_utc() {
         // Tuesday 2026-12-01 18:00.
         let now = at(2026, 12, 1, 18);
-        assert_eq!(period_start(Period::Day, now), at(2026, 12, 1, 0));
-        assert_eq!(period_start(Period::Week, now), at(2026, 11, 30, 0), "the Monday before");
-        assert_eq!(period_start(Period::Month, now), at(2026, 12, 1, 0));
-        assert_eq!(period_start(Period::Year, now), at(2026, 1, 1, 0));
-        assert_eq!(period_start(Period::Ever, now), i64::MIN);
+        assert_eq!(period_start(Period::Day, now, &UTC), at(2026, 12, 1, 0));
+        assert_eq!(period_start(Period::Week, now, &UTC), at(2026, 11, 30, 0), "the Monday before");
+        assert_eq!(period_start(Period::Month, now, &UTC), at(2026, 12, 1, 0));
+        assert_eq!(period_start(Period::Year, now, &UTC), at(2026, 1, 1, 0));
+        assert_eq!(period_start(Period::Ever, now, &UTC), i64::MIN);
         // A Monday is its own week's start; New Year's Eve is in the old year.
-        assert_eq!(period_start(Period::Week, at(2026, 11, 30, 0)), at(2026, 11, 30, 0));
-        assert_eq!(period_start(Period::Year, at(2026, 12, 31, 23)), at(2026, 1, 1, 0));
-        assert_eq!(period_start(Period::Month, at(2024, 2, 29, 12)), at(2024, 2, 1, 0));
+        assert_eq!(period_start(Period::Week, at(2026, 11, 30, 0), &UTC), at(2026, 11, 30, 0));
+        assert_eq!(period_start(Period::Year, at(2026, 12, 31, 23), &UTC), at(2026, 1, 1, 0));
+        assert_eq!(period_start(Period::Month, at(2024, 2, 29, 12), &UTC), at(2024, 2, 1, 0));
+    }
+
+    #[cfg(feature = "time-zones")]
+    #[test]
+    fn periods_start_at_the_shops_midnight_across_clock_changes() {
+        let stockholm = Zone::named("Europe/Stockholm").unwrap();
+        // 00:30 on Tuesday 1 December in Stockholm: 23:30 UTC on Monday 30 November.
+        let now = at(2026, 11, 30, 23) + 1800;
+        assert_eq!(period_start(Period::Day, now, &stockholm), at(2026, 11, 30, 23));
+        assert_eq!(period_start(Period::Month, now, &stockholm), at(2026, 11, 30, 23), "December has begun");
+        assert_eq!(period_start(Period::Week, now, &stockholm), at(2026, 11, 29, 23), "Monday 00:00 CET");
+        assert_eq!(period_start(Period::Year, now, &stockholm), at(2025, 12, 31, 23));
+        // The week of the spring change began in winter time; the next day in summer time.
+        let after_spring = at(2026, 3, 30, 12);
+        assert_eq!(period_start(Period::Week, after_spring, &stockholm), at(2026, 3, 29, 22));
+        assert_eq!(period_start(Period::Week, at(2026, 3, 29, 12), &stockholm), at(2026, 3, 22, 23));
+        assert_eq!(period_start(Period::Day, at(2026, 3, 29, 12), &stockholm), at(2026, 3, 28, 23));
+        // After the autumn change back.
+        assert_eq!(period_start(Period::Day, at(2026, 10, 25, 12), &stockholm), at(2026, 10, 24, 22));
+        assert_eq!(period_start(Period::Day, at(2026, 10, 26, 12), &stockholm), at(2026, 10, 25, 23));
     }
 
     #[test]

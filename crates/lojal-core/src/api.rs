@@ -41,6 +41,18 @@ pub struct WidgetData {
     /// others with what became of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub codes: Vec<CodeView>,
+    /// For a guest whose signed email hash has points waiting: what
+    /// joining brings ("join now and get the 249 points of your last order").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_points: Option<GuestPointsView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestPointsView {
+    pub points: i64,
+    /// The last day (`YYYY-MM-DD`, the shop's time zone) joining still
+    /// brings them.
+    pub until: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,10 +87,11 @@ pub struct CampaignView {
 
 /// The program's campaigns that run at `now`, as the widget shows them.
 pub fn running_campaigns(program: &crate::program::Program, now: i64) -> Vec<CampaignView> {
+    let zone = program.zone();
     program
         .campaigns
         .iter()
-        .filter(|c| c.runs_at(now))
+        .filter(|c| c.runs_at(now, &zone))
         .map(|c| CampaignView {
             id: c.id.clone(),
             title: c.title.clone(),
@@ -111,7 +124,9 @@ impl WidgetData {
             .and_then(|c| self.tiers.iter().find(|t| t.id == c.tier.id))
             .map_or(Multiplier::ONE, |t| Multiplier::from_decimal(t.multiplier));
         let campaign = self.campaign_for(category).map_or(Multiplier::ONE, |c| Multiplier::from_decimal(c.multiplier));
-        crate::points::earned(per_unit, total_minor, tier.times(campaign))
+        // Points are per major unit: a yen, a krona, a dinar.
+        let exponent = crate::currency::decimals(&self.shop.currency);
+        crate::points::earned(per_unit, total_minor, exponent, tier.times(campaign))
     }
 
     /// The running campaign with the most points for a purchase in
@@ -128,8 +143,10 @@ impl WidgetData {
 
     /// The costliest reward the member's balance covers: the one to offer
     /// on a cart.
+    /// The costliest reward the member can redeem as it is; a `points_off`
+    /// reward is not one (the cart view has its own picker for it).
     pub fn best_affordable_reward(&self) -> Option<&RewardView> {
-        self.rewards.iter().filter(|r| r.redeemable).max_by_key(|r| r.cost)
+        self.rewards.iter().filter(|r| r.redeemable && r.points_off.is_none()).max_by_key(|r| r.cost)
     }
 }
 
@@ -162,6 +179,20 @@ pub struct CustomerView {
     /// The birthday the member set (once); absent until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<crate::birthday::Birthday>,
+    /// With tiers over a rolling 12 months: what keeps the tier held when
+    /// it is at risk ("keep Guld: earn 300 more by 31 March").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_tier: Option<KeepTierView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeepTierView {
+    pub id: String,
+    pub name: String,
+    pub points_needed: i64,
+    /// The last day (`YYYY-MM-DD`, the shop's time zone) on which earning
+    /// them keeps the tier.
+    pub by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,6 +254,9 @@ pub struct RewardView {
     /// tier has it first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub early_access_until: Option<String>,
+    /// For `points_off`: its steps and share; `cost` is the fewest points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points_off: Option<crate::points_off::PointsOff>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -306,6 +340,23 @@ pub struct RedemptionReply {
 pub struct OrderReply {
     pub points_awarded: i64,
     pub points: i64,
+    /// A guest's order: the points waiting for them to join (0 without
+    /// `program.guest_points`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points_pending: Option<i64>,
+    /// Until when (RFC 3339) joining claims them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_until: Option<String>,
+}
+
+/// `200` of `POST .../customers/{customer}/guest-points`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestClaimReply {
+    /// What the member's guest orders had pending, credited now (0 when
+    /// nothing waits or it was claimed before).
+    pub points_credited: i64,
+    /// The balance after it.
+    pub points: i64,
 }
 
 /// `200` of `POST .../orders/{id}/refund`.
@@ -338,14 +389,32 @@ pub struct LedgerEntryView {
     /// RFC 3339 UTC.
     pub at: String,
     pub delta: i64,
-    /// `earn`, `redeem`, `refund`, `referral`, `expiry` or `adjustment`.
+    /// `earn`, `redeem`, `refund`, `referral`, `expiry`, `adjustment`,
+    /// `birthday`, `feedback`, `action`, `donation`, `void`, `import` or
+    /// `import_spent` (worded for shoppers by [`crate::history::describe`]).
     pub reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reward_id: Option<String>,
+    /// The merchant's note of an adjustment, the cause of a donation, the
+    /// action's id, the campaign of a purchase's bonus.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For an order in another currency than the shop's: what it was and
+    /// the rate it earned at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub converted: Option<Converted>,
+}
+
+/// An amount in another currency than the shop's, converted at a rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Converted {
+    /// Minor units of `currency`.
+    pub amount: i64,
+    pub currency: String,
+    /// The shop's currency per unit of `currency`, as the merchant set it (`"11.50"`).
+    pub rate: String,
 }
 
 /// A member's standing as stored: the figures the ledger sums to.
@@ -392,11 +461,12 @@ pub struct Holder<'a> {
 /// The rewards this shopper may see now (`None`: a guest, who sees those
 /// open to all), each marked redeemable when their balance covers it.
 pub fn reward_views(program: &Program, holder: Option<Holder<'_>>, now: i64) -> Vec<RewardView> {
+    let zone = program.zone();
     program
         .rewards
         .iter()
         .filter_map(|r| {
-            let availability = r.availability(holder.map(|h| h.tier), now);
+            let availability = r.availability(holder.map(|h| h.tier), now, &zone);
             let member_only = availability == Availability::Open && !r.tiers.is_empty() && r.available_from.is_none();
             (availability != Availability::Hidden).then(|| RewardView {
                 id: r.id.clone(),
@@ -409,6 +479,7 @@ pub fn reward_views(program: &Program, holder: Option<Holder<'_>>, now: i64) -> 
                 early_access_until: (availability == Availability::EarlyAccess)
                     .then(|| r.available_from.clone())
                     .flatten(),
+                points_off: r.points_off,
             })
         })
         .collect()
@@ -416,14 +487,27 @@ pub fn reward_views(program: &Program, holder: Option<Holder<'_>>, now: i64) -> 
 
 /// A member's view: their balance, tier and the way to the next tier.
 pub fn customer_view(program: &Program, standing: Standing<'_>) -> CustomerView {
-    let tier = tiers::tier_for(&program.tiers, standing.lifetime_points)
+    let by_lifetime = tiers::TierStanding::lifetime(&program.tiers, standing.lifetime_points);
+    customer_view_at(program, standing, by_lifetime)
+}
+
+/// [`customer_view`] with the tier as the program's period has it.
+pub fn customer_view_at(program: &Program, standing: Standing<'_>, held: tiers::TierStanding) -> CustomerView {
+    let tier_held = held.tier(&program.tiers);
+    let tier = tier_held
         .map(|t| TierRef { id: t.id.clone(), name: t.name.clone() })
         .unwrap_or(TierRef { id: String::new(), name: String::new() });
-    let next_tier = tiers::next_tier(&program.tiers, standing.lifetime_points).map(|n| NextTierView {
+    let next_tier = held.next(&program.tiers).map(|n| NextTierView {
         id: n.tier.id.clone(),
         name: n.tier.name.clone(),
         points_needed: n.points_needed,
         progress: n.progress,
+    });
+    let keep_tier = held.keep.zip(tier_held).map(|(keep, t)| KeepTierView {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        points_needed: keep.points_needed,
+        by: crate::campaign::format_date(program.zone().local(keep.lapses_at - 1)),
     });
     CustomerView {
         id: standing.id.to_owned(),
@@ -434,6 +518,7 @@ pub fn customer_view(program: &Program, standing: Standing<'_>) -> CustomerView 
         referral: standing.referral,
         credit: None,
         birthday: None,
+        keep_tier,
     }
 }
 
@@ -471,6 +556,7 @@ mod tests {
             stamp_card: None,
             feedback: None,
             codes: Vec::new(),
+            guest_points: None,
         }
     }
 
@@ -484,10 +570,35 @@ mod tests {
         assert_eq!(gold.earn_preview(24_900, None), 373);
         assert_eq!(
             gold.earn_preview(24_900, None),
-            crate::points::for_purchase(&program, 24_900, Multiplier::from_decimal(1.5))
+            crate::points::for_purchase(&program, 24_900, 2, Multiplier::from_decimal(1.5))
         );
         assert_eq!(gold.best_affordable_reward().map(|r| r.id.as_str()), Some("r100"));
         assert_eq!(guest.best_affordable_reward(), None);
+    }
+
+    #[test]
+    fn a_points_off_reward_is_never_the_cart_views_one_button_offer() {
+        let mut program = sample();
+        program.rewards.push(crate::program::Reward {
+            id: "off".into(),
+            title: "Points off".into(),
+            cost: 700,
+            kind: RewardKind::PointsOff,
+            value: 0,
+            tiers: Vec::new(),
+            available_from: None,
+            expires_after_days: None,
+            points_off: Some(crate::points_off::PointsOff {
+                step_points: 100,
+                step_value: 1000,
+                max_share_percent: 50,
+            }),
+        });
+        let member =
+            widget_for(&program, Some(Standing { id: "c", points: 740, lifetime_points: 2140, referral: None }));
+        let off = member.rewards.iter().find(|r| r.id == "off").unwrap();
+        assert!(off.redeemable && off.points_off.is_some(), "shown with its steps");
+        assert_eq!(member.best_affordable_reward().map(|r| r.id.as_str()), Some("r100"), "the picker offers it");
     }
 
     #[test]
@@ -518,10 +629,18 @@ mod tests {
         assert_eq!(gold.earn_preview(10_000, Some("Dairy")), 450);
         // What the order will earn, by the campaign rules themselves.
         let line = [crate::campaign::Line { amount: 10_000, category: Some("Dairy") }];
-        let bonus =
-            crate::campaign::best_bonus(&program.campaigns, 1, 10_000, &line, Multiplier::from_decimal(1.5), now)
-                .unwrap();
-        assert_eq!(crate::points::for_purchase(&program, 10_000, Multiplier::from_decimal(1.5)) + bonus.points, 450);
+        let sek = crate::points::EarnRate { points_per_unit: 1, exponent: 2 };
+        let bonus = crate::campaign::best_bonus(
+            &program.campaigns,
+            sek,
+            10_000,
+            &line,
+            Multiplier::from_decimal(1.5),
+            now,
+            &program.zone(),
+        )
+        .unwrap();
+        assert_eq!(crate::points::for_purchase(&program, 10_000, 2, Multiplier::from_decimal(1.5)) + bonus.points, 450);
         assert_eq!(gold.campaign_for(Some("Dairy")).map(|c| c.id.as_str()), Some("dairy-x3"));
     }
 

@@ -8,6 +8,7 @@
 
 use crate::expiry::{civil_from_unix, unix_from_civil};
 use crate::points::{self, Multiplier};
+use crate::zone::Zone;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,7 +18,8 @@ pub struct Campaign {
     pub title: String,
     /// Purchase points are multiplied by this while it runs (2 = double).
     pub multiplier: f64,
-    /// First and last day it runs, `YYYY-MM-DD`, whole days in UTC.
+    /// First and last day it runs, `YYYY-MM-DD`, whole days in the shop's
+    /// time zone (the program's `time_zone`).
     pub starts_on: String,
     pub ends_on: String,
     /// Only lines of these categories earn the bonus; every line when empty.
@@ -89,11 +91,12 @@ impl Campaign {
         Ok(())
     }
 
-    /// Whether it runs at `now`: from 00:00 UTC of its first day to the
-    /// end of its last.
-    pub fn runs_at(&self, now: i64) -> bool {
+    /// Whether it runs at `now`: from the shop's midnight starting its
+    /// first day to the one ending its last (a day of 23 or 25 hours when
+    /// the clocks change).
+    pub fn runs_at(&self, now: i64, zone: &Zone) -> bool {
         match (parse_date(&self.starts_on), parse_date(&self.ends_on)) {
-            (Some(start), Some(end)) => (start..end + 86_400).contains(&now),
+            (Some(start), Some(end)) => (zone.instant_of(start)..zone.instant_of(end + 86_400)).contains(&now),
             _ => false,
         }
     }
@@ -103,13 +106,14 @@ impl Campaign {
     /// total, or on the lines of its categories.
     fn bonus(
         &self,
-        points_per_unit: i64,
+        rate: points::EarnRate,
         total: i64,
         lines: &[Line<'_>],
         base_multiplier: Multiplier,
         now: i64,
+        zone: &Zone,
     ) -> i64 {
-        if !self.runs_at(now) {
+        if !self.runs_at(now, zone) {
             return 0;
         }
         if let Some(min) = self.min_categories {
@@ -130,12 +134,8 @@ impl Campaign {
                 .sum::<i64>()
                 .min(total)
         };
-        let with = points::earned(
-            points_per_unit,
-            qualifying,
-            base_multiplier.times(Multiplier::from_decimal(self.multiplier)),
-        );
-        let without = points::earned(points_per_unit, qualifying, base_multiplier);
+        let with = rate.earned(qualifying, base_multiplier.times(Multiplier::from_decimal(self.multiplier)));
+        let without = rate.earned(qualifying, base_multiplier);
         (with - without).max(0)
     }
 }
@@ -143,18 +143,16 @@ impl Campaign {
 /// The best bonus any running campaign gives this purchase, if any.
 pub fn best_bonus(
     campaigns: &[Campaign],
-    points_per_unit: i64,
+    rate: points::EarnRate,
     total: i64,
     lines: &[Line<'_>],
     base_multiplier: Multiplier,
     now: i64,
+    zone: &Zone,
 ) -> Option<Bonus> {
     campaigns
         .iter()
-        .map(|c| Bonus {
-            campaign_id: c.id.clone(),
-            points: c.bonus(points_per_unit, total, lines, base_multiplier, now),
-        })
+        .map(|c| Bonus { campaign_id: c.id.clone(), points: c.bonus(rate, total, lines, base_multiplier, now, zone) })
         .filter(|b| b.points > 0)
         // The first of equal bonuses: the merchant's order decides ties.
         .fold(None, |best: Option<Bonus>, b| match best {
@@ -166,6 +164,9 @@ pub fn best_bonus(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SEK: points::EarnRate = points::EarnRate { points_per_unit: 1, exponent: 2 };
+    static UTC: std::sync::LazyLock<Zone> = std::sync::LazyLock::new(Zone::utc);
 
     fn campaign(categories: &[&str], min_categories: Option<u32>) -> Campaign {
         Campaign {
@@ -201,32 +202,61 @@ mod tests {
         let c = campaign(&[], None);
         let start = parse_date("2026-11-27").unwrap();
         let last_day = parse_date("2026-11-30").unwrap();
-        assert!(!c.runs_at(start - 1));
-        assert!(c.runs_at(start));
-        assert!(c.runs_at(last_day + 86_399));
-        assert!(!c.runs_at(last_day + 86_400));
+        assert!(!c.runs_at(start - 1, &UTC));
+        assert!(c.runs_at(start, &UTC));
+        assert!(c.runs_at(last_day + 86_399, &UTC));
+        assert!(!c.runs_at(last_day + 86_400, &UTC));
+    }
+
+    #[cfg(feature = "time-zones")]
+    #[test]
+    fn a_swedish_campaign_ends_at_midnight_in_stockholm_not_in_utc() {
+        // "Double points until 29 November": the last day ends at 00:00 on
+        // 30 November in Stockholm, 23:00 UTC on the 29th, not an hour later.
+        let stockholm = Zone::named("Europe/Stockholm").unwrap();
+        let c = Campaign { ends_on: "2026-11-29".into(), ..campaign(&[], None) };
+        let local_midnight = parse_date("2026-11-30").unwrap() - 3600;
+        assert!(c.runs_at(local_midnight - 1, &stockholm));
+        assert!(!c.runs_at(local_midnight, &stockholm), "00:00 in Stockholm");
+        assert!(c.runs_at(local_midnight, &UTC), "in UTC it would run an hour more");
+        // And it starts at 00:00 on the 27th in Stockholm, 23:00 UTC the day before.
+        let first = parse_date("2026-11-27").unwrap() - 3600;
+        assert!(!c.runs_at(first - 1, &stockholm));
+        assert!(c.runs_at(first, &stockholm));
+    }
+
+    #[cfg(feature = "time-zones")]
+    #[test]
+    fn a_campaign_over_the_autumn_clock_change_runs_its_25_hour_day() {
+        let stockholm = Zone::named("Europe/Stockholm").unwrap();
+        let c = Campaign { starts_on: "2026-10-25".into(), ends_on: "2026-10-25".into(), ..campaign(&[], None) };
+        let start = parse_date("2026-10-25").unwrap() - 2 * 3600; // 00:00 CEST
+        assert!(!c.runs_at(start - 1, &stockholm));
+        assert!(c.runs_at(start, &stockholm));
+        assert!(c.runs_at(start + 25 * 3600 - 1, &stockholm), "23:59:59 CET, 25 hours later");
+        assert!(!c.runs_at(start + 25 * 3600, &stockholm));
     }
 
     #[test]
     fn double_points_double_the_whole_order_at_the_members_tier() {
         let c = campaign(&[], None);
         // 170 kr earns 170 points; double adds 170; at a 1.5 tier 255 more.
-        assert_eq!(c.bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 170);
-        assert_eq!(c.bonus(1, TOTAL, &LINES, Multiplier::from_decimal(1.5), FRIDAY_NOON), 255);
-        assert_eq!(c.bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON + 7 * 86_400), 0, "over");
+        assert_eq!(c.bonus(SEK, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON, &UTC), 170);
+        assert_eq!(c.bonus(SEK, TOTAL, &LINES, Multiplier::from_decimal(1.5), FRIDAY_NOON, &UTC), 255);
+        assert_eq!(c.bonus(SEK, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON + 7 * 86_400, &UTC), 0, "over");
     }
 
     #[test]
     fn a_category_campaign_counts_only_its_lines() {
-        assert_eq!(campaign(&["Dairy"], None).bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 100);
-        assert_eq!(campaign(&["Frozen"], None).bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 0);
+        assert_eq!(campaign(&["Dairy"], None).bonus(SEK, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON, &UTC), 100);
+        assert_eq!(campaign(&["Frozen"], None).bonus(SEK, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON, &UTC), 0);
     }
 
     #[test]
     fn a_cross_category_campaign_needs_the_order_to_span_enough_categories() {
-        assert_eq!(campaign(&[], Some(2)).bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 170);
+        assert_eq!(campaign(&[], Some(2)).bonus(SEK, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON, &UTC), 170);
         // An unknown product's line has no category to count.
-        assert_eq!(campaign(&[], Some(3)).bonus(1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON), 0);
+        assert_eq!(campaign(&[], Some(3)).bonus(SEK, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON, &UTC), 0);
     }
 
     #[test]
@@ -237,10 +267,10 @@ mod tests {
         let all = [campaign(&[], None), triple_dairy];
         // Double on 170 kr adds 170; triple on the 100 kr of dairy adds 200.
         assert_eq!(
-            best_bonus(&all, 1, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON),
+            best_bonus(&all, SEK, TOTAL, &LINES, Multiplier::ONE, FRIDAY_NOON, &UTC),
             Some(Bonus { campaign_id: "triple-dairy".into(), points: 200 })
         );
-        assert_eq!(best_bonus(&all, 1, TOTAL, &LINES, Multiplier::ONE, 0), None);
+        assert_eq!(best_bonus(&all, SEK, TOTAL, &LINES, Multiplier::ONE, 0, &UTC), None);
     }
 
     #[test]

@@ -74,7 +74,15 @@ pub fn exponent(code: &str) -> Option<u32> {
     if !is_active(code) {
         return None;
     }
-    Some(EXPONENTS.binary_search_by(|(c, _)| c.cmp(&code)).map_or(2, |i| EXPONENTS[i].1))
+    Some(decimals(code))
+}
+
+/// [`exponent`] of a code known to be a currency (the shop's, as the API
+/// sends it), without looking it up in [`ACTIVE`]: 2 for any code not
+/// listed otherwise. The widget uses this one, which leaves the list of
+/// active codes out of its wasm.
+pub fn decimals(code: &str) -> u32 {
+    EXPONENTS.binary_search_by(|(c, _)| c.cmp(&code)).map_or(2, |i| EXPONENTS[i].1)
 }
 
 /// A decimal amount as platforms send it (`"249.00"`, `"1000"`, `"1.250"`)
@@ -113,6 +121,96 @@ pub fn parse_amount(text: &str, currency: &str) -> Result<i64, Error> {
     Ok(minor)
 }
 
+/// An exchange rate a merchant sets: how many units of the shop's currency
+/// one unit of another is worth (`"11.50"` SEK per EUR), held exactly as
+/// the decimal it was written as, never as a float.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rate {
+    /// The digits without the point: 1150 for `11.50`.
+    digits: u64,
+    /// Decimals written: 2 for `11.50`.
+    scale: u32,
+}
+
+/// A rate has at most this many decimals.
+pub const MAX_RATE_DECIMALS: u32 = 8;
+/// And is below this, far beyond any pair of currencies in use.
+pub const MAX_RATE: u64 = 100_000_000;
+
+impl Rate {
+    /// `"11.50"`, `"0.0893"`, `"1000"`: digits with an optional point, above
+    /// zero, at most [`MAX_RATE_DECIMALS`] decimals and below [`MAX_RATE`].
+    pub fn parse(text: &str) -> Result<Rate, String> {
+        let bad = || {
+            format!("`{}` must be a decimal number above 0 such as 11.50", text.chars().take(32).collect::<String>())
+        };
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(fraction) || (text.contains('.') && fraction.is_empty()) {
+            return Err(bad());
+        }
+        if fraction.len() > MAX_RATE_DECIMALS as usize {
+            return Err(format!("has more than {MAX_RATE_DECIMALS} decimals"));
+        }
+        let whole = whole.trim_start_matches('0');
+        // Nine digits at most: below MAX_RATE, and the digits fit a u64.
+        let whole: u64 = if whole.is_empty() {
+            0
+        } else if whole.len() > 9 {
+            MAX_RATE
+        } else {
+            whole.parse().map_err(|_| bad())?
+        };
+        if whole >= MAX_RATE {
+            return Err(format!("must be below {MAX_RATE}"));
+        }
+        let scale = fraction.len() as u32;
+        let digits = whole * 10_u64.pow(scale) + fraction.parse::<u64>().unwrap_or(0);
+        if digits == 0 {
+            return Err(bad());
+        }
+        Ok(Rate { digits, scale })
+    }
+
+    /// Checks a rate that did not come through [`Rate::parse`].
+    pub fn validate(&self) -> Result<(), String> {
+        Rate::parse(&self.to_string()).map(|_| ())
+    }
+
+    /// `amount` minor units of `from` (exponent `from_exponent`) in minor
+    /// units of the shop's currency (`to_exponent`), rounded down: exact
+    /// integer arithmetic, so 12.00 EUR at 11.50 is 138.00 SEK to the öre.
+    pub fn convert(&self, amount: i64, from_exponent: u32, to_exponent: u32) -> i64 {
+        let numerator = i128::from(amount) * i128::from(self.digits) * 10_i128.pow(to_exponent);
+        let denominator = 10_i128.pow(self.scale + from_exponent);
+        (numerator.div_euclid(denominator)).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = 10_u64.pow(self.scale);
+        if self.scale == 0 {
+            write!(f, "{}", self.digits)
+        } else {
+            write!(f, "{}.{:0width$}", self.digits / unit, self.digits % unit, width = self.scale as usize)
+        }
+    }
+}
+
+impl serde::Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Rate, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Rate::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +223,7 @@ mod tests {
         assert_eq!(exponent("JPY"), Some(0));
         assert_eq!(exponent("KWD"), Some(3));
         assert_eq!(exponent("XXX"), None);
+        assert_eq!((decimals("JPY"), decimals("KWD"), decimals("SEK"), decimals("XXX")), (0, 3, 2, 2));
     }
 
     #[test]
@@ -203,5 +302,47 @@ mod tests {
         for code in ["ABC", "KRN", "HRK", "SLL", "ANG", "ZWL", "CUC", "DEM", "CHE", "XAU", "XDR", "XTS", "XXX"] {
             assert!(matches!(validate(code), Err(Error::InvalidCurrency(_))), "{code}");
         }
+    }
+
+    #[test]
+    fn rates_are_exact_decimals_and_convert_rounding_down() {
+        let eur = Rate::parse("11.50").unwrap();
+        assert_eq!(eur.to_string(), "11.50");
+        // 12.00 EUR is 138.00 SEK.
+        assert_eq!(eur.convert(1_200, 2, 2), 13_800);
+        // 0.01 EUR is 0.115 SEK: 11 öre, rounded down.
+        assert_eq!(eur.convert(1, 2, 2), 11);
+        // 1,000 yen at 0.0712 SEK a yen: 71.20 SEK.
+        assert_eq!(Rate::parse("0.0712").unwrap().convert(1_000, 0, 2), 7_120);
+        // 1.250 KWD at 34.25 SEK a dinar: 42.8125, so 42.81.
+        assert_eq!(Rate::parse("34.25").unwrap().convert(1_250, 3, 2), 4_281);
+        // Into a shop in yen: 10.00 EUR at 162.5 is 1,625 yen.
+        assert_eq!(Rate::parse("162.5").unwrap().convert(1_000, 2, 0), 1_625);
+        assert_eq!(Rate::parse("1000").unwrap().to_string(), "1000");
+        assert_eq!(Rate::parse("0.50").unwrap().convert(100, 2, 2), Rate::parse("0.5").unwrap().convert(100, 2, 2));
+    }
+
+    #[test]
+    fn bad_rates_are_refused() {
+        for text in [
+            "",
+            "0",
+            "0.00",
+            "-1",
+            "1.",
+            ".5",
+            "1e3",
+            "1,5",
+            " 1",
+            "NaN",
+            "0.000000001",
+            "100000000",
+            "99999999999999999999999",
+            "1.2.3",
+        ] {
+            assert!(Rate::parse(text).is_err(), "{text:?}");
+        }
+        assert!(serde_json::from_str::<Rate>("11.5").is_err(), "a JSON number, not a string");
+        assert_eq!(serde_json::from_str::<Rate>(r#""11.5""#).unwrap().to_string(), "11.5");
     }
 }

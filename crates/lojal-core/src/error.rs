@@ -25,6 +25,13 @@ pub enum Error {
     #[error("currency `{0}` is not the ISO 4217 code of a currency in use (such as SEK, EUR or USD)")]
     InvalidCurrency(String),
     #[error(
+        "orders in {currency} are not accepted: the program earns in {program} and has no rate for {currency} \
+         (set one with PUT .../program `rates`, such as {{\"{currency}\": \"11.50\"}})"
+    )]
+    CurrencyNotAccepted { currency: String, program: String },
+    #[error("note is required: 1 to {0} characters the shopper will read as the reason")]
+    NoteRequired(usize),
+    #[error(
         "a shop secret must be at least 32 random bytes: 64 hex or 43 base64 characters \
          (openssl rand -hex 32), with no pattern in it; or leave it out to have one made"
     )]

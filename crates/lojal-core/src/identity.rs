@@ -64,9 +64,52 @@ pub fn validate_shop_id(id: &str) -> Result<(), Error> {
 }
 
 fn mac(secret: &str, shop: &str, customer: &str, ts: i64) -> Hmac<Sha256> {
+    mac_of(secret, &format!("{shop}:{customer}:{ts}"))
+}
+
+fn mac_of(secret: &str, message: &str) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
-    mac.update(format!("{shop}:{customer}:{ts}").as_bytes());
+    mac.update(message.as_bytes());
     mac
+}
+
+/// A guest's email hash as the merchant signs it for the widget:
+/// `"{shop}:guest:{email_hash}:{ts}"`. It can never be a customer
+/// identity's message: customer ids hold no `:`.
+fn guest_message(shop: &str, email_hash: &str, ts: i64) -> String {
+    format!("{shop}:guest:{email_hash}:{ts}")
+}
+
+/// The signature that lets a guest's widget show the points pending for
+/// their email hash (lowercase hex HMAC-SHA256 of [`guest_message`]).
+pub fn sign_guest(secret: &str, shop: &str, email_hash: &str, ts: i64) -> String {
+    hex::encode(mac_of(secret, &guest_message(shop, email_hash, ts)).finalize().into_bytes())
+}
+
+/// Checks a signed guest email hash, fresh as an identity must be.
+pub fn verify_guest(
+    secret: &str,
+    shop: &str,
+    email_hash: &str,
+    ts: i64,
+    sig: &str,
+    now: i64,
+) -> Result<crate::guest::EmailHash, Error> {
+    let hash = crate::guest::EmailHash::parse(email_hash).map_err(|_| Error::MalformedSignature)?;
+    check_signature(mac_of(secret, &guest_message(shop, hash.as_str(), ts)), sig, ts, now)?;
+    Ok(hash)
+}
+
+fn check_signature(mac: Hmac<Sha256>, sig: &str, ts: i64, now: i64) -> Result<(), Error> {
+    if sig.len() != 64 || !sig.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(Error::MalformedSignature);
+    }
+    let sig = hex::decode(sig).map_err(|_| Error::MalformedSignature)?;
+    mac.verify_slice(&sig).map_err(|_| Error::BadSignature)?;
+    if now.abs_diff(ts) > MAX_SIGNATURE_AGE_SECS as u64 {
+        return Err(Error::StaleSignature);
+    }
+    Ok(())
 }
 
 /// The signature a merchant's back end puts on the page: lowercase hex
@@ -81,14 +124,7 @@ pub fn sign(secret: &str, shop: &str, customer: &str, ts: i64) -> String {
 /// a forged signature was right.
 pub fn verify(secret: &str, shop: &str, customer: &str, ts: i64, sig: &str, now: i64) -> Result<CustomerId, Error> {
     let customer = CustomerId::parse(customer)?;
-    if sig.len() != 64 || !sig.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return Err(Error::MalformedSignature);
-    }
-    let sig = hex::decode(sig).map_err(|_| Error::MalformedSignature)?;
-    mac(secret, shop, customer.as_str(), ts).verify_slice(&sig).map_err(|_| Error::BadSignature)?;
-    if now.abs_diff(ts) > MAX_SIGNATURE_AGE_SECS as u64 {
-        return Err(Error::StaleSignature);
-    }
+    check_signature(mac(secret, shop, customer.as_str(), ts), sig, ts, now)?;
     Ok(customer)
 }
 
@@ -138,6 +174,24 @@ mod tests {
         assert_eq!(verify("k", "demo", "alice", NOW, &sig.to_uppercase(), NOW), Err(Error::MalformedSignature));
         assert_eq!(verify("k", "demo", "alice", NOW, &sig[..63], NOW), Err(Error::MalformedSignature));
         assert_eq!(verify("k", "demo", "alice", NOW, "", NOW), Err(Error::MalformedSignature));
+    }
+
+    #[test]
+    fn a_guest_signature_names_its_hash_and_is_no_identity() {
+        let hash = "a".repeat(64);
+        let sig = sign_guest("k", "demo", &hash, NOW);
+        assert_eq!(verify_guest("k", "demo", &hash, NOW, &sig, NOW + 5).unwrap().as_str(), hash);
+        assert_eq!(verify_guest("k", "demo", &"b".repeat(64), NOW, &sig, NOW), Err(Error::BadSignature));
+        assert_eq!(verify_guest("k", "other", &hash, NOW, &sig, NOW), Err(Error::BadSignature));
+        assert_eq!(
+            verify_guest("k", "demo", &hash, NOW, &sig, NOW + MAX_SIGNATURE_AGE_SECS + 1),
+            Err(Error::StaleSignature)
+        );
+        assert_eq!(verify_guest("k", "demo", "not-a-hash", NOW, &sig, NOW), Err(Error::MalformedSignature));
+        // A customer signature for an id that looks like the hash is not a guest's, nor the other way round.
+        let as_customer = sign("k", "demo", &hash, NOW);
+        assert_eq!(verify_guest("k", "demo", &hash, NOW, &as_customer, NOW), Err(Error::BadSignature));
+        assert_eq!(verify("k", "demo", &hash, NOW, &sig, NOW), Err(Error::BadSignature));
     }
 
     #[test]

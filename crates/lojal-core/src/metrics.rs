@@ -2,7 +2,7 @@
 //! who ordered when and for how much), so each definition is computed in
 //! one place and tested against a hand-computed example.
 
-use crate::expiry::{civil_from_unix, unix_from_civil};
+use crate::zone::Zone;
 use serde::{Deserialize, Serialize};
 
 /// One order as the figures see it.
@@ -15,7 +15,7 @@ pub struct OrderFact<'a> {
     pub net: i64,
 }
 
-/// A calendar month (UTC) of the shop's history.
+/// A calendar month (in the shop's time zone) of the shop's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Month {
     /// `YYYY-MM`.
@@ -44,9 +44,10 @@ pub struct Cohort {
     pub retained: Vec<f64>,
 }
 
-/// Months since year 0, for arithmetic on months.
-fn month_index(t: i64) -> i64 {
-    let (y, m, _) = civil_from_unix(t);
+/// Months since year 0 of the shop's month holding `t`, for arithmetic
+/// on months.
+fn month_index(t: i64, zone: &Zone) -> i64 {
+    let (y, m, _) = zone.date_of(t);
     y * 12 + i64::from(m) - 1
 }
 
@@ -54,15 +55,15 @@ fn month_label(index: i64) -> String {
     format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
 }
 
-/// The start of the month `index` as Unix seconds.
-fn month_start(index: i64) -> i64 {
-    unix_from_civil(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1)
+/// The instant the month `index` starts in the shop.
+fn month_start(index: i64, zone: &Zone) -> i64 {
+    zone.start_of(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1)
 }
 
 /// The last `months` calendar months up to and including the month of
 /// `now`, oldest first. `joined` holds each member's join time.
-pub fn monthly(joined: &[i64], orders: &[OrderFact<'_>], now: i64, months: u32) -> Vec<Month> {
-    let last = month_index(now);
+pub fn monthly(joined: &[i64], orders: &[OrderFact<'_>], now: i64, months: u32, zone: &Zone) -> Vec<Month> {
+    let last = month_index(now, zone);
     let first = last - i64::from(months.max(1)) + 1;
     let mut out: Vec<Month> = (first..=last)
         .map(|i| Month {
@@ -75,14 +76,14 @@ pub fn monthly(joined: &[i64], orders: &[OrderFact<'_>], now: i64, months: u32) 
         })
         .collect();
     let slot = |t: i64| {
-        let i = month_index(t);
+        let i = month_index(t, zone);
         (first..=last).contains(&i).then(|| (i - first) as usize)
     };
     let mut before_window = 0;
     for &t in joined {
         match slot(t) {
             Some(s) => out[s].new_members += 1,
-            None if month_index(t) < first => before_window += 1,
+            None if month_index(t, zone) < first => before_window += 1,
             None => {}
         }
     }
@@ -105,13 +106,13 @@ pub fn monthly(joined: &[i64], orders: &[OrderFact<'_>], now: i64, months: u32) 
 
 /// Monthly cohorts by first order, for the last `months` months up to
 /// `now`, oldest first; each with retention for up to `horizon` months.
-pub fn cohorts(orders: &[OrderFact<'_>], now: i64, months: u32, horizon: usize) -> Vec<Cohort> {
+pub fn cohorts(orders: &[OrderFact<'_>], now: i64, months: u32, horizon: usize, zone: &Zone) -> Vec<Cohort> {
     use std::collections::{BTreeMap, BTreeSet, HashMap};
     let mut months_of: HashMap<&str, BTreeSet<i64>> = HashMap::new();
     for order in orders {
-        months_of.entry(order.customer).or_default().insert(month_index(order.at));
+        months_of.entry(order.customer).or_default().insert(month_index(order.at, zone));
     }
-    let last = month_index(now);
+    let last = month_index(now, zone);
     let first = last - i64::from(months.max(1)) + 1;
     // Per cohort month: its size and, per later month, who came back.
     let mut by_cohort: BTreeMap<i64, (i64, Vec<i64>)> = BTreeMap::new();
@@ -146,13 +147,14 @@ pub fn joined_at(enrolled: i64, first_order: Option<i64>) -> i64 {
 }
 
 /// Unix seconds of the first day of the month `months_back` before `now`'s.
-pub fn months_ago(now: i64, months_back: u32) -> i64 {
-    month_start(month_index(now) - i64::from(months_back))
+pub fn months_ago(now: i64, months_back: u32, zone: &Zone) -> i64 {
+    month_start(month_index(now, zone) - i64::from(months_back), zone)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expiry::unix_from_civil;
 
     fn at(y: i64, m: u32, d: u32) -> i64 {
         unix_from_civil(y, m, d) + 12 * 3600
@@ -178,7 +180,7 @@ mod tests {
     #[test]
     fn months_count_joins_orders_revenue_and_active_customers() {
         let joined = [at(2026, 8, 15), at(2026, 9, 3), at(2026, 9, 20), at(2026, 10, 5)];
-        let months = monthly(&joined, &orders(), at(2026, 11, 24), 3);
+        let months = monthly(&joined, &orders(), at(2026, 11, 24), 3, &Zone::utc());
         let figures: Vec<(&str, i64, i64, i64, i64, i64)> = months
             .iter()
             .map(|m| (m.month.as_str(), m.new_members, m.members, m.orders, m.revenue, m.active_customers))
@@ -196,7 +198,7 @@ mod tests {
 
     #[test]
     fn cohorts_follow_first_orders_into_later_months() {
-        let cohorts = cohorts(&orders(), at(2026, 11, 24), 3, 6);
+        let cohorts = cohorts(&orders(), at(2026, 11, 24), 3, 6, &Zone::utc());
         assert_eq!(cohorts.len(), 2);
         // September: ann and bo; in October ann came back (1 of 2), in November ann again.
         assert_eq!(cohorts[0].month, "2026-09");
@@ -217,7 +219,24 @@ mod tests {
 
     #[test]
     fn month_arithmetic_crosses_years() {
-        assert_eq!(month_label(month_index(at(2026, 1, 31)) - 1), "2025-12");
-        assert_eq!(months_ago(at(2026, 2, 10), 2), unix_from_civil(2025, 12, 1));
+        assert_eq!(month_label(month_index(at(2026, 1, 31), &Zone::utc()) - 1), "2025-12");
+        assert_eq!(months_ago(at(2026, 2, 10), 2, &Zone::utc()), unix_from_civil(2025, 12, 1));
+    }
+
+    #[cfg(feature = "time-zones")]
+    #[test]
+    fn an_order_at_half_past_midnight_on_1_december_in_stockholm_counts_in_december() {
+        let stockholm = Zone::named("Europe/Stockholm").unwrap();
+        // 00:30 on 1 December in Stockholm is 23:30 UTC on 30 November.
+        let late = unix_from_civil(2026, 11, 30) + 23 * 3600 + 1800;
+        let orders = [OrderFact { customer: "ann", at: late, net: 10_000 }];
+        let now = at(2026, 12, 10);
+        let months = monthly(&[late], &orders, now, 2, &stockholm);
+        assert_eq!((months[1].month.as_str(), months[1].orders), ("2026-12", 1));
+        assert_eq!(months[0].orders, 0);
+        let utc = monthly(&[late], &orders, now, 2, &Zone::utc());
+        assert_eq!((utc[0].month.as_str(), utc[0].orders), ("2026-11", 1));
+        assert_eq!(cohorts(&orders, now, 2, 3, &stockholm)[0].month, "2026-12");
+        assert_eq!(months_ago(now, 0, &stockholm), unix_from_civil(2026, 11, 30) + 23 * 3600);
     }
 }

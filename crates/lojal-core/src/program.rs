@@ -12,6 +12,17 @@ pub const MAX_POINTS: i64 = 1_000_000_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Program {
     pub earn: Earn,
+    /// The shop's time zone, an IANA name (`Europe/Stockholm`): every
+    /// calendar rule (campaign days, birthday months, limits per day, week,
+    /// month or year, expiry after N months, the figures by month) goes by
+    /// the shop's own clock. UTC when absent.
+    #[serde(default = "utc_name", skip_serializing_if = "is_utc_name")]
+    pub time_zone: String,
+    /// Orders in other currencies than the shop's earn at these rates: the
+    /// shop's currency per one unit of the other (`{"EUR": "11.50"}`). An
+    /// order in a currency with no rate is refused.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub rates: std::collections::BTreeMap<String, crate::currency::Rate>,
     pub tiers: Vec<Tier>,
     #[serde(default)]
     pub rewards: Vec<Reward>,
@@ -45,6 +56,14 @@ pub struct Program {
     /// Ask members "how likely are you to recommend us?" after an order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<crate::feedback::FeedbackRules>,
+    /// What tiers go by: lifetime points (the default) or the points of a
+    /// rolling 12 months, with a grace before a member moves down.
+    #[serde(default, skip_serializing_if = "crate::tiers::TierPeriod::is_lifetime")]
+    pub tier_period: crate::tiers::TierPeriod,
+    /// A guest's order named by an email hash keeps its points pending
+    /// this long for them to claim by joining; without it, guests earn nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_points: Option<crate::guest::GuestPoints>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +81,77 @@ pub struct Expiry {
 pub struct Earn {
     /// Points per major currency unit (per krona, per euro).
     pub points_per_unit: u32,
+    /// Which parts of an order count towards points.
+    #[serde(default, skip_serializing_if = "Counts::is_default")]
+    pub counts: Counts,
+    /// Lines that earn nothing (gift cards, deposits).
+    #[serde(default, skip_serializing_if = "Exclude::is_empty")]
+    pub exclude: Exclude,
+}
+
+/// Which parts of an order count towards points (see
+/// [`crate::points::earning_base`]). The defaults are the order's total as
+/// paid: shipping and tax in it, discounts taken off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    #[serde(default = "yes")]
+    pub shipping: bool,
+    #[serde(default = "yes")]
+    pub tax: bool,
+    /// True: points on the price before the order's discount.
+    #[serde(default)]
+    pub discounts: bool,
+}
+
+impl Default for Counts {
+    fn default() -> Counts {
+        Counts { shipping: true, tax: true, discounts: false }
+    }
+}
+
+impl Counts {
+    fn is_default(&self) -> bool {
+        *self == Counts::default()
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Lines of an order that earn no points: by SKU, or by the category the
+/// catalogue (`PUT .../products`) gives the SKU.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclude {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skus: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+}
+
+impl Exclude {
+    fn is_empty(&self) -> bool {
+        self.skus.is_empty() && self.categories.is_empty()
+    }
+
+    /// Whether a line of `sku` (of `category`, if the catalogue knows it)
+    /// earns nothing.
+    pub fn excludes(&self, sku: &str, category: Option<&str>) -> bool {
+        self.skus.iter().any(|s| s == sku) || category.is_some_and(|c| self.categories.iter().any(|x| x == c))
+    }
+}
+
+/// At most this many excluded SKUs and categories: a rule, not a catalogue.
+pub const MAX_EXCLUDED: usize = 1_000;
+
+fn utc_name() -> String {
+    crate::zone::UTC.to_owned()
+}
+
+fn is_utc_name(name: &String) -> bool {
+    name == crate::zone::UTC
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,7 +183,7 @@ pub struct Reward {
     /// member when empty), until `available_from`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<String>,
-    /// `YYYY-MM-DD` (UTC): from this day it is open to every member. With
+    /// `YYYY-MM-DD` (the shop's time zone): from this day it is open to every member. With
     /// `tiers`, the tiers' members have early access before it; without,
     /// nobody sees it before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,6 +193,10 @@ pub struct Reward {
     /// given back: the merchant voids a code to return them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<u32>,
+    /// For `points_off`: the step (points and money) and the most of a
+    /// cart the points may pay; `cost` is then the fewest points spent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points_off: Option<crate::points_off::PointsOff>,
 }
 
 /// Whether a member of a tier can see and redeem a reward now.
@@ -119,10 +213,10 @@ pub const MAX_CODE_DAYS: u32 = 3650;
 
 impl Reward {
     /// For a member of `tier` (`None`: a guest, who sees what is open to all).
-    pub fn availability(&self, tier: Option<&str>, now: i64) -> Availability {
+    pub fn availability(&self, tier: Option<&str>, now: i64, zone: &crate::zone::Zone) -> Availability {
         // A malformed date never opens (validation refuses it anyway).
         let opened = match &self.available_from {
-            Some(day) => crate::campaign::parse_date(day).is_some_and(|day| now >= day),
+            Some(day) => zone.parse_date(day).is_some_and(|day| now >= day),
             None => true,
         };
         let scheduled = self.available_from.is_some();
@@ -145,11 +239,18 @@ pub enum RewardKind {
     PercentDiscount,
     FreeProduct,
     FreeShipping,
+    /// As many points as the member chooses, in steps, as money off.
+    PointsOff,
 }
 
 impl RewardKind {
-    pub const ALL: [RewardKind; 4] =
-        [RewardKind::FixedDiscount, RewardKind::PercentDiscount, RewardKind::FreeProduct, RewardKind::FreeShipping];
+    pub const ALL: [RewardKind; 5] = [
+        RewardKind::FixedDiscount,
+        RewardKind::PercentDiscount,
+        RewardKind::FreeProduct,
+        RewardKind::FreeShipping,
+        RewardKind::PointsOff,
+    ];
 
     /// Its name in JSON.
     pub fn as_str(self) -> &'static str {
@@ -158,6 +259,7 @@ impl RewardKind {
             RewardKind::PercentDiscount => "percent_discount",
             RewardKind::FreeProduct => "free_product",
             RewardKind::FreeShipping => "free_shipping",
+            RewardKind::PointsOff => "points_off",
         }
     }
 
@@ -180,6 +282,23 @@ impl Program {
         let invalid = |msg: String| Err(Error::InvalidProgram(msg));
         if self.earn.points_per_unit > 10_000 {
             return invalid("earn.points_per_unit must be at most 10000".into());
+        }
+        let exclude = &self.earn.exclude;
+        if exclude.skus.len() + exclude.categories.len() > MAX_EXCLUDED {
+            return invalid(format!("earn.exclude may name at most {MAX_EXCLUDED} SKUs and categories"));
+        }
+        if exclude.skus.iter().chain(&exclude.categories).any(|x| x.is_empty() || x.chars().count() > 128) {
+            return invalid("earn.exclude: each SKU and category must be 1 to 128 characters".into());
+        }
+        crate::zone::Zone::named(&self.time_zone)?;
+        for (code, rate) in &self.rates {
+            if !crate::currency::is_active(code) {
+                return invalid(format!(
+                    "rates: `{}` is not the ISO 4217 code of a currency in use",
+                    code.chars().take(16).collect::<String>()
+                ));
+            }
+            rate.validate().map_err(|why| Error::InvalidProgram(format!("rates.{code}: {why}")))?;
         }
         match self.tiers.first() {
             None => return invalid("tiers must hold at least one tier".into()),
@@ -228,6 +347,18 @@ impl Program {
             }
             if reward.expires_after_days.is_some_and(|d| !(1..=MAX_CODE_DAYS).contains(&d)) {
                 return invalid(format!("reward {} expires_after_days must be 1 to {MAX_CODE_DAYS}", reward.id));
+            }
+            match (reward.kind, &reward.points_off) {
+                (RewardKind::PointsOff, Some(rule)) => rule
+                    .validate(reward.cost)
+                    .map_err(|m| Error::InvalidProgram(format!("reward {}: {m}", reward.id)))?,
+                (RewardKind::PointsOff, None) => {
+                    return invalid(format!("reward {} of kind points_off needs points_off", reward.id));
+                }
+                (_, Some(_)) => {
+                    return invalid(format!("reward {}: points_off is only for kind points_off", reward.id))
+                }
+                (_, None) => {}
             }
         }
         if has_duplicate(self.rewards.iter().map(|r| &r.id)) {
@@ -283,6 +414,10 @@ impl Program {
         if let Some(feedback) = &self.feedback {
             feedback.validate().map_err(Error::InvalidProgram)?;
         }
+        self.tier_period.validate().map_err(Error::InvalidProgram)?;
+        if let Some(guest) = &self.guest_points {
+            guest.validate().map_err(Error::InvalidProgram)?;
+        }
         if has_duplicate(self.campaigns.iter().map(|c| &c.id)) {
             return invalid("campaign ids must be unique".into());
         }
@@ -299,7 +434,9 @@ impl Program {
             multiplier,
         };
         Program {
-            earn: Earn { points_per_unit: 1 },
+            earn: Earn { points_per_unit: 1, counts: Counts::default(), exclude: Exclude::default() },
+            time_zone: utc_name(),
+            rates: std::collections::BTreeMap::new(),
             tiers: vec![
                 tier("bronze", "Bronze", 0, 1.0),
                 tier("silver", "Silver", 1000, 1.25),
@@ -314,6 +451,7 @@ impl Program {
                 tiers: Vec::new(),
                 available_from: None,
                 expires_after_days: None,
+                points_off: None,
             }],
             referral: None,
             expiry: Some(Expiry { after_months: 12 }),
@@ -325,7 +463,15 @@ impl Program {
             donation: None,
             stamp_card: None,
             feedback: None,
+            tier_period: crate::tiers::TierPeriod::Lifetime,
+            guest_points: None,
         }
+    }
+
+    /// The shop's time zone ([`Program::time_zone`]; validation refuses an
+    /// unknown name, so UTC stands only for a program never checked).
+    pub fn zone(&self) -> crate::zone::Zone {
+        crate::zone::Zone::named(&self.time_zone).unwrap_or_default()
     }
 
     pub fn reward(&self, id: &str) -> Option<&Reward> {
@@ -357,6 +503,28 @@ pub(crate) mod tests {
         .unwrap()
     }
 
+    const POINTS_OFF: crate::points_off::PointsOff =
+        crate::points_off::PointsOff { step_points: 100, step_value: 1000, max_share_percent: 50 };
+
+    #[test]
+    fn a_points_off_reward_and_the_new_rules_read_from_json_and_pass() {
+        let program: Program = serde_json::from_str(
+            r#"{"earn": {"points_per_unit": 1}, "tiers": [{"id": "b", "name": "B", "threshold": 0}],
+                "rewards": [{"id": "off", "title": "Points off", "cost": 100, "kind": "points_off",
+                             "points_off": {"step_points": 100, "step_value": 1000, "max_share_percent": 50}}],
+                "tier_period": {"kind": "rolling_12_months", "grace_days": 30},
+                "guest_points": {"pending_days": 30}}"#,
+        )
+        .unwrap();
+        program.validate().unwrap();
+        assert_eq!(program.rewards[0].points_off, Some(POINTS_OFF));
+        let json = serde_json::to_value(&program).unwrap();
+        assert_eq!(json["tier_period"]["kind"], "rolling_12_months");
+        // The defaults write nothing: a program saved before reads back the same.
+        let plain = serde_json::to_value(sample()).unwrap();
+        assert!(plain.get("tier_period").is_none() && plain.get("guest_points").is_none());
+    }
+
     #[test]
     fn the_contract_example_is_valid_and_defaults_multiplier_to_one() {
         let program = sample();
@@ -368,22 +536,42 @@ pub(crate) mod tests {
     fn member_only_rewards_open_to_their_tiers_and_early_access_ends_on_its_day() {
         let opens = crate::campaign::parse_date("2026-12-01").unwrap();
         let mut reward = sample().rewards[0].clone();
-        assert_eq!(reward.availability(None, opens), Availability::Open, "plain rewards are open to all");
+        assert_eq!(
+            reward.availability(None, opens, &crate::zone::Zone::utc()),
+            Availability::Open,
+            "plain rewards are open to all"
+        );
 
         reward.tiers = vec!["gold".into(), "platinum".into()];
-        assert_eq!(reward.availability(Some("gold"), opens), Availability::Open);
-        assert_eq!(reward.availability(Some("silver"), opens), Availability::Hidden, "member-only");
-        assert_eq!(reward.availability(None, opens), Availability::Hidden, "guests do not see it");
+        assert_eq!(reward.availability(Some("gold"), opens, &crate::zone::Zone::utc()), Availability::Open);
+        assert_eq!(
+            reward.availability(Some("silver"), opens, &crate::zone::Zone::utc()),
+            Availability::Hidden,
+            "member-only"
+        );
+        assert_eq!(
+            reward.availability(None, opens, &crate::zone::Zone::utc()),
+            Availability::Hidden,
+            "guests do not see it"
+        );
 
         reward.available_from = Some("2026-12-01".into());
-        assert_eq!(reward.availability(Some("gold"), opens - 1), Availability::EarlyAccess);
-        assert_eq!(reward.availability(Some("silver"), opens - 1), Availability::Hidden);
-        assert_eq!(reward.availability(Some("silver"), opens), Availability::Open, "open to all from its day");
-        assert_eq!(reward.availability(Some("gold"), opens), Availability::Open);
+        assert_eq!(reward.availability(Some("gold"), opens - 1, &crate::zone::Zone::utc()), Availability::EarlyAccess);
+        assert_eq!(reward.availability(Some("silver"), opens - 1, &crate::zone::Zone::utc()), Availability::Hidden);
+        assert_eq!(
+            reward.availability(Some("silver"), opens, &crate::zone::Zone::utc()),
+            Availability::Open,
+            "open to all from its day"
+        );
+        assert_eq!(reward.availability(Some("gold"), opens, &crate::zone::Zone::utc()), Availability::Open);
 
         reward.tiers.clear();
-        assert_eq!(reward.availability(Some("gold"), opens - 1), Availability::Hidden, "scheduled, no early access");
-        assert_eq!(reward.availability(None, opens), Availability::Open);
+        assert_eq!(
+            reward.availability(Some("gold"), opens - 1, &crate::zone::Zone::utc()),
+            Availability::Hidden,
+            "scheduled, no early access"
+        );
+        assert_eq!(reward.availability(None, opens, &crate::zone::Zone::utc()), Availability::Open);
     }
 
     #[test]
@@ -416,6 +604,18 @@ pub(crate) mod tests {
         );
         assert!(refused(|p| p.rewards[0].tiers = vec!["diamond".into()]).contains("tier diamond"));
         assert!(refused(|p| p.rewards[0].available_from = Some("1 Dec".into())).contains("available_from"));
+        assert!(refused(|p| p.rewards[0].kind = RewardKind::PointsOff).contains("needs points_off"));
+        assert!(refused(|p| p.rewards[0].points_off = Some(POINTS_OFF)).contains("only for kind points_off"));
+        assert!(refused(|p| {
+            p.rewards[0].kind = RewardKind::PointsOff;
+            p.rewards[0].points_off = Some(crate::points_off::PointsOff { step_points: 300, ..POINTS_OFF });
+        })
+        .contains("multiple of step_points"));
+        assert!(refused(|p| p.tier_period = crate::tiers::TierPeriod::Rolling12Months { grace_days: 999 })
+            .contains("grace_days"));
+        assert!(
+            refused(|p| p.guest_points = Some(crate::guest::GuestPoints { pending_days: 0 })).contains("pending_days")
+        );
         assert!(refused(|p| {
             p.rewards[0].kind = RewardKind::PercentDiscount;
             p.rewards[0].value = 150;

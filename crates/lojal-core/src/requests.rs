@@ -66,7 +66,13 @@ fn check_items(items: &[LineItem]) -> Result<(), Error> {
 #[serde(deny_unknown_fields)]
 pub struct OrderRequest {
     pub id: String,
-    pub customer: CustomerId,
+    /// The member; absent for a guest's order, which then names `email_hash`.
+    #[serde(default)]
+    pub customer: Option<CustomerId>,
+    /// A guest's order: lowercase hex SHA-256 of their lowercased email.
+    /// With `program.guest_points` its points wait for them to join.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_hash: Option<crate::guest::EmailHash>,
     /// Minor units, what the customer paid.
     pub total: i64,
     pub currency: String,
@@ -81,14 +87,51 @@ pub struct OrderRequest {
     /// transaction (as typed at checkout: case and dashes do not matter).
     #[serde(default)]
     pub codes: Vec<String>,
+    /// Minor units of the order's shipping, tax and discount, as parts of
+    /// what `earn.counts` counts (0 when absent): shipping and tax are in
+    /// `total`, the discount was already taken off it.
+    #[serde(default)]
+    pub shipping: i64,
+    #[serde(default)]
+    pub tax: i64,
+    #[serde(default)]
+    pub discount: i64,
+}
+
+/// The rate an order in `currency` earns at in a program in
+/// `program_currency`: `None` for the program's own currency, the
+/// merchant's rate for another; refused when the program has none for it.
+pub fn accepted_rate<'a>(
+    currency: &str,
+    program_currency: &str,
+    rates: &'a std::collections::BTreeMap<String, crate::currency::Rate>,
+) -> Result<Option<&'a crate::currency::Rate>, Error> {
+    if currency == program_currency {
+        return Ok(None);
+    }
+    rates.get(currency).map(Some).ok_or_else(|| Error::CurrencyNotAccepted {
+        currency: currency.chars().take(16).collect(),
+        program: program_currency.to_owned(),
+    })
 }
 
 impl OrderRequest {
     pub fn validate(&self, shop_currency: &str) -> Result<(), Error> {
         check_external_id("id", &self.id)?;
+        if self.customer.is_none() && self.email_hash.is_none() {
+            return invalid("customer is required (a guest's order names email_hash instead)");
+        }
         check_amount("total", self.total)?;
+        // Another currency than the shop's is the program's to accept
+        // (`accepted_rate`); here it must at least be one.
         if self.currency != shop_currency {
-            return invalid(format!("currency must be the shop's currency, {shop_currency}"));
+            crate::currency::validate(&self.currency)?;
+        }
+        check_amount("shipping", self.shipping)?;
+        check_amount("tax", self.tax)?;
+        check_amount("discount", self.discount)?;
+        if self.shipping + self.tax > self.total {
+            return invalid("shipping and tax are parts of total: together they cannot exceed it");
         }
         check_items(&self.items)?;
         if let Some(code) = &self.referral_code {
@@ -122,6 +165,14 @@ impl CodeUseRequest {
     }
 }
 
+/// A line of an order a refund names: `qty` of its `sku` returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefundLine {
+    pub sku: String,
+    pub qty: i64,
+}
+
 /// `POST /v1/shops/{shop}/orders/{id}/refund`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -132,6 +183,12 @@ pub struct RefundRequest {
     /// Makes a retried refund safe: the same id is applied once.
     #[serde(default)]
     pub id: Option<String>,
+    /// The lines returned, when the merchant knows them: a line that earned
+    /// nothing (a gift card) then takes no points back. Without `amount`,
+    /// the refund is these lines' value. (Last: serde also reads a struct
+    /// from an array, in field order.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<RefundLine>,
 }
 
 impl RefundRequest {
@@ -144,6 +201,15 @@ impl RefundRequest {
         if let Some(id) = &self.id {
             check_external_id("id", id)?;
         }
+        if self.items.len() > MAX_ITEMS {
+            return invalid(format!("at most {MAX_ITEMS} items"));
+        }
+        for line in &self.items {
+            check_external_id("items[].sku", &line.sku)?;
+            if !(1..=MAX_QTY).contains(&line.qty) {
+                return invalid(format!("items[].qty must be 1 to {MAX_QTY}"));
+            }
+        }
         Ok(())
     }
 }
@@ -153,6 +219,18 @@ impl RefundRequest {
 #[serde(deny_unknown_fields)]
 pub struct RedemptionRequest {
     pub reward_id: String,
+    /// For a `points_off` reward: how many points to spend (a multiple of
+    /// its step); refused for the other kinds, whose cost is fixed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
+}
+
+/// `POST /v1/shops/{shop}/customers/{customer}/guest-points`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuestClaimRequest {
+    /// The hash the member's guest orders carried.
+    pub email_hash: crate::guest::EmailHash,
 }
 
 /// `PUT /v1/shops/{shop}/cart`.
@@ -211,6 +289,9 @@ pub fn validate_catalogue(products: &[ProductRequest]) -> Result<(), Error> {
     Ok(())
 }
 
+/// The longest note an adjustment may carry.
+pub const MAX_NOTE: usize = 200;
+
 /// `POST /v1/shops/{shop}/customers/{customer}/adjustments`: a merchant's
 /// manual correction, with the reason the shopper will read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,7 +307,14 @@ impl AdjustmentRequest {
         if self.points == 0 || !(-max..=max).contains(&self.points) {
             return invalid(format!("points must be non-zero, -{max} to {max}"));
         }
-        check_text("note", &self.note, 200)
+        // The shopper reads it as the reason their balance moved.
+        if self.note.trim().is_empty()
+            || self.note.chars().count() > MAX_NOTE
+            || self.note.chars().any(char::is_control)
+        {
+            return Err(Error::NoteRequired(MAX_NOTE));
+        }
+        Ok(())
     }
 }
 
@@ -265,7 +353,21 @@ mod tests {
         assert!(with(|o| o.total = i64::MAX).contains("total"));
         assert!(with(|o| o.id = String::new()).contains("id"));
         assert!(with(|o| o.id = "a\0b".into()).contains("id"));
-        assert!(with(|o| o.currency = "EUR".into()).contains("SEK"));
+        assert!(matches!(
+            {
+                let mut o = order();
+                o.currency = "XXX".into();
+                o.validate("SEK")
+            },
+            Err(Error::InvalidCurrency(_))
+        ));
+        assert!(with(|o| o.shipping = -1).contains("shipping"));
+        assert!(with(|o| o.discount = MAX_AMOUNT + 1).contains("discount"));
+        assert!(with(|o| {
+            o.shipping = 20_000;
+            o.tax = 5_000
+        })
+        .contains("exceed"));
         assert!(with(|o| o.items[0].qty = 0).contains("qty"));
         assert!(with(|o| o.items[0].price = -5).contains("price"));
         assert!(with(|o| o.items = vec![o.items[0].clone(); MAX_ITEMS + 1]).contains("items"));
@@ -302,9 +404,28 @@ mod tests {
 
     #[test]
     fn refunds_and_adjustments_have_bounds() {
-        assert!(refusal(RefundRequest { amount: Some(0), id: None }.validate()).contains("amount"));
+        assert!(refusal(RefundRequest { amount: Some(0), ..RefundRequest::default() }.validate()).contains("amount"));
+        let bad_line = RefundLine { sku: "card".into(), qty: 0 };
+        assert!(refusal(RefundRequest { items: vec![bad_line], ..RefundRequest::default() }.validate()).contains("qty"));
         RefundRequest::default().validate().unwrap();
         assert!(refusal(AdjustmentRequest { points: 0, note: "x".into() }.validate()).contains("points"));
-        assert!(refusal(AdjustmentRequest { points: 5, note: String::new() }.validate()).contains("note"));
+        for note in ["", "   ", "a\u{7}b"] {
+            let e = AdjustmentRequest { points: 5, note: note.into() }.validate();
+            assert_eq!(e, Err(Error::NoteRequired(MAX_NOTE)), "{note:?}");
+        }
+        let long = AdjustmentRequest { points: 5, note: "x".repeat(MAX_NOTE + 1) };
+        assert_eq!(long.validate(), Err(Error::NoteRequired(MAX_NOTE)));
+        AdjustmentRequest { points: -5, note: "Damaged parcel, goodwill".into() }.validate().unwrap();
+    }
+
+    #[test]
+    fn an_order_in_another_currency_needs_a_rate() {
+        let mut rates = std::collections::BTreeMap::new();
+        assert_eq!(accepted_rate("SEK", "SEK", &rates), Ok(None));
+        let refused = accepted_rate("EUR", "SEK", &rates).unwrap_err();
+        assert!(matches!(&refused, Error::CurrencyNotAccepted { currency, .. } if currency == "EUR"));
+        assert!(refused.to_string().contains("rates"));
+        rates.insert("EUR".to_owned(), crate::currency::Rate::parse("11.50").unwrap());
+        assert_eq!(accepted_rate("EUR", "SEK", &rates).unwrap().map(|r| r.to_string()), Some("11.50".into()));
     }
 }

@@ -10,13 +10,15 @@
 
 use crate::actions::ActionKind;
 use crate::api::{
-    CampaignView, CartView, CodeView, CustomerView, LedgerEntryView, NextTierView, Nudge, Recommendation,
-    RedemptionReply, ReferralView, RewardView, ShopInfo, StampCardView, TierRef, TierView, WayToEarn, WidgetData,
+    CampaignView, CartView, CodeView, Converted, CustomerView, GuestPointsView, KeepTierView, LedgerEntryView,
+    NextTierView, Nudge, Recommendation, RedemptionReply, ReferralView, RewardView, ShopInfo, StampCardView, TierRef,
+    TierView, WayToEarn, WidgetData,
 };
 use crate::birthday::Birthday;
 use crate::codes::CodeStatus;
 use crate::donation::{DonationReply, DonationView};
 use crate::feedback::{FeedbackAsk, FeedbackReply};
+use crate::points_off::PointsOff;
 use crate::program::RewardKind;
 use crate::requests::LineItem;
 
@@ -98,6 +100,9 @@ pub fn widget_data<S: Source>(s: &S) -> Read<WidgetData> {
             Ok(FeedbackAsk { order_id: text(f, "order_id")?, points: int(f, "points")? })
         })?,
         codes: list(s, "codes", code)?,
+        guest_points: object(s, "guest_points", |g| {
+            Ok(GuestPointsView { points: int(g, "points")?, until: text(g, "until")? })
+        })?,
     })
 }
 
@@ -131,6 +136,14 @@ fn customer<S: Source>(s: &S) -> Read<CustomerView> {
         birthday: object(s, "birthday", |b| {
             let part = |key| int(b, key).and_then(|n| u32::try_from(n).map_err(|_| Bad(key)));
             Ok(Birthday { month: part("month")?, day: part("day")? })
+        })?,
+        keep_tier: object(s, "keep_tier", |k| {
+            Ok(KeepTierView {
+                id: text(k, "id")?,
+                name: text(k, "name")?,
+                points_needed: int(k, "points_needed")?,
+                by: text(k, "by")?,
+            })
         })?,
     })
 }
@@ -189,6 +202,14 @@ fn reward<S: Source>(s: &S) -> Read<RewardView> {
         redeemable: flag(s, "redeemable"),
         tiers: texts(s, "tiers")?,
         early_access_until: opt_text(s, "early_access_until"),
+        points_off: object(s, "points_off", |p| {
+            let share = int(p, "max_share_percent")?;
+            Ok(PointsOff {
+                step_points: int(p, "step_points")?,
+                step_value: int(p, "step_value")?,
+                max_share_percent: u32::try_from(share).map_err(|_| Bad("max_share_percent"))?,
+            })
+        })?,
     })
 }
 
@@ -244,7 +265,12 @@ fn ledger_entry<S: Source>(s: &S) -> Read<LedgerEntryView> {
         order_id: opt_text(s, "order_id"),
         reward_id: opt_text(s, "reward_id"),
         note: opt_text(s, "note"),
+        converted: s.field("converted").map(|c| converted(&c)).transpose()?,
     })
+}
+
+fn converted<S: Source>(s: &S) -> Read<Converted> {
+    Ok(Converted { amount: int(s, "amount")?, currency: text(s, "currency")?, rate: text(s, "rate")? })
 }
 
 fn campaign<S: Source>(s: &S) -> Read<CampaignView> {
@@ -302,7 +328,7 @@ pub fn donation_reply<S: Source>(s: &S) -> Read<DonationReply> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::{json, Value};
 
@@ -325,14 +351,15 @@ mod tests {
     }
 
     /// Every field of every type filled, as the server would send it.
-    fn everything() -> WidgetData {
+    pub(crate) fn everything() -> WidgetData {
         serde_json::from_value(json!({
             "shop": {"id": "demo", "name": "Lojal Livs", "currency": "SEK", "locale": "sv"},
             "customer": {"id": "cust-42", "points": -40, "lifetime_points": 2140,
                 "tier": {"id": "gold", "name": "Guld"},
                 "next_tier": {"id": "platinum", "name": "Platina", "points_needed": 860, "progress": 0.71},
                 "referral": {"code": "K7QX2M", "url": "https://shop.example/?ref=K7QX2M", "referrals": 3},
-                "credit": 250, "birthday": {"month": 3, "day": 14}},
+                "credit": 250, "birthday": {"month": 3, "day": 14},
+                "keep_tier": {"id": "gold", "name": "Guld", "points_needed": 300, "by": "2027-03-31"}},
             "ways_to_earn": [{"id": "purchase", "title": "Shop", "points": 1},
                 {"id": "ig", "title": "Follow", "points": 20, "kind": "social_follow", "url": "https://x.example", "done": true},
                 {"id": "r", "title": "Review", "points": 50, "kind": "review"},
@@ -343,7 +370,9 @@ mod tests {
                  "tiers": ["gold"]},
                 {"id": "c", "title": "Coffee", "cost": 400, "kind": "free_product", "value": 0, "redeemable": false,
                  "early_access_until": "2026-12-01"},
-                {"id": "s", "title": "Shipping", "cost": 300, "kind": "free_shipping", "value": 0, "redeemable": true}],
+                {"id": "s", "title": "Shipping", "cost": 300, "kind": "free_shipping", "value": 0, "redeemable": true},
+                {"id": "off", "title": "Points off", "cost": 100, "kind": "points_off", "value": 0, "redeemable": true,
+                 "points_off": {"step_points": 100, "step_value": 1000, "max_share_percent": 50}}],
             "tiers": [{"id": "bronze", "name": "Brons", "threshold": 0, "multiplier": 1.0},
                 {"id": "gold", "name": "Guld", "threshold": 2500, "multiplier": 1.5}],
             "recommendations": [{"sku": "milk", "name": "Milk", "url": "/milk", "image": "", "price": 1490, "reason": "Often"}],
@@ -351,7 +380,9 @@ mod tests {
                 "expires_at": "2026-12-01T00:00:00Z", "code": "LOJ-X", "reward_id": "r50"},
             "cart": {"items": [{"sku": "milk", "qty": 2, "price": 1490}], "total": 2980},
             "history": [{"at": "2026-11-24T06:00:00Z", "delta": 249, "reason": "earn", "order_id": "o-1",
-                "reward_id": "r50", "note": "double"}],
+                "reward_id": "r50", "note": "double",
+                "converted": {"amount": 1200, "currency": "EUR", "rate": "11.50"}},
+                {"at": "2026-11-25T06:00:00Z", "delta": 50, "reason": "adjustment", "note": "Sorry"}],
             "campaigns": [{"id": "x2", "title": "Double", "multiplier": 2.0, "ends_on": "2026-11-30", "categories": ["Dairy"]},
                 {"id": "x3", "title": "Mix", "multiplier": 3.0, "ends_on": "2026-11-30", "min_categories": 2}],
             "cashback_percent": 2.5,
@@ -366,7 +397,8 @@ mod tests {
                 {"code": "LOJ-EFGH-2345", "customer": "cust-42", "reward_id": "c", "title": "Coffee",
                 "kind": "free_product", "value": 0, "currency": "SEK", "status": "active", "points_spent": 0,
                 "issued_at": "2026-11-22T10:00:00Z", "used_at": null, "order_id": null,
-                "expires_at": null, "voided_at": null}]
+                "expires_at": null, "voided_at": null}],
+            "guest_points": {"points": 249, "until": "2026-12-24"}
         }))
         .unwrap()
     }
@@ -393,6 +425,8 @@ mod tests {
         data.donation = None;
         data.stamp_card = None;
         data.feedback = None;
+        data.guest_points = None;
+        data.rewards[4].points_off = None;
         data.rewards[1].tiers.clear();
         data.rewards[2].early_access_until = None;
         assert_eq!(round_trip(&data), data);

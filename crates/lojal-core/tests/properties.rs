@@ -50,8 +50,8 @@ proptest! {
     ) {
         let (low, high) = (a.min(b), a.max(b));
         let multiplier = points::Multiplier::from_decimal(f64::from(multiplier) / 1_000.0);
-        let p_low = points::earned(per_unit, low, multiplier);
-        let p_high = points::earned(per_unit, high, multiplier);
+        let p_low = points::earned(per_unit, low, 2, multiplier);
+        let p_high = points::earned(per_unit, high, 2, multiplier);
         prop_assert!(p_low >= 0);
         prop_assert!(p_low <= p_high);
     }

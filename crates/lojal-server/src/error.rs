@@ -151,6 +151,10 @@ impl Error {
             Error::Invalid(lojal_core::Error::InvalidProgram(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_program")
             }
+            Error::Invalid(lojal_core::Error::CurrencyNotAccepted { .. }) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "currency_not_accepted")
+            }
+            Error::Invalid(lojal_core::Error::NoteRequired(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "note_required"),
             Error::Invalid(_) | Error::BadTime | Error::FutureOrder => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request")
             }

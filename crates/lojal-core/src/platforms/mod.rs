@@ -91,13 +91,17 @@ impl PlatformOrder {
     fn check(&self, shop_currency: &str) -> Result<(), Error> {
         let request = OrderRequest {
             id: self.id.clone(),
-            customer: self.customer.clone().unwrap_or_else(|| CustomerId::parse("guest").expect("a valid id")),
+            customer: Some(self.customer.clone().unwrap_or_else(|| CustomerId::parse("guest").expect("a valid id"))),
+            email_hash: None,
             total: self.total,
             currency: self.currency.clone(),
             items: self.items.clone(),
             referral_code: None,
             created_at: None,
             codes: self.codes.clone(),
+            shipping: 0,
+            tax: 0,
+            discount: 0,
         };
         request.validate(shop_currency)
     }

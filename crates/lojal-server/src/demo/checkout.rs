@@ -320,7 +320,7 @@ fn applied(code: &CodeView, subtotal: i64) -> Applied {
 fn discount(kind: RewardKind, value: i64, subtotal: i64) -> i64 {
     let subtotal = subtotal.max(0);
     let off = match kind {
-        RewardKind::FixedDiscount => value,
+        RewardKind::FixedDiscount | RewardKind::PointsOff => value,
         RewardKind::PercentDiscount => (subtotal.saturating_mul(value.clamp(0, 100)) + 50) / 100,
         RewardKind::FreeProduct | RewardKind::FreeShipping => 0,
     };

@@ -91,6 +91,7 @@ fn early_access_reward(now: i64) -> lojal_core::program::Reward {
         tiers: vec!["gold".into(), "platinum".into()],
         available_from: Some(lojal_core::campaign::format_date(now + 7 * 86_400)),
         expires_after_days: None,
+        points_off: None,
     }
 }
 

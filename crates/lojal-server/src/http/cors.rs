@@ -30,6 +30,9 @@ pub fn per_shop(db: Db, shops: Arc<ShopCache>) -> CorsLayer {
             HeaderName::from_static(IDENTITY_HEADERS[0]),
             HeaderName::from_static(IDENTITY_HEADERS[1]),
             HeaderName::from_static(IDENTITY_HEADERS[2]),
+            HeaderName::from_static(super::widget::GUEST_HEADERS[0]),
+            HeaderName::from_static(super::widget::GUEST_HEADERS[1]),
+            HeaderName::from_static(super::widget::GUEST_HEADERS[2]),
             header::CONTENT_TYPE,
         ])
         // The identity headers make every member's request preflighted;

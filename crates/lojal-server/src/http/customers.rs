@@ -7,12 +7,11 @@ use super::AppState;
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::store::ledger::{self, Entry, Reason};
-use crate::store::{credit, members};
+use crate::store::{credit, members, tier_standing};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use lojal_core::api::{CustomerDetail, LedgerEntryView, TierRef};
 use lojal_core::requests::AdjustmentRequest;
-use lojal_core::tiers;
 use serde_json::{json, Value};
 
 /// The most ledger rows one answer carries, newest first.
@@ -28,7 +27,10 @@ pub async fn get(
         .ok_or_else(|| Error::UnknownCustomer(customer.clone()))?;
     let mut conn = state.db.pool.acquire().await?;
     let history = ledger::history(&mut conn, &shop.id, &customer, HISTORY_LIMIT).await?;
-    let tier = tiers::tier_for(&shop.program.tiers, member.lifetime_points)
+    let held =
+        tier_standing::of(&mut conn, &shop.id, &shop.program, &customer, member.lifetime_points, clock::now()).await?;
+    let tier = held
+        .tier(&shop.program.tiers)
         .map(|t| TierRef { id: t.id.clone(), name: t.name.clone() })
         .unwrap_or(TierRef { id: String::new(), name: String::new() });
     Ok(Json(CustomerDetail {
@@ -62,6 +64,7 @@ pub async fn adjust(
 }
 
 pub fn entry_view(row: ledger::HistoryRow) -> LedgerEntryView {
+    let converted = row.converted();
     LedgerEntryView {
         at: clock::rfc3339(row.at),
         delta: row.delta,
@@ -69,5 +72,6 @@ pub fn entry_view(row: ledger::HistoryRow) -> LedgerEntryView {
         order_id: row.order_id,
         reward_id: row.reward_id,
         note: row.note,
+        converted,
     }
 }

@@ -12,6 +12,7 @@ mod customers;
 mod donations;
 mod feedback;
 mod guard;
+mod guests;
 mod imports;
 mod json;
 pub mod limits;
@@ -128,6 +129,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/shops/{shop}/customers/{customer}/adjustments", post(customers::adjust))
         .route("/v1/shops/{shop}/customers/{customer}/actions", post(actions::report))
         .route("/v1/shops/{shop}/customers/{customer}/credit/spend", post(credit::spend))
+        .route("/v1/shops/{shop}/customers/{customer}/guest-points", post(guests::claim))
         .route("/v1/shops/{shop}/codes/{code}", get(codes::get))
         .route("/v1/shops/{shop}/codes/{code}/use", post(codes::use_code))
         .route("/v1/shops/{shop}/codes/{code}/void", post(codes::void))

@@ -5,13 +5,13 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::store::{members, redemptions};
+use crate::store::redemptions::Worth;
+use crate::store::{carts, members, redemptions, tier_standing};
 use axum::extract::State;
 use axum::http::StatusCode;
 use lojal_core::api::RedemptionReply;
 use lojal_core::program::Availability;
 use lojal_core::requests::RedemptionRequest;
-use lojal_core::tiers;
 
 pub async fn create(
     State(state): State<AppState>,
@@ -21,18 +21,39 @@ pub async fn create(
     let customer = shopper.signed_in()?;
     let program = &shopper.shop.program;
     let reward = program.reward(&request.reward_id).ok_or_else(|| Error::UnknownReward(request.reward_id.clone()))?;
+    // Checked before anything is written: how many points, for the kind.
+    let points = match (reward.points_off.is_some(), request.points) {
+        (true, Some(points)) => points,
+        (true, None) => return Err(invalid("points is required for this reward: how many to spend".into())),
+        (false, Some(points)) if points != reward.cost => {
+            return Err(invalid(format!("points: this reward costs {}", reward.cost)))
+        }
+        (false, _) => reward.cost,
+    };
     let shop = &shopper.shop.id;
     let mut tx = state.db.begin_write().await?;
     members::ensure(&mut tx, shop, program, customer).await?;
     // Member-only and early-access rewards: checked on the tier held inside
     // the transaction, as the widget only hides what a shopper cannot redeem.
     let lifetime = members::find(&mut tx, shop, customer.as_str()).await?.map_or(0, |m| m.lifetime_points);
-    let tier = tiers::tier_for(&program.tiers, lifetime).map(|t| t.id.as_str());
     let now = clock::now();
-    if reward.availability(tier, now) == Availability::Hidden {
+    let held = tier_standing::of(&mut tx, shop, program, customer.as_str(), lifetime, now).await?;
+    let tier = held.tier(&program.tiers).map(|t| t.id.as_str());
+    if reward.availability(tier, now, &program.zone()) == Availability::Hidden {
         return Err(Error::RewardNotAvailable);
     }
-    let redemption = redemptions::redeem(&mut tx, shop, program, customer.as_str(), reward, now).await?;
+    let worth = match &reward.points_off {
+        Some(rule) => {
+            // The cart the widget shows, if the shop reports it: the points
+            // may pay at most its share of it.
+            let cart = carts::get(&mut tx, shop, customer.as_str()).await?;
+            let cart_total = cart.map(|(items, _)| lojal_core::api::cart_total(&items));
+            let value = rule.price(reward.cost, points, cart_total).map_err(invalid)?;
+            Worth { points, value }
+        }
+        None => Worth { points: reward.cost, value: reward.value },
+    };
+    let redemption = redemptions::redeem_worth(&mut tx, shop, program, customer.as_str(), reward, worth, now).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -43,4 +64,8 @@ pub async fn create(
             points: redemption.points,
         }),
     ))
+}
+
+fn invalid(message: String) -> Error {
+    Error::Invalid(lojal_core::Error::InvalidRequest(message))
 }

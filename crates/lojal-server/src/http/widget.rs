@@ -6,15 +6,21 @@ use super::AppState;
 use crate::clock;
 use crate::error::Result;
 use crate::store::{
-    actions, carts, credit, donations, feedback, ledger, members, nudges, recommendations, redemptions, stamps,
+    actions, carts, credit, donations, feedback, guest_points, ledger, members, nudges, recommendations, redemptions,
+    stamps, tier_standing,
 };
 use axum::extract::Query;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use lojal_core::actions::ActionKind;
 use lojal_core::api::CartView;
-use lojal_core::api::{self, ReferralView, ShopInfo, Standing, WidgetData};
+use lojal_core::api::{self, GuestPointsView, ReferralView, ShopInfo, Standing, WidgetData};
+use lojal_core::guest::EmailHash;
 use lojal_core::words::Lang;
 use serde::Deserialize;
+
+/// The headers of a guest's signed email hash (see [`signed_guest`]).
+pub const GUEST_HEADERS: [&str; 3] = ["x-lojal-guest-email-hash", "x-lojal-guest-ts", "x-lojal-guest-sig"];
 
 /// The ledger rows the account view lists: the latest few, in plain words.
 const HISTORY_IN_WIDGET: i64 = 10;
@@ -34,28 +40,42 @@ pub struct WidgetQuery {
 pub async fn get(
     State(state): State<AppState>,
     shopper: Shopper,
+    headers: HeaderMap,
     Query(query): Query<WidgetQuery>,
 ) -> Result<Json<WidgetData>> {
     let shop = &shopper.shop;
+    let guest = signed_guest(&headers, shop, clock::now());
     let program = &shop.program;
     let member = match &shopper.customer {
         Some(customer) => Some(members::enrol(&state.db, &shop.id, program, customer).await?),
         None => None,
     };
-    let mut customer = member.as_ref().map(|m| {
+    let now = clock::now();
+    let lang = Lang::parse(query.locale.as_deref().unwrap_or(&shop.locale));
+    let mut conn = state.db.pool.acquire().await?;
+    let held = match &member {
+        Some(m) => Some(tier_standing::of(&mut conn, &shop.id, program, &m.id, m.lifetime_points, now).await?),
+        None => None,
+    };
+    let mut customer = member.as_ref().zip(held).map(|(m, held)| {
         let referral = shop.site().map(|site| ReferralView {
             code: m.referral_code.clone(),
             url: format!("{site}/?ref={}", m.referral_code),
             referrals: m.referrals,
         });
-        api::customer_view(
-            program,
-            Standing { id: &m.id, points: m.points, lifetime_points: m.lifetime_points, referral },
-        )
+        let standing = Standing { id: &m.id, points: m.points, lifetime_points: m.lifetime_points, referral };
+        api::customer_view_at(program, standing, held)
     });
-    let now = clock::now();
-    let lang = Lang::parse(query.locale.as_deref().unwrap_or(&shop.locale));
-    let mut conn = state.db.pool.acquire().await?;
+    // A guest whose email hash the shop signed: what joining would bring.
+    let guest_points = match (&member, &guest) {
+        (None, Some(hash)) if program.guest_points.is_some() => {
+            guest_points::pending(&mut conn, &shop.id, hash, now).await?.map(|(points, until)| GuestPointsView {
+                points,
+                until: lojal_core::campaign::format_date(program.zone().local(until - 1)),
+            })
+        }
+        _ => None,
+    };
     if let (Some(view), Some(m)) = (customer.as_mut(), &member) {
         view.birthday = m.birthday.map(|(birthday, _)| birthday);
         if program.cashback.is_some() {
@@ -68,7 +88,7 @@ pub async fn get(
                 .await?
                 .map(|(items, _)| CartView { total: api::cart_total(&items), items });
             let history = ledger::history(&mut conn, &shop.id, &m.id, HISTORY_IN_WIDGET).await?;
-            let nudge = nudges::for_member(&mut conn, &shop.id, program, m, lang, now).await?;
+            let nudge = nudges::for_member(&mut conn, &shop.id, program, &shop.currency, m, lang, now).await?;
             let codes = redemptions::of_member(&mut conn, &shop.id, &m.id, CODES_IN_WIDGET).await?;
             let codes = codes.iter().map(|c| c.view(program, &shop.currency, now)).collect();
             (cart, history.into_iter().map(super::customers::entry_view).collect(), nudge, codes)
@@ -145,5 +165,18 @@ pub async fn get(
         donation,
         cashback_percent: program.cashback.map(|c| c.percent),
         codes,
+        guest_points,
     }))
+}
+
+/// The guest's email hash the shop signed for this page
+/// (`X-Lojal-Guest-Email-Hash`, `-Ts`, `-Sig`; `lojal_core::identity::sign_guest`),
+/// if fresh and right. Anything else is no hash: it only ever shows the
+/// pending points, so an unsigned hash must reveal nothing.
+fn signed_guest(headers: &HeaderMap, shop: &crate::store::shops::Shop, now: i64) -> Option<EmailHash> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let hash = header(GUEST_HEADERS[0])?;
+    let ts: i64 = header(GUEST_HEADERS[1])?.parse().ok()?;
+    let sig = header(GUEST_HEADERS[2])?;
+    lojal_core::identity::verify_guest(&shop.secret, &shop.id, hash, ts, sig, now).ok()
 }

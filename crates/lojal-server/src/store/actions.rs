@@ -58,7 +58,7 @@ pub async fn pay(
     .bind(shop)
     .bind(customer)
     .bind(&action.id)
-    .bind(actions::period_start(limit.per, now))
+    .bind(actions::period_start(limit.per, now, &program.zone()))
     .fetch_one(&mut *conn)
     .await?;
     if !actions::allowed(limit, paid) {

@@ -58,7 +58,7 @@ pub async fn due_year(
             .bind(customer)
             .fetch_one(&mut *conn)
             .await?;
-    Ok(birthday::due(birthday, set_at, paid.map(|y| y as i32), now))
+    Ok(birthday::due(birthday, set_at, paid.map(|y| y as i32), now, &program.zone()))
 }
 
 /// Pays `year`'s birthday reward. Run in a write transaction; the (member,

@@ -111,11 +111,24 @@ pub struct Entry<'a> {
     pub note: Option<&'a str>,
     /// Unix seconds.
     pub at: i64,
+    /// For an order in another currency: what was converted, and at what rate.
+    pub conversion: Option<Conversion<'a>>,
+}
+
+/// The amount of an order in another currency than the shop's, stated on
+/// the rows it caused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conversion<'a> {
+    /// Minor units of `currency`.
+    pub amount: i64,
+    pub currency: &'a str,
+    /// The shop's currency per unit of `currency`, as the program set it.
+    pub rate: &'a str,
 }
 
 impl<'a> Entry<'a> {
     pub fn new(reason: Reason, delta: i64, at: i64) -> Self {
-        Entry { delta, reason, order_id: None, reward_id: None, note: None, at }
+        Entry { delta, reason, order_id: None, reward_id: None, note: None, at, conversion: None }
     }
 
     pub fn order(mut self, id: &'a str) -> Self {
@@ -130,6 +143,11 @@ impl<'a> Entry<'a> {
 
     pub fn note(mut self, note: &'a str) -> Self {
         self.note = Some(note);
+        self
+    }
+
+    pub fn converted(mut self, conversion: Option<Conversion<'a>>) -> Self {
+        self.conversion = conversion;
         self
     }
 }
@@ -212,7 +230,7 @@ pub async fn post(
     }
     // A credit's expiry is fixed now, by the rule in force now.
     let expires_at =
-        program.expiry.filter(|_| entry.delta > 0).map(|rule| expiry::add_months(entry.at, rule.after_months));
+        program.expiry.filter(|_| entry.delta > 0).map(|rule| program.zone().add_months(entry.at, rule.after_months));
     if entry.reason.is_spending() {
         take(conn, shop, customer, -entry.delta).await?;
         insert(conn, shop, customer, entry, expires_at).await?;
@@ -220,7 +238,11 @@ pub async fn post(
         record(conn, shop, customer, entry, expires_at).await?;
     }
     let (spending, towards_tier) = (entry.reason.is_spending(), entry.reason.counts_towards_tier());
-    outbox::ledger_row(conn, shop, customer, &program.tiers, &entry, spending, towards_tier, now).await?;
+    // `tier.changed` follows lifetime points; over a rolling window a tier
+    // also changes with time alone, so no event claims to say when.
+    let tiers_by_lifetime: &[lojal_core::program::Tier] =
+        if program.tier_period.is_lifetime() { &program.tiers } else { &[] };
+    outbox::ledger_row(conn, shop, customer, tiers_by_lifetime, &entry, spending, towards_tier, now).await?;
     if let Some(history) = &mut history {
         history.push(entry, expires_at);
         // The row itself may be due already (an order placed long ago).
@@ -290,8 +312,9 @@ async fn insert(
     expires_at: Option<i64>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO ledger (shop_id, customer_id, delta, reason, order_id, reward_id, note, at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO ledger (shop_id, customer_id, delta, reason, order_id, reward_id, note, at, expires_at,
+                             original_amount, original_currency, rate)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(shop)
     .bind(customer)
@@ -302,6 +325,9 @@ async fn insert(
     .bind(entry.note)
     .bind(entry.at)
     .bind(expires_at)
+    .bind(entry.conversion.map(|c| c.amount))
+    .bind(entry.conversion.map(|c| c.currency))
+    .bind(entry.conversion.map(|c| c.rate))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -439,12 +465,28 @@ pub struct HistoryRow {
     pub order_id: Option<String>,
     pub reward_id: Option<String>,
     pub note: Option<String>,
+    /// A converted order's amount in its own currency, that currency and the rate.
+    pub original_amount: Option<i64>,
+    pub original_currency: Option<String>,
+    pub rate: Option<String>,
+}
+
+impl HistoryRow {
+    /// What a converted order's row states, as the API shows it.
+    pub fn converted(&self) -> Option<lojal_core::api::Converted> {
+        match (self.original_amount, &self.original_currency, &self.rate) {
+            (Some(amount), Some(currency), Some(rate)) => {
+                Some(lojal_core::api::Converted { amount, currency: currency.clone(), rate: rate.clone() })
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A member's ledger, newest first.
 pub async fn history(conn: &mut AnyConnection, shop: &str, customer: &str, limit: i64) -> Result<Vec<HistoryRow>> {
     let rows = sqlx::query(
-        "SELECT at, delta, reason, order_id, reward_id, note FROM ledger
+        "SELECT at, delta, reason, order_id, reward_id, note, original_amount, original_currency, rate FROM ledger
          WHERE shop_id = $1 AND customer_id = $2 ORDER BY id DESC LIMIT $3",
     )
     .bind(shop)
@@ -461,6 +503,9 @@ pub async fn history(conn: &mut AnyConnection, shop: &str, customer: &str, limit
                 order_id: row.try_get("order_id")?,
                 reward_id: row.try_get("reward_id")?,
                 note: row.try_get("note")?,
+                original_amount: row.try_get("original_amount")?,
+                original_currency: row.try_get("original_currency")?,
+                rate: row.try_get("rate")?,
             })
         })
         .collect()
@@ -499,7 +544,7 @@ pub(crate) async fn open(
     now: i64,
 ) -> Result<()> {
     const ROWS_PER_INSERT: usize = 200;
-    let expires_at = program.expiry.map(|rule| expiry::add_months(now, rule.after_months));
+    let expires_at = program.expiry.map(|rule| program.zone().add_months(now, rule.after_months));
     let mut rows: Vec<(&str, i64, Reason, Option<i64>)> = Vec::with_capacity(openings.len() * 2);
     for o in openings {
         // A row even of 0 points: it says the member came from this import,

@@ -149,7 +149,7 @@ pub async fn compute(
     let rows = sqlx::query(
         "SELECT c.id, c.lifetime_points, c.created_at, c.joined_at, MIN(o.created_at) AS first_order,
                 COUNT(o.id) AS orders,
-                CAST(COALESCE(SUM(o.total - o.refunded), 0) AS BIGINT) AS revenue,
+                CAST(COALESCE(SUM(COALESCE(o.shop_total - o.shop_refunded, o.total - o.refunded)), 0) AS BIGINT) AS revenue,
                 CAST(COALESCE(SUM(CASE WHEN o.created_at >= $2 AND o.created_at < $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS before,
                 CAST(COALESCE(SUM(CASE WHEN o.created_at >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS recent
          FROM customers c LEFT JOIN orders o ON o.shop_id = c.shop_id AND o.customer_id = c.id
@@ -202,7 +202,9 @@ pub async fn compute(
     revenue += guest_revenue;
 
     let order_rows = sqlx::query(
-        "SELECT customer_id, created_at, CAST(total - refunded AS BIGINT) AS net FROM orders WHERE shop_id = $1",
+        // An order in another currency counts at its converted amounts.
+        "SELECT customer_id, created_at, CAST(COALESCE(shop_total - shop_refunded, total - refunded) AS BIGINT) AS net
+         FROM orders WHERE shop_id = $1",
     )
     .bind(shop)
     .fetch_all(&mut *conn)
@@ -286,8 +288,8 @@ pub async fn compute(
         feedback,
         donated_amount: donations::total(conn, shop).await?,
         credit: credit_figures(conn, shop).await?,
-        months: metrics::monthly(&joined, &facts, now, MONTHS),
-        cohorts: metrics::cohorts(&facts, now, MONTHS, COHORT_HORIZON),
+        months: metrics::monthly(&joined, &facts, now, MONTHS, &program.zone()),
+        cohorts: metrics::cohorts(&facts, now, MONTHS, COHORT_HORIZON, &program.zone()),
         recommendations: crate::store::recommendations::figures(conn, shop, now, period_days).await?,
     })
 }

@@ -7,9 +7,9 @@ use crate::store::{carts, redemptions};
 use crate::{clock, db};
 use lojal_core::api::{self, Nudge};
 use lojal_core::nudge::{self, CartFacts, Facts, NudgeKind};
+use lojal_core::points;
 use lojal_core::program::{Program, Reward};
 use lojal_core::words::{self, Lang, NudgeFigures};
-use lojal_core::{points, tiers};
 use sqlx::{AnyConnection, Row};
 
 /// The nudge for `member` now, if any. May issue a win-back code (once per
@@ -19,15 +19,22 @@ pub async fn for_member(
     conn: &mut AnyConnection,
     shop: &str,
     program: &Program,
+    currency: &str,
     member: &Member,
     lang: Lang,
     now: i64,
 ) -> Result<Option<Nudge>> {
     let rules = &program.nudges;
-    let multiplier = tiers::multiplier_for(&program.tiers, member.lifetime_points);
+    let held = crate::store::tier_standing::of(conn, shop, program, &member.id, member.lifetime_points, now).await?;
+    let multiplier = held.multiplier(&program.tiers);
     let cart = carts::get(conn, shop, &member.id).await?.map(|(items, updated_at)| CartFacts {
         items: items.iter().map(|i| i.qty).sum(),
-        points: points::for_purchase(program, api::cart_total(&items), multiplier),
+        points: points::for_purchase(
+            program,
+            api::cart_total(&items),
+            lojal_core::currency::exponent(currency).unwrap_or(2),
+            multiplier,
+        ),
         updated_at,
     });
     let last_order_at: Option<i64> =
@@ -36,7 +43,7 @@ pub async fn for_member(
             .bind(&member.id)
             .fetch_one(&mut *conn)
             .await?;
-    let next_tier = tiers::next_tier(&program.tiers, member.lifetime_points);
+    let next_tier = held.next(&program.tiers);
     let mut dismissed = Vec::new();
     for row in sqlx::query("SELECT kind, at FROM nudge_dismissals WHERE shop_id = $1 AND customer_id = $2")
         .bind(shop)

@@ -3,15 +3,14 @@
 //! together or not at all. Refunds take back exactly that order's points.
 
 use crate::error::{Error, Result};
+use crate::store::earning::{self, Terms};
 use crate::store::ledger::{self, Entry, Reason};
-use crate::store::{actions, credit, members, products, recommendations, redemptions, stamps};
+use crate::store::{actions, credit, members, recommendations, redemptions, stamps};
 use lojal_core::identity::CustomerId;
-use lojal_core::points::{self, Multiplier};
+use lojal_core::points;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
-use lojal_core::{campaign, tiers};
 use sqlx::{AnyConnection, Row};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct NewOrder {
@@ -49,7 +48,21 @@ pub async fn ingest(
     order: &NewOrder,
     now: i64,
 ) -> Result<Receipt> {
-    ingest_counting(conn, shop, program, order, now, true).await
+    ingest_counting(conn, shop, program, order, &Terms::plain(&order.currency), now, true).await
+}
+
+/// [`ingest`] with what the order says of its currency, shipping, tax and
+/// discount (`POST .../orders`): an order in another currency than the
+/// shop's earns at the program's rate, or is refused without a write.
+pub async fn ingest_with(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    order: &NewOrder,
+    terms: &Terms<'_>,
+    now: i64,
+) -> Result<Receipt> {
+    ingest_counting(conn, shop, program, order, terms, now, true).await
 }
 
 /// Many orders at once (an import, the demo's seed): each ingested as by
@@ -63,7 +76,7 @@ pub async fn import(
     now: i64,
 ) -> Result<()> {
     for order in orders {
-        ingest_counting(conn, shop, program, order, now, false).await?;
+        ingest_counting(conn, shop, program, order, &Terms::plain(&order.currency), now, false).await?;
     }
     recommendations::rebuild(conn, shop).await?;
     Ok(())
@@ -74,10 +87,20 @@ async fn ingest_counting(
     shop: &str,
     program: &Program,
     order: &NewOrder,
+    terms: &Terms<'_>,
     now: i64,
     count_for_recommendations: bool,
 ) -> Result<Receipt> {
     let customer = order.customer.as_str();
+    let rate = match earning::accept(program, order, terms) {
+        Ok(rate) => rate,
+        // A retry of an order accepted before its rate was dropped still
+        // gets its first answer.
+        Err(refused) => match known_order(conn, shop, &order.id).await? {
+            Some(known) => return replay_of(conn, shop, order, known).await,
+            None => return Err(refused),
+        },
+    };
     members::ensure(conn, shop, program, &order.customer).await?;
     let referrer = match (&order.referral_code, &program.referral) {
         (Some(code), Some(_)) => members::by_referral_code(conn, shop, code).await?.filter(|r| r != customer),
@@ -97,19 +120,21 @@ async fn ingest_counting(
         .bind(customer)
         .fetch_one(&mut *conn)
         .await?;
-    let multiplier = tiers::multiplier_for(&program.tiers, lifetime);
-    let bonus = campaign_bonus(conn, shop, program, order, multiplier).await?;
-    let awarded = points::for_purchase(program, order.total, multiplier) + bonus.as_ref().map_or(0, |b| b.points);
+    // The tier held now, as the program's period measures it.
+    let multiplier =
+        crate::store::tier_standing::of(conn, shop, program, customer, lifetime, now).await?.multiplier(&program.tiers);
+    let earning = earning::compute(conn, shop, program, order, terms, rate, multiplier).await?;
+    let (awarded, bonus) = (earning.points, &earning.bonus);
     let first_paid_order = order.total > 0 && !has_paid_orders(conn, shop, customer).await?;
-    let credit = program.cashback.map_or(0, |c| c.credit_for(order.total));
+    let credit = program.cashback.map_or(0, |c| c.credit_for(earning.shop_total));
 
     // The order row first, and only if its id is new: a concurrent request
     // with the same id (for this member or another) waits on the unique
     // key here and then finds the winner's row, instead of failing.
     let inserted = sqlx::query(
         "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, referral_code, created_at,
-                             credit_awarded)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+                             credit_awarded, rate, shop_total, shop_refunded, excluded)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
     )
     .bind(shop)
     .bind(&order.id)
@@ -120,6 +145,10 @@ async fn ingest_counting(
     .bind(order.referral_code.as_deref())
     .bind(order.created_at)
     .bind(credit)
+    .bind(earning.rate.as_deref())
+    .bind(earning.rate.as_ref().map(|_| earning.shop_total))
+    .bind(earning.rate.as_ref().map(|_| 0_i64))
+    .bind(earning.excluded)
     .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() == 0 {
@@ -130,14 +159,16 @@ async fn ingest_counting(
         credit::record(conn, shop, customer, credit, credit::Reason::Cashback, Some(&order.id), order.created_at)
             .await?;
     }
-    insert_items(conn, shop, &order.id, &order.items).await?;
+    insert_items(conn, shop, &order.id, &order.items, &earning.excluded_lines).await?;
     for code in &order.codes {
         redemptions::use_code(conn, shop, code, &order.id, now).await?;
     }
     if awarded != 0 {
         // One row with the campaign named in its note: a refund then takes
         // back the bonus in the same proportion as the rest.
-        let mut entry = Entry::new(Reason::Earn, awarded, order.created_at).order(&order.id);
+        let mut entry = Entry::new(Reason::Earn, awarded, order.created_at)
+            .order(&order.id)
+            .converted(earning.conversion(order, order.total));
         if let Some(bonus) = &bonus {
             entry = entry.note(&bonus.campaign_id);
         }
@@ -147,7 +178,7 @@ async fn ingest_counting(
         let orders = kept_orders(conn, shop, customer).await?;
         actions::ordered(conn, shop, program, customer, &order.id, orders, now).await?;
     }
-    stamps::punch(conn, shop, program, customer, &order.id, order.total, order.created_at).await?;
+    stamps::punch(conn, shop, program, customer, &order.id, earning.shop_total, order.created_at).await?;
     if count_for_recommendations && !order.items.is_empty() {
         let skus: Vec<&str> = order.items.iter().map(|i| i.sku.as_str()).collect();
         recommendations::count_basket(conn, shop, &skus).await?;
@@ -228,16 +259,25 @@ async fn replay_of(conn: &mut AnyConnection, shop: &str, order: &NewOrder, known
     Ok(Receipt { points_awarded: known.points_awarded, points, duplicate: true })
 }
 
-async fn insert_items(conn: &mut AnyConnection, shop: &str, order_id: &str, items: &[LineItem]) -> Result<()> {
-    for item in items {
-        sqlx::query("INSERT INTO order_items (shop_id, order_id, sku, qty, price) VALUES ($1, $2, $3, $4, $5)")
-            .bind(shop)
-            .bind(order_id)
-            .bind(&item.sku)
-            .bind(item.qty)
-            .bind(item.price)
-            .execute(&mut *conn)
-            .await?;
+async fn insert_items(
+    conn: &mut AnyConnection,
+    shop: &str,
+    order_id: &str,
+    items: &[LineItem],
+    excluded: &[bool],
+) -> Result<()> {
+    for (item, excluded) in items.iter().zip(excluded) {
+        sqlx::query(
+            "INSERT INTO order_items (shop_id, order_id, sku, qty, price, excluded) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(shop)
+        .bind(order_id)
+        .bind(&item.sku)
+        .bind(item.qty)
+        .bind(item.price)
+        .bind(i64::from(*excluded))
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -368,8 +408,28 @@ pub async fn refund(
     refund_id: Option<&str>,
     now: i64,
 ) -> Result<RefundReceipt> {
+    refund_lines(conn, shop, program, order_id, amount, &[], refund_id, now).await
+}
+
+/// [`refund`] of the order's `lines` (none: not known), with its amount
+/// (the lines' value when `None` and lines are named). The points taken
+/// back are in proportion to the refunded part of the lines that earned
+/// (`lojal_core::points::earning_part`): a returned line that earned
+/// nothing, a gift card, takes none back.
+#[allow(clippy::too_many_arguments)]
+pub async fn refund_lines(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    order_id: &str,
+    amount: Option<i64>,
+    lines: &[lojal_core::requests::RefundLine],
+    refund_id: Option<&str>,
+    now: i64,
+) -> Result<RefundReceipt> {
     let row = sqlx::query(
-        "SELECT customer_id, total, points_awarded, credit_awarded, referrer_id FROM orders
+        "SELECT customer_id, total, points_awarded, credit_awarded, referrer_id, excluded, currency, rate,
+                shop_total FROM orders
          WHERE shop_id = $1 AND id = $2",
     )
     .bind(shop)
@@ -382,13 +442,25 @@ pub async fn refund(
     let awarded: i64 = row.try_get("points_awarded")?;
     let credit_awarded: i64 = row.try_get("credit_awarded")?;
     let referrer: Option<String> = row.try_get("referrer_id")?;
+    let excluded: i64 = row.try_get("excluded")?;
+    let currency: String = row.try_get("currency")?;
+    let rate: Option<String> = row.try_get("rate")?;
+    let shop_total: Option<i64> = row.try_get("shop_total")?;
     lock_members(conn, shop, &customer, referrer.as_deref()).await?;
     // Read again under the lock: a concurrent refund may have just committed.
-    let refunded: i64 = sqlx::query_scalar("SELECT refunded FROM orders WHERE shop_id = $1 AND id = $2")
-        .bind(shop)
-        .bind(order_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (refunded, earning_refunded): (i64, i64) =
+        sqlx::query_as("SELECT refunded, earning_refunded FROM orders WHERE shop_id = $1 AND id = $2")
+            .bind(shop)
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let named = if lines.is_empty() { None } else { Some(earning::named_lines(conn, shop, order_id, lines).await?) };
+    let amount = amount.or(named.map(|(value, _)| value));
+    if amount == Some(0) {
+        return Err(
+            lojal_core::Error::InvalidRequest("items: the lines named are worth nothing to refund".into()).into()
+        );
+    }
 
     if let Some(id) = refund_id {
         let earlier: Option<(i64, i64)> = sqlx::query_as(
@@ -419,20 +491,40 @@ pub async fn refund(
     }
     let in_full = amount == refundable;
 
-    let asked = points::refund_reversal(awarded, total, refunded, amount);
+    let before = points::Refunded { amount: refunded, earning: earning_refunded };
+    let earning_now = points::earning_part(total, excluded, before, amount, named.map(|(_, excluded)| excluded));
+    let asked = if total - excluded > 0 {
+        points::refund_reversal(awarded, total - excluded, earning_refunded, earning_now)
+    } else {
+        // Every line excluded, yet points earned (a discount counted, say):
+        // they go back with the order's amount.
+        points::refund_reversal(awarded, total, refunded, amount)
+    };
     let reversal = if asked > 0 {
-        let entry = Entry::new(Reason::Refund, -asked, now).order(order_id);
+        let conversion = rate.as_deref().map(|rate| ledger::Conversion { amount, currency: &currency, rate });
+        let entry = Entry::new(Reason::Refund, -asked, now).order(order_id).converted(conversion);
         -ledger::post(conn, shop, &customer, program, entry, now).await?.delta
     } else {
         0
     };
-    sqlx::query("UPDATE orders SET refunded = refunded + $1, points_reversed = points_reversed + $2 WHERE shop_id = $3 AND id = $4")
-        .bind(amount)
-        .bind(reversal)
-        .bind(shop)
-        .bind(order_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE orders SET refunded = refunded + $1, points_reversed = points_reversed + $2,
+                           earning_refunded = earning_refunded + $3,
+                           shop_refunded = $4
+         WHERE shop_id = $5 AND id = $6",
+    )
+    .bind(amount)
+    .bind(reversal)
+    .bind(earning_now)
+    // A converted order's refunded part in the shop's currency, from
+    // the cumulative amount so that the parts add up to its total.
+    .bind(
+        shop_total.map(|converted| (i128::from(converted) * i128::from(refunded + amount) / i128::from(total)) as i64),
+    )
+    .bind(shop)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
     // Cashback goes back in the same proportion as the points, computed the
     // same cumulative way so partial refunds add up exactly.
     let credit_reversal = points::refund_reversal(credit_awarded, total, refunded, amount);
@@ -498,39 +590,4 @@ async fn take_back_extras(
         actions::order_count_fell(conn, shop, program, customer, kept, now).await?;
     }
     Ok(())
-}
-
-/// The bonus of the best campaign running when the order was placed, with
-/// its lines' categories from the catalogue (read only when a campaign
-/// needs them).
-async fn campaign_bonus(
-    conn: &mut AnyConnection,
-    shop: &str,
-    program: &Program,
-    order: &NewOrder,
-    tier_multiplier: Multiplier,
-) -> Result<Option<campaign::Bonus>> {
-    let running: Vec<&campaign::Campaign> = program.campaigns.iter().filter(|c| c.runs_at(order.created_at)).collect();
-    if running.is_empty() {
-        return Ok(None);
-    }
-    let needs_categories = running.iter().any(|c| !c.categories.is_empty() || c.min_categories.is_some());
-    let skus: Vec<&str> = order.items.iter().map(|i| i.sku.as_str()).collect();
-    let categories = if needs_categories { products::categories(conn, shop, &skus).await? } else { HashMap::new() };
-    let lines: Vec<campaign::Line<'_>> = order
-        .items
-        .iter()
-        .map(|i| campaign::Line {
-            amount: i.qty.saturating_mul(i.price),
-            category: categories.get(&i.sku).map(String::as_str),
-        })
-        .collect();
-    Ok(campaign::best_bonus(
-        &program.campaigns,
-        i64::from(program.earn.points_per_unit),
-        order.total,
-        &lines,
-        tier_multiplier,
-        order.created_at,
-    ))
 }

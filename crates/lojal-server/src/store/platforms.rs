@@ -77,10 +77,12 @@ pub async fn secret(db: &Db, shop: &str, platform: Platform) -> Result<Option<Pl
     Ok(secret.map(PlatformSecret))
 }
 
-/// Guest orders (from platforms) and their net revenue, for the metrics.
+/// Guest orders (from platforms and the API) and their net revenue, for
+/// the metrics; one a member claimed on joining is theirs now (`orders`).
 pub async fn guest_totals(conn: &mut AnyConnection, shop: &str) -> Result<(i64, i64)> {
     Ok(sqlx::query_as(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(total - refunded), 0) AS BIGINT) FROM guest_orders WHERE shop_id = $1",
+        "SELECT COUNT(*), CAST(COALESCE(SUM(total - refunded), 0) AS BIGINT) FROM guest_orders
+         WHERE shop_id = $1 AND claimed_by IS NULL",
     )
     .bind(shop)
     .fetch_one(&mut *conn)

@@ -94,6 +94,7 @@ fn member_record(member: Member, credit: i64, stamps: Option<i64>, first_seen: i
 }
 
 fn entry_view(row: ledger::HistoryRow) -> LedgerEntryView {
+    let converted = row.converted();
     LedgerEntryView {
         at: rfc3339(row.at),
         delta: row.delta,
@@ -101,6 +102,7 @@ fn entry_view(row: ledger::HistoryRow) -> LedgerEntryView {
         order_id: row.order_id,
         reward_id: row.reward_id,
         note: row.note,
+        converted,
     }
 }
 
@@ -268,6 +270,14 @@ pub async fn erase(conn: &mut AnyConnection, shop: &Shop, customer: &str) -> Res
             .execute(&mut *conn)
             .await?;
     }
+    // Guest orders they claimed on joining: the claim stays, to the
+    // pseudonym; the email hash that named them goes.
+    sqlx::query("UPDATE guest_orders SET claimed_by = $1, email_hash = NULL WHERE shop_id = $2 AND claimed_by = $3")
+        .bind(&pseudonym)
+        .bind(shop)
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?;
     // Their words are theirs; the score stays in the NPS.
     sqlx::query("UPDATE feedback SET comment = NULL WHERE shop_id = $1 AND customer_id = $2")
         .bind(shop)

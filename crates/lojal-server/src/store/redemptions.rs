@@ -34,17 +34,41 @@ pub async fn redeem(
     reward: &Reward,
     now: i64,
 ) -> Result<Redemption> {
+    redeem_worth(conn, shop, program, customer, reward, Worth { points: reward.cost, value: reward.value }, now).await
+}
+
+/// What one redemption spends and what its code takes off: a reward's
+/// cost and value, or the member's choice for a `points_off` reward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Worth {
+    pub points: i64,
+    /// Minor units (percent for a `percent_discount`), as the code carries it.
+    pub value: i64,
+}
+
+/// [`redeem`] for `worth.points`, the code carrying `worth.value`: the
+/// spend goes through the ledger's conditional update like every other, so
+/// concurrent redemptions never spend past the balance.
+pub async fn redeem_worth(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    customer: &str,
+    reward: &Reward,
+    worth: Worth,
+    now: i64,
+) -> Result<Redemption> {
     // The code first, so the ledger row can name it: each code's points are
     // spent by exactly one row (`ledger verify` checks it). A refused spend
     // fails the transaction, code and all.
-    let code = issue(conn, shop, customer, reward, reward.cost, now).await?;
-    let entry = Entry::new(Reason::Redeem, -reward.cost, now).reward(&reward.id).note(&code);
+    let code = issue_worth(conn, shop, customer, reward, worth, now).await?;
+    let entry = Entry::new(Reason::Redeem, -worth.points, now).reward(&reward.id).note(&code);
     let posted = ledger::post(conn, shop, customer, program, entry, now).await?;
     let redeemed = lojal_core::webhooks::RewardRedeemed {
         customer: customer.to_owned(),
         reward_id: reward.id.clone(),
         code: code.clone(),
-        points: reward.cost,
+        points: worth.points,
         balance: posted.balance,
     };
     crate::store::outbox::record(
@@ -55,7 +79,7 @@ pub async fn redeem(
         now,
     )
     .await?;
-    Ok(Redemption { code, points_spent: reward.cost, points: posted.balance })
+    Ok(Redemption { code, points_spent: worth.points, points: posted.balance })
 }
 
 /// Notes that `code` was issued because of order `order_id`.
@@ -107,6 +131,18 @@ pub async fn issue(
     points_spent: i64,
     now: i64,
 ) -> Result<String> {
+    issue_worth(conn, shop, customer, reward, Worth { points: points_spent, value: reward.value }, now).await
+}
+
+/// [`issue`] worth `worth.value` rather than the reward's own value.
+async fn issue_worth(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    reward: &Reward,
+    worth: Worth,
+    now: i64,
+) -> Result<String> {
     let expires_at = code_rules::expires_at(now, reward.expires_after_days);
     // A clash of codes (one in 10^12 per issued code) draws again. ON
     // CONFLICT rather than catching the error: on PostgreSQL an error would
@@ -122,11 +158,11 @@ pub async fn issue(
         .bind(&code)
         .bind(customer)
         .bind(&reward.id)
-        .bind(points_spent)
+        .bind(worth.points)
         .bind(now)
         .bind(&reward.title)
         .bind(reward.kind.as_str())
-        .bind(reward.value)
+        .bind(worth.value)
         .bind(expires_at)
         .execute(&mut *conn)
         .await?;

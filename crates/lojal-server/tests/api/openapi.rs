@@ -90,3 +90,45 @@ async fn real_answers_fit_their_documented_schemas() {
         assert_fits(&doc, "Status", &server.send(Request::get(probe).body(Body::empty()).unwrap()).await);
     }
 }
+
+/// Issue 20's answers: a tier at risk, a points_off reward and its code,
+/// a guest's pending points and their claim.
+#[tokio::test]
+async fn the_program_rules_answers_fit_their_documented_schemas() {
+    let server = server(Store::Sqlite).await;
+    let doc = document(&server).await;
+    let mut program = serde_json::to_value(crate::support::program()).unwrap();
+    program["tier_period"] = json!({"kind": "rolling_12_months", "grace_days": 30});
+    program["guest_points"] = json!({"pending_days": 30});
+    program["rewards"].as_array_mut().unwrap().push(json!({"id": "off", "title": "Off", "cost": 100,
+        "kind": "points_off", "points_off": {"step_points": 100, "step_value": 1000, "max_share_percent": 50}}));
+    let put = server.merchant(Method::PUT, "/v1/shops/demo/program", Some(program)).await;
+    assert!(put.status.is_success(), "{}", String::from_utf8_lossy(&put.body));
+    let hash = "b".repeat(64);
+    let guest = json!({"id": "g-1", "email_hash": hash, "total": 24_900, "currency": "SEK"});
+    assert_fits(&doc, "OrderReply", &server.merchant(Method::POST, "/v1/shops/demo/orders", Some(guest)).await);
+    let ts = lojal_server::clock::now();
+    let request = Request::get("/v1/shops/demo/widget")
+        .header("x-lojal-guest-email-hash", &hash)
+        .header("x-lojal-guest-ts", ts.to_string())
+        .header("x-lojal-guest-sig", lojal_core::identity::sign_guest(crate::support::SECRET, "demo", &hash, ts))
+        .body(Body::empty())
+        .unwrap();
+    let guest_view = server.send(request).await;
+    assert!(guest_view.json().get("guest_points").is_some());
+    assert_fits(&doc, "WidgetData", &guest_view);
+    let claim = json!({"email_hash": hash});
+    let claimed = server.merchant(Method::POST, "/v1/shops/demo/customers/anna/guest-points", Some(claim)).await;
+    assert_fits(&doc, "GuestClaimReply", &claimed);
+    let old = lojal_server::clock::rfc3339(lojal_server::clock::now() - 300 * 86_400);
+    let order = json!({"id": "o-old", "customer": "anna", "total": 150_000, "currency": "SEK", "created_at": old});
+    server.merchant(Method::POST, "/v1/shops/demo/orders", Some(order)).await;
+    let member = server.shopper(Method::GET, "/v1/shops/demo/widget", Some("anna"), None).await;
+    assert!(member.json()["customer"].get("keep_tier").is_some(), "{}", member.json());
+    assert_fits(&doc, "WidgetData", &member);
+    let body = json!({"reward_id": "off", "points": 200});
+    let redeemed = server.shopper(Method::POST, "/v1/shops/demo/redemptions", Some("anna"), Some(body)).await;
+    assert_fits(&doc, "RedemptionReply", &redeemed);
+    let code = redeemed.json()["code"].as_str().unwrap().to_owned();
+    assert_fits(&doc, "CodeView", &server.merchant(Method::GET, &format!("/v1/shops/demo/codes/{code}"), None).await);
+}

@@ -25,11 +25,17 @@
 //!
 //! The grid runs over dense 169 × 169 matrices (fast); the shipped row runs
 //! the shipped code, `recommend::rank` with `Params::default()` on the
-//! model cut to `NEIGHBOURS_PER_ITEM` as the server reads it.
+//! model cut to `NEIGHBOURS_PER_ITEM` as the server reads it. The learned
+//! blends' weights are fitted per fold on the inner validation's baskets
+//! (every item hidden in turn, on the inner model), like every other
+//! setting never on the test fold.
 //!
-//! cargo run --release -p lojal-core --example recommend_quality -- data/groceries.csv [--quick] [--verbose]
+//! cargo run --release -p lojal-core --example recommend_quality -- data/groceries.csv [--quick] [--verbose] [--only TEXT]
 //! cargo run --release -p lojal-core --example recommend_quality -- --timing
 
+mod learned;
+
+use learned::{dot, features, fit, samples, Sample, FEATURE_NAMES, NF};
 use lojal_core::recommend::{self, CoCounts, Context, Params};
 use std::collections::HashSet;
 
@@ -150,6 +156,53 @@ enum Scorer {
         t: f64,
         cap: usize,
     },
+    /// The learned blend: a linear score over per-candidate features
+    /// ([`features`]), its weights `w` fitted on the inner validation's
+    /// baskets (conditional logit: which item was hidden), plus `delta`
+    /// for a candidate outside the `HEAD` most popular, so a confident
+    /// long-tail candidate takes a place per member instead of a fixed slot.
+    Learned {
+        w: [f64; NF],
+        delta: f64,
+    },
+    /// The learned blend's first `K - 1` picks, then the last: the best
+    /// remaining by the blend plus `delta` outside the `HEAD` most popular
+    /// (infinite: the best outside them, a fixed long-tail slot), or with
+    /// `tail` the best outside them by that RP3beta.
+    LearnedSlot {
+        w: [f64; NF],
+        delta: f64,
+        tail: Option<Params>,
+    },
+    /// The first `K - 1` picks by RP3beta `a` (with its prior) or, without
+    /// one, by the blend `w`; the last the best outside the `HEAD` most
+    /// popular by a blend `tail` fitted on long-tail cases only (which of
+    /// the long-tail candidates was hidden).
+    TailLearned {
+        w: [f64; NF],
+        tail: [f64; NF],
+        a: Option<Params>,
+    },
+    /// Two stages as [`Scorer::TwoStage`], the first `K - 1` picks by EASE
+    /// (λ, + prior) with each item's weights cut to its `cap` strongest
+    /// neighbours (a sparse EASE, as a stored model could hold), the last
+    /// the best outside the `HEAD` most popular by RP3beta `b`.
+    EaseSlot {
+        lambda: f64,
+        prior: f64,
+        b: Params,
+        cap: usize,
+    },
+    /// Association rules q → c: confidence P(c | q) of the rules whose
+    /// lift is at least `lift` and whose pair was seen in `support` baskets
+    /// or more (over each item's kept neighbours), the best rule's (`max`)
+    /// or their sum, plus `prior` times the candidate's share of baskets.
+    Rules {
+        lift: f64,
+        support: f64,
+        max: bool,
+        prior: f64,
+    },
     /// At most `slots` picks of the `HEAD` most popular from `a` (with
     /// its prior), the rest the best others by `b`.
     Mix {
@@ -162,7 +215,8 @@ enum Scorer {
 impl Scorer {
     fn prior(&self) -> f64 {
         match self {
-            Scorer::Popular => 0.0,
+            Scorer::Popular | Scorer::Learned { .. } | Scorer::LearnedSlot { .. } | Scorer::TailLearned { .. } => 0.0,
+            Scorer::Rules { prior, .. } | Scorer::EaseSlot { prior, .. } => *prior,
             Scorer::Counts(p) => p.prior,
             Scorer::Ease { prior, .. } => *prior,
             Scorer::Mix { a, .. } => a.prior,
@@ -176,7 +230,37 @@ impl Scorer {
         let n = d.n;
         let mut w = vec![0.0; n * n];
         match *self {
-            Scorer::Popular => {}
+            Scorer::Popular | Scorer::Learned { .. } => {}
+            Scorer::EaseSlot { lambda, prior, b, cap } => {
+                let mut both = Scorer::Ease { lambda, prior }.weights(d);
+                for q in 0..n {
+                    for c in 0..n {
+                        if (d.place[q * n + c] as usize) >= cap {
+                            both[q * n + c] = 0.0;
+                        }
+                    }
+                }
+                both.extend(counts_weights(d, b, recommend::NEIGHBOURS_PER_ITEM));
+                return both;
+            }
+            Scorer::Rules { lift, support, .. } => {
+                for q in 0..n {
+                    for c in 0..n {
+                        let t = d.together[q * n + c];
+                        let confidence = t / d.count[q].max(1.0);
+                        let kept = (d.place[q * n + c] as usize) < recommend::NEIGHBOURS_PER_ITEM;
+                        if kept && t >= support && confidence / (d.count[c] / d.baskets) >= lift {
+                            w[q * n + c] = confidence;
+                        }
+                    }
+                }
+            }
+            Scorer::TailLearned { a, .. } => {
+                return a.map_or_else(Vec::new, |p| counts_weights(d, p, recommend::NEIGHBOURS_PER_ITEM))
+            }
+            Scorer::LearnedSlot { tail, .. } => {
+                return tail.map_or_else(Vec::new, |p| counts_weights(d, p, recommend::NEIGHBOURS_PER_ITEM))
+            }
             Scorer::Mix { a, b, .. } => {
                 let mut both = Scorer::Counts(a).weights(d);
                 both.extend(Scorer::Counts(b).weights(d));
@@ -263,14 +347,19 @@ struct Case {
 fn picks(d: &Dense, scorer: &Scorer, w: &[f64], case: &Case) -> Vec<usize> {
     let n2 = d.n * d.n;
     match *scorer {
-        Scorer::TwoStage { a, b, tail, .. } => {
-            let mut out = top(d, &w[..n2], a.prior, case, K - tail);
+        Scorer::TwoStage { .. } | Scorer::EaseSlot { .. } => {
+            let (a_prior, b, tail) = match *scorer {
+                Scorer::TwoStage { a, b, tail, .. } => (a.prior, b, tail),
+                Scorer::EaseSlot { prior, b, .. } => (prior, b, 1),
+                _ => unreachable!(),
+            };
+            let mut out = top(d, &w[..n2], a_prior, case, K - tail);
             let score = scores(d, &w[n2..], b.prior, &case.query);
             let head: Vec<usize> = d.popular.iter().take(HEAD).copied().collect();
             let skip = |c: usize| case.query.contains(&c) || head.contains(&c) || out.contains(&c);
             let more = top_of(d, &score, skip, tail);
             out.extend(more);
-            for c in top(d, &w[..n2], a.prior, case, K + tail) {
+            for c in top(d, &w[..n2], a_prior, case, K + tail) {
                 if out.len() < K && !out.contains(&c) {
                     out.push(c);
                 }
@@ -289,6 +378,79 @@ fn picks(d: &Dense, scorer: &Scorer, w: &[f64], case: &Case) -> Vec<usize> {
             };
             let (ma, mb) = (max(&sa), max(&sb));
             let score: Vec<f64> = sa.iter().zip(&sb).map(|(x, y)| x / ma + t * y / mb).collect();
+            return top_of(d, &score, |c| case.query.contains(&c), K);
+        }
+        Scorer::Learned { w, delta } => {
+            let head = head(d);
+            let score: Vec<f64> = features(d, &case.query)
+                .iter()
+                .enumerate()
+                .map(|(c, f)| match f {
+                    Some(f) => dot(&w, f) + if head[c] { 0.0 } else { delta },
+                    None => f64::NEG_INFINITY,
+                })
+                .collect();
+            return top_of(d, &score, |c| case.query.contains(&c), K);
+        }
+        Scorer::LearnedSlot { w: weights, delta, tail } => {
+            let head = head(d);
+            let feats = features(d, &case.query);
+            let blend: Vec<f64> =
+                feats.iter().map(|f| f.as_ref().map_or(f64::NEG_INFINITY, |f| dot(&weights, f))).collect();
+            let mut out = top_of(d, &blend, |c| case.query.contains(&c), K - 1);
+            let taken = |c: usize, out: &[usize]| case.query.contains(&c) || out.contains(&c);
+            let last = match tail {
+                Some(p) => {
+                    let score = scores(d, w, p.prior, &case.query);
+                    top_of(d, &score, |c| taken(c, &out) || head[c], 1)
+                }
+                None if delta.is_infinite() => top_of(d, &blend, |c| taken(c, &out) || head[c], 1),
+                None => {
+                    let bonus: Vec<f64> =
+                        blend.iter().enumerate().map(|(c, b)| b + if head[c] { 0.0 } else { delta }).collect();
+                    top_of(d, &bonus, |c| taken(c, &out), 1)
+                }
+            };
+            out.extend(last);
+            for c in top_of(d, &blend, |c| case.query.contains(&c), K + 1) {
+                if out.len() < K && !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+            return out;
+        }
+        Scorer::TailLearned { w: weights, tail, a } => {
+            let head = head(d);
+            let feats = features(d, &case.query);
+            let blend = |v: &[f64; NF]| -> Vec<f64> {
+                feats.iter().map(|f| f.as_ref().map_or(f64::NEG_INFINITY, |f| dot(v, f))).collect()
+            };
+            let first = match a {
+                Some(p) => scores(d, w, p.prior, &case.query),
+                None => blend(&weights),
+            };
+            let mut out = top_of(d, &first, |c| case.query.contains(&c), K - 1);
+            let last = top_of(d, &blend(&tail), |c| case.query.contains(&c) || out.contains(&c) || head[c], 1);
+            out.extend(last);
+            for c in top_of(d, &first, |c| case.query.contains(&c), K + 1) {
+                if out.len() < K && !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+            return out;
+        }
+        Scorer::Rules { max: true, prior, .. } => {
+            let n = d.n;
+            let mut score: Vec<f64> = (0..n).map(|c| prior * d.count[c] / d.baskets).collect();
+            let mut best = vec![0.0_f64; n];
+            for &q in &case.query {
+                for (c, b) in best.iter_mut().enumerate() {
+                    *b = b.max(w[q * n + c]);
+                }
+            }
+            for (s, b) in score.iter_mut().zip(best) {
+                *s += b;
+            }
             return top_of(d, &score, |c| case.query.contains(&c), K);
         }
         Scorer::Mix { .. } => {}
@@ -441,6 +603,13 @@ fn counts(query: f64, candidate: f64, shrink: f64, power: f64, prior: f64) -> Sc
     Scorer::Counts(Params { query, candidate, shrink, power, prior, walk: false, long_tail: None })
 }
 
+fn is_learned(s: &Scorer) -> bool {
+    matches!(s, Scorer::Learned { .. } | Scorer::LearnedSlot { .. } | Scorer::TailLearned { .. })
+}
+
+/// The long-tail bonuses the learned blend's grid tries.
+const LEARNED_DELTAS: [f64; 9] = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0];
+
 struct Family {
     name: &'static str,
     grid: Vec<Scorer>,
@@ -532,6 +701,42 @@ fn families(quick: bool) -> Vec<Family> {
             }
         }
     }
+    let mut learned_slot = Vec::new();
+    for delta in [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, f64::INFINITY] {
+        learned_slot.push(Scorer::LearnedSlot { w: [0.0; NF], delta, tail: None });
+    }
+    for beta in [0.4, 0.5, 0.6, 0.7] {
+        learned_slot.push(Scorer::LearnedSlot { w: [0.0; NF], delta: 0.0, tail: Some(rp3w(0.8, beta, 0.0)) });
+    }
+    let mut tail_learned = vec![Scorer::TailLearned { w: [0.0; NF], tail: [0.0; NF], a: None }];
+    for alpha in [0.8, 1.0] {
+        for beta in [0.2, 0.3, 0.4] {
+            for prior in [0.0, 0.005, 0.01, 0.02, 0.05] {
+                let a = Some(rp3w(alpha, beta, prior));
+                tail_learned.push(Scorer::TailLearned { w: [0.0; NF], tail: [0.0; NF], a });
+            }
+        }
+    }
+    let mut ease_slot = Vec::new();
+    for cap in [50, usize::MAX] {
+        for lambda in [10.0, 50.0, 200.0, 500.0] {
+            for prior in [0.0, 0.1, 0.3] {
+                for beta in [0.4, 0.5, 0.6] {
+                    ease_slot.push(Scorer::EaseSlot { lambda, prior, b: rp3w(0.8, beta, 0.0), cap });
+                }
+            }
+        }
+    }
+    let mut rules = Vec::new();
+    for lift in [1.0, 1.5, 2.0, 3.0] {
+        for support in [2.0, 5.0, 10.0] {
+            for max in [true, false] {
+                for prior in [0.0, 0.01, 0.05, 0.1, 0.3] {
+                    rules.push(Scorer::Rules { lift, support, max, prior });
+                }
+            }
+        }
+    }
     vec![
         Family { name: "co-occurrence, cosine alone", grid: vec![Scorer::Counts(Params::COSINE)] },
         Family {
@@ -549,6 +754,27 @@ fn families(quick: bool) -> Vec<Family> {
             grid: two,
         },
         Family { name: "fusion: RP3beta + t × cosine / RP3beta β 0.3, scores over their best", grid: fuse },
+        Family {
+            name: "two stages: 3 picks by EASE (λ, + prior w) cut to 50 / all neighbours, the 4th outside the 10 most popular by RP3beta",
+            grid: ease_slot,
+        },
+        Family {
+            name: "association rules: confidence (best rule or sum) with lift ≥ L, support ≥ s, + prior w",
+            grid: rules,
+        },
+        Family {
+            name: "learned blend: conditional logit over 8 count features, + δ for a long-tail candidate",
+            // Weights fitted per fold on its inner validation (in `main`).
+            grid: LEARNED_DELTAS.iter().map(|&delta| Scorer::Learned { w: [0.0; NF], delta }).collect(),
+        },
+        Family {
+            name: "learned blend for 3 picks, the 4th the blend + δ outside the 10 most popular, or the best there",
+            grid: learned_slot,
+        },
+        Family {
+            name: "3 picks by RP3beta + prior or the blend, the 4th outside the 10 most popular by a blend fitted on long-tail cases",
+            grid: tail_learned,
+        },
     ]
 }
 
@@ -574,6 +800,18 @@ fn describe(s: &Scorer) -> String {
             describe(&Scorer::Counts(*b)),
             cap_name(*cap)
         ),
+        Scorer::Learned { delta, .. } => format!("δ {delta}"),
+        Scorer::EaseSlot { lambda, prior, b, cap } => {
+            format!("3 [λ{lambda} w{prior}] + 1 [{}] cap {}", describe(&Scorer::Counts(*b)), cap_name(*cap))
+        }
+        Scorer::Rules { lift, support, max, prior } => {
+            format!("{} lift {lift} s {support} w {prior}", if *max { "max" } else { "sum" })
+        }
+        Scorer::TailLearned { a: Some(p), .. } => format!("3 [{}] + tail blend", describe(&Scorer::Counts(*p))),
+        Scorer::TailLearned { a: None, .. } => "3 [blend] + tail blend".into(),
+        Scorer::LearnedSlot { tail: Some(p), .. } => format!("slot [{}]", describe(&Scorer::Counts(*p))),
+        Scorer::LearnedSlot { delta, .. } if delta.is_infinite() => "slot [blend]".into(),
+        Scorer::LearnedSlot { delta, .. } => format!("4th δ {delta}"),
         Scorer::Mix { a, b, slots } => {
             format!("{slots} of [{}] + [{}]", describe(&Scorer::Counts(*a)), describe(&Scorer::Counts(*b)))
         }
@@ -657,7 +895,11 @@ fn main() {
     let index = |s: &str| catalogue.binary_search_by(|c| c.as_str().cmp(s)).expect("in the catalogue");
     let baskets: Vec<Vec<usize>> = names.iter().map(|b| b.iter().map(|s| index(s)).collect()).collect();
 
-    let families = families(quick);
+    // `--only TEXT`: the families whose name holds TEXT (for exploring).
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let mut families: Vec<Family> =
+        families(quick).into_iter().filter(|f| only.as_ref().is_none_or(|o| f.name.contains(o.as_str()))).collect();
+    let mut learned_samples: Vec<Sample> = Vec::new();
     let rows = families.len() + 3; // + most popular + the shipped code before and now
     let mut tallies = vec![Tally::default(); rows];
     let mut covered = vec![HashSet::new(); rows];
@@ -679,6 +921,26 @@ fn main() {
         let cases = cases_of(&test, &mut rng);
         let head = head(&d);
 
+        // The learned blend's weights: fitted on this fold's inner validation.
+        if families.iter().any(|f| is_learned(&f.grid[0])) {
+            let fold_samples = samples(&inner_d, &valid, false);
+            let w = fit(&fold_samples);
+            let tail_w = fit(&samples(&inner_d, &valid, true));
+            learned_samples.extend(fold_samples);
+            if verbose {
+                eprintln!("fold {fold} learned weights: {w:?}");
+            }
+            for family in families.iter_mut().filter(|f| is_learned(&f.grid[0])) {
+                for s in family.grid.iter_mut() {
+                    if let Scorer::Learned { w: old, .. } | Scorer::LearnedSlot { w: old, .. } = s {
+                        *old = w;
+                    }
+                    if let Scorer::TailLearned { w: old, tail, .. } = s {
+                        (*old, *tail) = (w, tail_w);
+                    }
+                }
+            }
+        }
         let mut scorers = vec![Scorer::Popular];
         for (f, family) in families.iter().enumerate() {
             let (pick, valid) = choose(&inner_d, &family.grid, &valid_cases);
@@ -784,6 +1046,14 @@ fn main() {
             pooled[f][i].rate(),
             pooled[f][i].tail_rate()
         );
+    }
+    if !learned_samples.is_empty() {
+        // The weights a shipped blend would take: fitted on the five inner
+        // validations together.
+        let w = fit(&learned_samples);
+        let terms: Vec<String> = FEATURE_NAMES.iter().zip(w).map(|(name, w)| format!("{w:+.3} × {name}")).collect();
+        println!();
+        println!("The learned blend fitted on the five inner validations together: {}.", terms.join(" "));
     }
     if verbose {
         // Every setting on the first fold's validation, for exploring.
