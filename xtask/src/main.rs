@@ -104,10 +104,18 @@ fn fuzz() -> Result<(), String> {
     shell::step("Property tests of the rules and parsers, 20,000 cases each");
     shell::run_with_env("cargo", &["test", "--release", "-p", "lojal-core", "--test", "properties"], &cases)?;
     shell::step("Generated bodies, paths, queries and methods on every endpoint, each backend, 20,000 cases");
-    shell::run_with_env("cargo", &["test", "--release", "-p", "lojal-server", "--test", "api", "fuzz"], &cases)?;
+    shell::run_with_env(
+        "cargo",
+        &["test", "--release", "-p", "lojal-server", "--test", "api", "fuzz", "--", "--include-ignored"],
+        &cases,
+    )?;
     for round in 1..=5 {
         shell::step(&format!("SIGKILL mid-ingestion, round {round} of 5"));
-        shell::run_with_env("cargo", &["test", "--release", "-p", "lojal-server", "--test", "crash"], &cases)?;
+        shell::run_with_env(
+            "cargo",
+            &["test", "--release", "-p", "lojal-server", "--test", "crash", "--", "--include-ignored"],
+            &cases,
+        )?;
     }
     shell::step("All long runs passed");
     Ok(())
@@ -131,7 +139,13 @@ fn test() -> Result<(), String> {
         &["clippy", "-p", "lojal", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings"],
     )?;
     shell::step("Unit and HTTP tests, on SQLite and PostgreSQL (cargo test)");
-    shell::run_with_env("cargo", &["test", "--workspace"], &[("LOJAL_TEST_POSTGRES", &postgres)])?;
+    // The PostgreSQL cases are `#[ignore]`d so that a plain `cargo test`
+    // reports them as not run; here they run.
+    shell::run_with_env(
+        "cargo",
+        &["test", "--workspace", "--", "--include-ignored"],
+        &[("LOJAL_TEST_POSTGRES", &postgres)],
+    )?;
     audit_test_databases(&postgres)?;
     shell::step("A short benchmark run, so the benchmark code cannot rot");
     bench::run(true)?;

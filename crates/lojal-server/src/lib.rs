@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod order_writer;
 pub mod store;
 pub mod telemetry;
 pub mod webhooks;

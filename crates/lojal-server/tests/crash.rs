@@ -167,11 +167,10 @@ fn sigkill_mid_ingestion_loses_no_acknowledged_order_on_sqlite() {
 }
 
 #[test]
+#[ignore = "PostgreSQL: set LOJAL_TEST_POSTGRES and pass --include-ignored (cargo xtask test does both)"]
 fn sigkill_mid_ingestion_loses_no_acknowledged_order_on_postgres() {
-    let Some(admin) = std::env::var("LOJAL_TEST_POSTGRES").ok().filter(|u| !u.is_empty()) else {
-        eprintln!("skipped: set LOJAL_TEST_POSTGRES (cargo xtask test does)");
-        return;
-    };
+    let admin = std::env::var("LOJAL_TEST_POSTGRES").ok().filter(|u| !u.is_empty());
+    let admin = admin.expect("LOJAL_TEST_POSTGRES names no server");
     let name = format!("lojal_crash_{}", std::process::id());
     execute(&admin, &format!("CREATE DATABASE {name}"));
     let (base, _) = admin.rsplit_once('/').unwrap();

@@ -60,12 +60,15 @@ pub struct AppState {
     /// `/metrics` on the API's address takes this bearer token; without
     /// one it is not served there (`--metrics-token`).
     pub metrics_token: Option<crate::telemetry::MetricsToken>,
+    /// Where `POST .../orders` hands its orders (group commit on SQLite).
+    pub orders: Arc<crate::order_writer::OrderWriter>,
 }
 
 impl AppState {
     /// With the standard rate limits.
     pub fn new(db: Db, assets: Option<PathBuf>) -> AppState {
         AppState {
+            orders: Arc::new(crate::order_writer::OrderWriter::new(db.clone())),
             db,
             assets,
             limits: Limits::standard(),

@@ -56,9 +56,7 @@ pub async fn create(
         created_at,
         codes: canonical_codes(&order.codes),
     };
-    let mut tx = state.db.begin_write().await?;
-    let receipt = orders::ingest_with(&mut tx, &shop.id, &shop.program, &new, &terms, now).await?;
-    tx.commit().await?;
+    let receipt = state.orders.ingest(&shop.id, shop.program, new, &terms, now).await?;
     if !receipt.duplicate {
         // Its items changed the co-occurrence counts picks are made from.
         state.models.changed(&shop.id);

@@ -11,6 +11,7 @@ on_each_backend!(
     a_hundred_concurrent_redemptions_against_a_balance_for_ten_spend_exactly_ten,
     the_same_order_delivered_concurrently_counts_once,
     orders_refunds_and_redemptions_at_once_keep_the_ledger_true,
+    orders_arriving_together_commit_together_and_a_refused_one_refuses_only_itself,
 );
 
 async fn a_hundred_concurrent_redemptions_against_a_balance_for_ten_spend_exactly_ten(store: Store) {
@@ -66,5 +67,41 @@ async fn orders_refunds_and_redemptions_at_once_keep_the_ledger_true(store: Stor
     }
     let balance = server.points("anna").await;
     assert!(balance >= 0, "no redemption overspent: {balance}");
+    server.assert_balances_match_ledger().await;
+}
+
+/// On SQLite the orders that arrive together share one commit, each in its
+/// own savepoint: the one refused among them (a code another order of the
+/// same burst used first) writes nothing, and every other is stored with
+/// its points.
+async fn orders_arriving_together_commit_together_and_a_refused_one_refuses_only_itself(store: Store) {
+    let server = Arc::new(server(store).await);
+    server.order("seed", "anna", 70_000).await; // 700 points
+    let reply = server.redeem("anna", "r100").await;
+    let code = reply.json()["code"].as_str().unwrap().to_owned();
+    let orders = (0..24).map(|i| {
+        let (server, code) = (server.clone(), code.clone());
+        tokio::spawn(async move {
+            let order = if i == 5 || i == 17 {
+                json!({"id": format!("o-{i}"), "customer": "anna", "total": 10_000, "currency": "SEK", "codes": [code]})
+            } else {
+                json!({"id": format!("o-{i}"), "customer": format!("c-{i}"), "total": 10_000, "currency": "SEK"})
+            };
+            (i, server.merchant(Method::POST, "/v1/shops/demo/orders", Some(order)).await)
+        })
+    });
+    let replies: Vec<_> = join_all(orders).await.into_iter().map(Result::unwrap).collect();
+    let refused: Vec<_> = replies.iter().filter(|(_, r)| r.status != StatusCode::CREATED).collect();
+    assert_eq!(refused.len(), 1, "{:?}", replies.iter().map(|(i, r)| (i, r.status)).collect::<Vec<_>>());
+    let (loser, reply) = refused[0];
+    assert!(*loser == 5 || *loser == 17, "{loser}");
+    reply.assert_error(StatusCode::CONFLICT, "code_used");
+    assert_eq!(server.count("orders").await, 1 + 23);
+    for i in (0..24).filter(|i| *i != 5 && *i != 17) {
+        assert_eq!(server.points(&format!("c-{i}")).await, 100, "c-{i}");
+    }
+    let winner = if *loser == 5 { 17 } else { 5 };
+    let won = &replies.iter().find(|(i, _)| *i == winner).unwrap().1;
+    assert_eq!(server.points("anna").await, won.json()["points"].as_i64().unwrap());
     server.assert_balances_match_ledger().await;
 }

@@ -1,0 +1,166 @@
+//! Group commit of orders on SQLite: the orders that arrive while a commit
+//! is under way wait for the next one, and go into the database together,
+//! in one write transaction with one fsync, each in its own savepoint (one
+//! refused order does not refuse the others). Every caller is answered
+//! only after the transaction holding its order has committed, so an
+//! acknowledged order survives a crash as before.
+//!
+//! SQLite has one writer at a time and pays an fsync per commit, so orders
+//! one by one queue behind each other's fsync and behind the lock's busy
+//! wait. PostgreSQL runs writers side by side and groups their WAL flushes
+//! itself: there each order keeps its own transaction.
+
+use crate::db::{Backend, Db};
+use crate::error::Result;
+use crate::store::earning::Terms;
+use crate::store::orders::{self, NewOrder, Receipt};
+use lojal_core::program::Program;
+use sqlx::Connection;
+use std::sync::OnceLock;
+use tokio::sync::{mpsc, oneshot};
+
+/// At most this many orders share a commit: enough to amortise the fsync,
+/// few enough that the write lock is never held for long.
+const MAX_BATCH: usize = 64;
+/// Orders waiting beyond this make their senders wait (backpressure).
+const QUEUE: usize = 1024;
+
+/// An order on its way in, and where its answer goes.
+struct Job {
+    shop: String,
+    program: Program,
+    order: NewOrder,
+    terms: OwnedTerms,
+    now: i64,
+    reply: oneshot::Sender<Result<Receipt>>,
+}
+
+/// [`Terms`] held by the job while it waits.
+#[derive(Debug)]
+struct OwnedTerms {
+    shop_currency: String,
+    shipping: i64,
+    tax: i64,
+    discount: i64,
+}
+
+impl OwnedTerms {
+    fn of(terms: &Terms<'_>) -> OwnedTerms {
+        let Terms { shop_currency, shipping, tax, discount } = *terms;
+        OwnedTerms { shop_currency: shop_currency.to_owned(), shipping, tax, discount }
+    }
+
+    fn terms(&self) -> Terms<'_> {
+        Terms { shop_currency: &self.shop_currency, shipping: self.shipping, tax: self.tax, discount: self.discount }
+    }
+}
+
+#[derive(Debug)]
+pub struct OrderWriter {
+    db: Db,
+    /// Started on first use, inside the runtime that serves requests.
+    queue: OnceLock<mpsc::Sender<Job>>,
+}
+
+impl OrderWriter {
+    pub fn new(db: Db) -> OrderWriter {
+        OrderWriter { db, queue: OnceLock::new() }
+    }
+
+    /// Ingests `order` as [`orders::ingest_with`] does, answering once it
+    /// is committed.
+    pub async fn ingest(
+        &self,
+        shop: &str,
+        program: Program,
+        order: NewOrder,
+        terms: &Terms<'_>,
+        now: i64,
+    ) -> Result<Receipt> {
+        if self.db.backend == Backend::Postgres {
+            return ingest_alone(&self.db, shop, &program, &order, terms, now).await;
+        }
+        let queue = self.queue.get_or_init(|| {
+            let (sender, receiver) = mpsc::channel(QUEUE);
+            tokio::spawn(run(self.db.clone(), receiver));
+            sender
+        });
+        let (reply, answer) = oneshot::channel();
+        let job = Job { shop: shop.to_owned(), program, order, terms: OwnedTerms::of(terms), now, reply };
+        if let Err(mpsc::error::SendError(job)) = queue.send(job).await {
+            // The writer is gone (its runtime stopped): write it here.
+            return ingest_alone(&self.db, &job.shop, &job.program, &job.order, &job.terms.terms(), job.now).await;
+        }
+        match answer.await {
+            Ok(result) => result,
+            Err(_) => Err(crate::Error::Operation("the order writer stopped before answering".into())),
+        }
+    }
+}
+
+/// One order in its own transaction.
+async fn ingest_alone(
+    db: &Db,
+    shop: &str,
+    program: &Program,
+    order: &NewOrder,
+    terms: &Terms<'_>,
+    now: i64,
+) -> Result<Receipt> {
+    let mut tx = db.begin_write().await?;
+    let receipt = orders::ingest_with(&mut tx, shop, program, order, terms, now).await?;
+    tx.commit().await?;
+    Ok(receipt)
+}
+
+/// Takes whatever is waiting, up to [`MAX_BATCH`], commits it, answers.
+async fn run(db: Db, mut jobs: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        write_batch(&db, std::mem::take(&mut batch)).await;
+    }
+}
+
+async fn write_batch(db: &Db, batch: Vec<Job>) {
+    match ingest_together(db, &batch).await {
+        Ok(receipts) => {
+            for (job, receipt) in batch.into_iter().zip(receipts) {
+                // A caller that went away (its client hung up) needs no answer.
+                let _ = job.reply.send(receipt);
+            }
+        }
+        // The shared transaction failed as a whole (its begin or commit):
+        // nothing of it was written, and each order gets its own
+        // transaction and its own answer, as without group commit.
+        Err(_) => {
+            for job in batch {
+                let terms = job.terms.terms();
+                let result = ingest_alone(db, &job.shop, &job.program, &job.order, &terms, job.now).await;
+                let _ = job.reply.send(result);
+            }
+        }
+    }
+}
+
+/// Every order of `batch` in one transaction, each in a savepoint: the
+/// result of each, valid once the transaction has committed.
+async fn ingest_together(db: &Db, batch: &[Job]) -> Result<Vec<Result<Receipt>>> {
+    let mut tx = db.begin_write().await?;
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        let mut savepoint = tx.begin().await?;
+        let terms = job.terms.terms();
+        match orders::ingest_with(&mut savepoint, &job.shop, &job.program, &job.order, &terms, job.now).await {
+            Ok(receipt) => {
+                savepoint.commit().await?;
+                results.push(Ok(receipt));
+            }
+            Err(refused) => {
+                savepoint.rollback().await?;
+                results.push(Err(refused));
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(results)
+}
