@@ -86,8 +86,12 @@ fn report_sizes() -> Result<(), String> {
 }
 
 /// The most the wasm may weigh gzipped: size, unlike time, is stable, so the
-/// test command fails when it grows past this.
-pub const WASM_GZIP_BUDGET: usize = 82_000;
+/// test command fails when it grows past this. Raised from 82,000 for the
+/// program rules shoppers see (issue 20: the points-as-money-off picker,
+/// keeping a tier, a guest's pending points, every ledger reason worded in
+/// three languages) and the product page's picks (issue 19): 7.9 KB in all,
+/// see BENCHMARKS.md.
+pub const WASM_GZIP_BUDGET: usize = 88_000;
 
 /// Size after `gzip -9`, as a server would send it.
 pub fn gzipped_len(file: &str) -> Result<usize, String> {
