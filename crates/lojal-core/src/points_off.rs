@@ -46,7 +46,7 @@ impl PointsOff {
 
     /// The most money a cart of `total` lets points take off.
     pub fn cap(&self, cart_total: i64) -> i64 {
-        (i128::from(cart_total.max(0)) * i128::from(self.max_share_percent) / 100) as i64
+        share_of(cart_total, self.max_share_percent)
     }
 
     /// The most points one redemption may spend: a multiple of the step,
@@ -91,12 +91,25 @@ impl PointsOff {
     }
 }
 
+/// `percent` % of `total` (minor units), rounded down; 0 for a negative total.
+pub fn share_of(total: i64, percent: u32) -> i64 {
+    (i128::from(total.max(0)) * i128::from(percent) / 100) as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The example: 100 points = 10 kr, at most 50 % of the cart.
     const RULE: PointsOff = PointsOff { step_points: 100, step_value: 1000, max_share_percent: 50 };
+
+    #[test]
+    fn a_share_rounds_down_and_never_goes_negative() {
+        assert_eq!(share_of(19_999, 50), 9_999);
+        assert_eq!(share_of(20_000, 50), 10_000);
+        assert_eq!(share_of(-5, 50), 0);
+        assert_eq!(share_of(i64::MAX, 100), i64::MAX);
+    }
 
     #[test]
     fn the_value_is_whole_steps() {

@@ -157,11 +157,19 @@ pub const MAX_CODES_PER_ORDER: usize = 10;
 pub struct CodeUseRequest {
     /// The merchant's order id, as in `POST .../orders`.
     pub order_id: String,
+    /// The order's total, minor units: required for a points-off code,
+    /// which may pay at most its reward's share of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_total: Option<i64>,
 }
 
 impl CodeUseRequest {
     pub fn validate(&self) -> Result<(), Error> {
-        check_external_id("order_id", &self.order_id)
+        check_external_id("order_id", &self.order_id)?;
+        if let Some(total) = self.order_total {
+            check_amount("order_total", total)?;
+        }
+        Ok(())
     }
 }
 

@@ -87,10 +87,14 @@ pub struct Counted<'a> {
     /// Unix seconds.
     pub at: i64,
     pub delta: i64,
-    /// The order the row names, if any.
-    pub order_id: Option<&'a str>,
-    /// A refund: it takes back the points of its order's earn row.
-    pub is_refund: bool,
+    /// The credit the row belongs to, if any: the order it names and the
+    /// kind of points (a purchase's and its refund's the same, a bonus and
+    /// the bonus taken back the same).
+    pub lot: Option<&'a str>,
+    /// It takes back points of its lot's credit (a refund, a bonus taken
+    /// back): folded into that credit, so the points leave the window when
+    /// the credit does, not 12 months after the take-back.
+    pub takes_back: bool,
 }
 
 /// The tier a member holds and what keeping it takes.
@@ -191,7 +195,7 @@ pub fn standing(
 }
 
 /// The points of a rolling window over time: each row counts from its
-/// time until 12 months later, each refund folded into its order's earn row.
+/// time until 12 months later, each take-back folded into its credit.
 struct Window {
     /// The moments the sum changes, ascending, each with the sum from then on.
     timeline: Vec<(i64, i64)>,
@@ -200,16 +204,16 @@ struct Window {
 impl Window {
     fn of(rows: &[Counted<'_>], zone: &Zone) -> Window {
         let mut spans: Vec<(i64, i64)> = Vec::with_capacity(rows.len());
-        let mut earned_by_order: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        let (credits, refunds): (Vec<&Counted<'_>>, Vec<_>) = rows.iter().partition(|r| !r.is_refund);
+        let mut credit_of_lot: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let (credits, take_backs): (Vec<&Counted<'_>>, Vec<_>) = rows.iter().partition(|r| !r.takes_back);
         for row in credits {
-            if let Some(order) = row.order_id {
-                earned_by_order.entry(order).or_insert(spans.len());
+            if let Some(lot) = row.lot {
+                credit_of_lot.entry(lot).or_insert(spans.len());
             }
             spans.push((row.at, row.delta));
         }
-        for row in refunds {
-            match row.order_id.and_then(|o| earned_by_order.get(o)) {
+        for row in take_backs {
+            match row.lot.and_then(|lot| credit_of_lot.get(lot)) {
                 Some(&i) => spans[i].1 += row.delta,
                 None => spans.push((row.at, row.delta)),
             }
@@ -304,17 +308,36 @@ mod tests {
         }
 
         fn earn(date: &str, points: i64, order: &'static str) -> Counted<'static> {
-            Counted { at: day(date), delta: points, order_id: Some(order), is_refund: false }
+            Counted { at: day(date), delta: points, lot: Some(order), takes_back: false }
         }
 
         fn refund(date: &str, points: i64, order: &'static str) -> Counted<'static> {
-            Counted { at: day(date), delta: -points, order_id: Some(order), is_refund: true }
+            Counted { at: day(date), delta: -points, lot: Some(order), takes_back: true }
         }
 
         fn held(period: TierPeriod, rows: &[Counted<'_>], now: i64) -> (String, i64, Option<Keep>) {
             let tiers = sample().tiers;
             let s = standing(&tiers, period, 999_999, rows, now, &Zone::utc());
             (s.tier(&tiers).unwrap().id.clone(), s.points, s.keep)
+        }
+
+        /// A bonus taken back months later (feedback's points, when the
+        /// order is refunded in full) leaves the window with the bonus,
+        /// not 12 months after the take-back; another lot's rows are not
+        /// touched by it.
+        #[test]
+        fn a_bonus_taken_back_folds_into_the_bonus_not_the_order() {
+            let rows = [
+                earn("2026-01-10", 600, "earn:o1"),
+                earn("2026-01-10", 25, "feedback:o1"),
+                refund("2026-12-20", 600, "earn:o1"),
+                refund("2026-12-20", 25, "feedback:o1"),
+                earn("2026-12-01", 520, "earn:o2"),
+            ];
+            // After them, and after the January credits would have rolled out:
+            // only o2's 520, never 520 - 25.
+            assert_eq!(held(NO_GRACE, &rows, day("2026-12-21")).1, 520);
+            assert_eq!(held(NO_GRACE, &rows, day("2027-02-01")).1, 520);
         }
 
         #[test]
@@ -393,21 +416,15 @@ mod tests {
             let mut rows = Vec::new();
             for (i, order) in orders.iter().enumerate() {
                 let at = base + next(900) as i64 * DAY + next(DAY as u64) as i64;
-                rows.push(Counted { at, delta: next(500) as i64 + 1, order_id: Some(order), is_refund: false });
+                rows.push(Counted { at, delta: next(500) as i64 + 1, lot: Some(order), takes_back: false });
                 if i % 4 == 0 {
-                    rows.push(Counted {
-                        at: at + DAY,
-                        delta: -(next(50) as i64),
-                        order_id: Some(order),
-                        is_refund: true,
-                    });
+                    rows.push(Counted { at: at + DAY, delta: -(next(50) as i64), lot: Some(order), takes_back: true });
                 }
             }
             let naive = |t: i64| -> i64 {
-                let earned_at =
-                    |order: &str| rows.iter().find(|r| !r.is_refund && r.order_id == Some(order)).unwrap().at;
+                let earned_at = |lot: &str| rows.iter().find(|r| !r.takes_back && r.lot == Some(lot)).unwrap().at;
                 rows.iter()
-                    .map(|r| (if r.is_refund { earned_at(r.order_id.unwrap()) } else { r.at }, r.delta))
+                    .map(|r| (if r.takes_back { earned_at(r.lot.unwrap()) } else { r.at }, r.delta))
                     .filter(|(at, _)| *at <= t && t < crate::expiry::add_months(*at, 12))
                     .map(|(_, delta)| delta)
                     .sum()

@@ -60,6 +60,8 @@ pub enum Error {
     CodeVoid(String),
     #[error("code `{0}` has expired")]
     CodeExpired(String),
+    #[error("points may pay at most {share} % of order `{order_id}`: its points-off codes take {value} off, the most is {cap}")]
+    CodeOverShare { order_id: String, share: u32, value: i64, cap: i64 },
     #[error("there is no member `{0}`")]
     UnknownCustomer(String),
     #[error("there is no referral code `{0}`")]
@@ -175,6 +177,7 @@ impl Error {
             Error::CodeUsed { .. } => (StatusCode::CONFLICT, "code_used"),
             Error::CodeVoid(_) => (StatusCode::CONFLICT, "code_void"),
             Error::CodeExpired(_) => (StatusCode::CONFLICT, "code_expired"),
+            Error::CodeOverShare { .. } => (StatusCode::CONFLICT, "code_over_share"),
             Error::AlreadyRefunded(_) => (StatusCode::CONFLICT, "already_refunded"),
             Error::RefundTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refund_too_large"),
             Error::ShopExists(_) => (StatusCode::CONFLICT, "shop_exists"),

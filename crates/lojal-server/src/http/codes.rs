@@ -40,6 +40,14 @@ pub async fn use_code(
     let now = clock::now();
     let mut tx = state.db.begin_write().await?;
     let used = redemptions::use_code(&mut tx, &shop.id, &code, &request.order_id, now).await?;
+    if used.is_points_off() {
+        let total = request.order_total.ok_or_else(|| {
+            Error::Invalid(lojal_core::Error::InvalidRequest(
+                "order_total is required to use a points-off code (it pays at most a share of the order)".into(),
+            ))
+        })?;
+        redemptions::check_points_off_share(&mut tx, &shop.id, &shop.program, &request.order_id, total).await?;
+    }
     tx.commit().await?;
     Ok(Json(used.view(&shop.program, &shop.currency, now)))
 }

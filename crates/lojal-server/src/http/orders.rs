@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::store::earning::{self, Terms};
 use crate::store::guest_points::{self, GuestOrder, PendingRefund};
 use crate::store::orders::{self, NewOrder};
+use crate::store::redemptions;
 use crate::store::shops::Shop;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -181,7 +182,16 @@ async fn guest_order(
         Terms { shop_currency: &shop.currency, shipping: order.shipping, tax: order.tax, discount: order.discount };
     let first_tier = tiers::multiplier_for(&shop.program.tiers, 0);
     let earning = earning::compute(&mut tx, &shop.id, &shop.program, &as_member, &terms, None, first_tier).await?;
-    let receipt = guest_points::record(&mut tx, &shop.id, rule, &guest, earning.points, now).await?;
+    // Without the rule nothing waits to be claimed, whatever the order's date.
+    let pending = if shop.program.guest_points.is_some() { earning.points } else { 0 };
+    let receipt = guest_points::record(&mut tx, &shop.id, rule, &guest, pending, now).await?;
+    // A member's code used at a guest checkout is used all the same.
+    for code in canonical_codes(&order.codes) {
+        redemptions::use_code(&mut tx, &shop.id, &code, &order.id, now).await?;
+    }
+    if !order.codes.is_empty() {
+        redemptions::check_points_off_share(&mut tx, &shop.id, &shop.program, &order.id, order.total).await?;
+    }
     tx.commit().await?;
     let status = if receipt.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     let pending_until = (receipt.points_pending > 0).then(|| clock::rfc3339(receipt.pending_until));

@@ -60,8 +60,8 @@ pub async fn record(
     let pending = if pending_until > now { points.max(0) } else { 0 };
     let inserted = sqlx::query(
         "INSERT INTO guest_orders (shop_id, id, platform, total, currency, created_at, email_hash, pending_points,
-                                   pending_until)
-         VALUES ($1, $2, 'api', $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                                   points_earned, pending_until)
+         VALUES ($1, $2, 'api', $3, $4, $5, $6, $7, $7, $8) ON CONFLICT DO NOTHING",
     )
     .bind(shop)
     .bind(order.id)
@@ -121,10 +121,13 @@ pub async fn pending(
 
 /// Credits `customer` (a member) with the points still pending for
 /// `email_hash`, once: each order's row is claimed by one conditional
-/// update, becomes the member's order (so a later refund takes its points
-/// back as any order's) and its points go through the ledger dated at the
-/// order. Returns the points credited (0 when nothing waits, or it was
-/// claimed before). `conn` must be a write transaction.
+/// update and becomes the member's order as if it had been theirs from the
+/// start, so a later refund takes its points back as any order's: the
+/// points it earned go through the ledger dated at the order, what its
+/// refunds as a guest's took goes back out as a refund, and those refunds'
+/// ids are the order's (a retry after the claim is known). Returns the
+/// points credited (0 when nothing waits, or it was claimed before).
+/// `conn` must be a write transaction.
 pub async fn claim(
     conn: &mut AnyConnection,
     shop: &str,
@@ -138,7 +141,7 @@ pub async fn claim(
     let claimed = sqlx::query(
         "UPDATE guest_orders SET claimed_by = $1, claimed_at = $2
          WHERE shop_id = $3 AND email_hash = $4 AND claimed_by IS NULL AND pending_until > $2 AND pending_points > 0
-         RETURNING id, total, refunded, currency, pending_points, created_at",
+         RETURNING id, total, refunded, currency, pending_points, points_earned, created_at",
     )
     .bind(customer)
     .bind(now)
@@ -149,19 +152,24 @@ pub async fn claim(
     let mut credited = 0;
     for row in claimed {
         let id: String = row.try_get("id")?;
-        let points: i64 = row.try_get("pending_points")?;
+        let earned: i64 = row.try_get("points_earned")?;
+        let pending: i64 = row.try_get("pending_points")?;
+        let refunded: i64 = row.try_get("refunded")?;
         let created_at: i64 = row.try_get("created_at")?;
+        // A guest's order earns on its whole total (no line is excluded), so
+        // all of its refunded amount was of earning lines.
         let adopted = sqlx::query(
-            "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, refunded, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+            "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, refunded, earning_refunded,
+                                 created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT DO NOTHING",
         )
         .bind(shop)
         .bind(&id)
         .bind(customer)
         .bind(row.try_get::<i64, _>("total")?)
         .bind(row.try_get::<String, _>("currency")?)
-        .bind(points)
-        .bind(row.try_get::<i64, _>("refunded")?)
+        .bind(earned)
+        .bind(refunded)
         .bind(created_at)
         .execute(&mut *conn)
         .await?;
@@ -169,8 +177,32 @@ pub async fn claim(
             // The id became a member's order meanwhile: it earned there.
             continue;
         }
-        let entry = Entry::new(Reason::Earn, points, created_at).order(&id).note("guest_order");
+        let entry = Entry::new(Reason::Earn, earned, created_at).order(&id).note("guest_order");
         credited += ledger::post(conn, shop, customer, program, entry, now).await?.delta;
+        let taken_as_guest = earned - pending;
+        if taken_as_guest > 0 {
+            let entry = Entry::new(Reason::Refund, -taken_as_guest, now).order(&id).note("guest_order");
+            let reversed = -ledger::post(conn, shop, customer, program, entry, now).await?.delta;
+            credited -= reversed;
+            sqlx::query("UPDATE orders SET points_reversed = $1 WHERE shop_id = $2 AND id = $3")
+                .bind(reversed)
+                .bind(shop)
+                .bind(&id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        // Dated at the claim: a guest's refund keeps no time of its own.
+        sqlx::query(
+            "INSERT INTO refunds (shop_id, order_id, id, amount, points_reversed, created_at)
+             SELECT shop_id, order_id, id, amount, points_taken, $1 FROM guest_refunds
+             WHERE shop_id = $2 AND order_id = $3
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(now)
+        .bind(shop)
+        .bind(&id)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(credited)
 }
@@ -187,10 +219,13 @@ pub enum PendingRefund {
     Unknown,
 }
 
-/// A guest order's refund while its points wait: they go down in the same
-/// proportion as a member's order's would. The row is locked first (a
-/// conditional no-op update), so a claim racing with it either came first
-/// (`Claimed`) or waits for it.
+/// A guest order's refund while its points wait: they go down as a
+/// member's order's would, by the share of what it earned that the refunded
+/// amount takes, reckoned on the cumulative amount so that refunds adding
+/// up to the order take exactly what it earned. A known `refund_id` answers
+/// as the first time (with another amount: `RefundConflict`), before any
+/// other check. The row is locked first (a conditional no-op update), so a
+/// claim racing with it either came first (`Claimed`) or waits for it.
 pub async fn refund_pending(
     conn: &mut AnyConnection,
     shop: &str,
@@ -200,7 +235,7 @@ pub async fn refund_pending(
 ) -> Result<PendingRefund> {
     let row = sqlx::query(
         "UPDATE guest_orders SET refunded = refunded WHERE shop_id = $1 AND id = $2 AND email_hash IS NOT NULL
-         RETURNING total, refunded, pending_points, claimed_by",
+         RETURNING total, refunded, pending_points, points_earned, claimed_by",
     )
     .bind(shop)
     .bind(order_id)
@@ -210,9 +245,30 @@ pub async fn refund_pending(
     if row.try_get::<Option<String>, _>("claimed_by")?.is_some() {
         return Ok(PendingRefund::Claimed);
     }
-    let (total, refunded, pending): (i64, i64, i64) =
-        (row.try_get("total")?, row.try_get("refunded")?, row.try_get("pending_points")?);
+    let (total, refunded, pending, earned): (i64, i64, i64, i64) = (
+        row.try_get("total")?,
+        row.try_get("refunded")?,
+        row.try_get("pending_points")?,
+        row.try_get("points_earned")?,
+    );
     let left = total - refunded;
+    if let Some(id) = refund_id {
+        let earlier: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT amount, points_taken FROM guest_refunds WHERE shop_id = $1 AND order_id = $2 AND id = $3",
+        )
+        .bind(shop)
+        .bind(order_id)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some((earlier_amount, points_taken)) = earlier {
+            // A retry must be the same refund, as for a member's order.
+            if amount.is_some_and(|a| a != earlier_amount) {
+                return Err(Error::RefundConflict(id.to_owned()));
+            }
+            return Ok(PendingRefund::Refunded { points_taken, refundable: left });
+        }
+    }
     if left <= 0 {
         return Err(Error::AlreadyRefunded(order_id.to_owned()));
     }
@@ -220,29 +276,29 @@ pub async fn refund_pending(
     if amount > left {
         return Err(Error::RefundTooLarge { refundable: left });
     }
+    // What stays pending is what the unrefunded share of the order earns.
+    let taken = points::refund_reversal(earned, total, refunded, amount).min(pending);
     if let Some(id) = refund_id {
-        let first = sqlx::query(
-            "INSERT INTO guest_refunds (shop_id, order_id, id, amount) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        sqlx::query(
+            "INSERT INTO guest_refunds (shop_id, order_id, id, amount, points_taken) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(shop)
         .bind(order_id)
         .bind(id)
         .bind(amount)
+        .bind(taken)
         .execute(&mut *conn)
         .await?;
-        if first.rows_affected() == 0 {
-            return Ok(PendingRefund::Refunded { points_taken: 0, refundable: left });
-        }
     }
-    // What stays pending is the share of the order left unrefunded.
-    let taken = points::refund_reversal(pending, left, 0, amount);
-    let keep = pending - taken;
-    sqlx::query("UPDATE guest_orders SET refunded = refunded + $1, pending_points = $2 WHERE shop_id = $3 AND id = $4")
-        .bind(amount)
-        .bind(keep)
-        .bind(shop)
-        .bind(order_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE guest_orders SET refunded = refunded + $1, pending_points = pending_points - $2
+         WHERE shop_id = $3 AND id = $4",
+    )
+    .bind(amount)
+    .bind(taken)
+    .bind(shop)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(PendingRefund::Refunded { points_taken: taken, refundable: left - amount })
 }

@@ -163,6 +163,9 @@ async fn ingest_counting(
     for code in &order.codes {
         redemptions::use_code(conn, shop, code, &order.id, now).await?;
     }
+    if !order.codes.is_empty() {
+        redemptions::check_points_off_share(conn, shop, program, &order.id, order.total).await?;
+    }
     if awarded != 0 {
         // One row with the campaign named in its note: a refund then takes
         // back the bonus in the same proportion as the rest.

@@ -191,6 +191,11 @@ pub struct StoredCode {
 }
 
 impl StoredCode {
+    /// A points-as-money-off code: its use must know the order's total.
+    pub fn is_points_off(&self) -> bool {
+        matches!(self.worth, Some((_, RewardKind::PointsOff, _)))
+    }
+
     fn event(&self, order_id: Option<&str>, reason: Option<&str>) -> CodeEvent {
         CodeEvent {
             customer: Some(self.customer.clone()),
@@ -280,6 +285,38 @@ pub async fn of_member(conn: &mut AnyConnection, shop: &str, customer: &str, lim
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(stored_code).collect()
+}
+
+/// Points-as-money-off codes pay, together, at most their reward's share
+/// of the order that uses them (`max_share_percent` of `order_total`,
+/// minor units). Checked once the order is known, after its codes are
+/// marked used, because the cart a redemption was capped by is the
+/// shopper's to write, and several codes may be redeemed against one cart.
+pub async fn check_points_off_share(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    order_id: &str,
+    order_total: i64,
+) -> Result<()> {
+    let used: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT reward_id, CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM redemptions
+         WHERE shop_id = $1 AND used_by_order = $2 AND kind = $3 GROUP BY reward_id",
+    )
+    .bind(shop)
+    .bind(order_id)
+    .bind(RewardKind::PointsOff.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    for (reward_id, value) in used {
+        // A reward the program no longer has: at most the whole order.
+        let share = program.reward(&reward_id).and_then(|r| r.points_off).map_or(100, |rule| rule.max_share_percent);
+        let cap = lojal_core::points_off::share_of(order_total, share);
+        if value > cap {
+            return Err(Error::CodeOverShare { order_id: order_id.to_owned(), share, value, cap });
+        }
+    }
+    Ok(())
 }
 
 /// Marks `code` used by order `order_id`. The same order again finds it

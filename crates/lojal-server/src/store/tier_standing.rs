@@ -21,8 +21,10 @@ pub async fn of(
     }
     let reasons: Vec<&str> = Reason::towards_tier().map(Reason::as_str).collect();
     let placeholders: Vec<String> = (0..reasons.len()).map(|i| format!("${}", i + 3)).collect();
+    // In the order written: a credit comes before what takes it back.
     let sql = format!(
-        "SELECT at, delta, reason, order_id FROM ledger WHERE shop_id = $1 AND customer_id = $2 AND reason IN ({})",
+        "SELECT at, delta, reason, order_id FROM ledger WHERE shop_id = $1 AND customer_id = $2 AND reason IN ({})
+         ORDER BY id",
         placeholders.join(", ")
     );
     let mut query = sqlx::query(&sql).bind(shop).bind(customer);
@@ -30,19 +32,26 @@ pub async fn of(
         query = query.bind(*reason);
     }
     let rows = query.fetch_all(&mut *conn).await?;
+    // Each row's lot as the ledger keys it (`LotKey`): the order and the
+    // kind of points, so a bonus taken back folds into the bonus.
     let mut read = Vec::with_capacity(rows.len());
     for row in rows {
         let reason: String = row.try_get("reason")?;
         let order_id: Option<String> = row.try_get("order_id")?;
-        read.push((row.try_get::<i64, _>("at")?, row.try_get::<i64, _>("delta")?, reason, order_id));
+        let delta: i64 = row.try_get("delta")?;
+        let lot = order_id.map(|order| {
+            let kind = if reason == Reason::Refund.as_str() { Reason::Earn.as_str() } else { reason.as_str() };
+            format!("{kind}:{order}")
+        });
+        read.push((row.try_get::<i64, _>("at")?, delta, lot));
     }
     let counted: Vec<Counted<'_>> = read
         .iter()
-        .map(|(at, delta, reason, order_id)| Counted {
+        .map(|(at, delta, lot)| Counted {
             at: *at,
             delta: *delta,
-            order_id: order_id.as_deref(),
-            is_refund: reason == Reason::Refund.as_str(),
+            lot: lot.as_deref(),
+            takes_back: *delta < 0 && lot.is_some(),
         })
         .collect();
     Ok(tiers::standing(&program.tiers, program.tier_period, lifetime_points, &counted, now, &program.zone()))

@@ -25,6 +25,9 @@ on_each_backend!(
     bad_email_hashes_are_refused,
     erasing_the_member_forgets_the_hash,
     a_guest_order_earns_by_the_same_rules_as_a_members,
+    a_refund_id_used_before_the_claim_is_known_after_it,
+    an_adopted_order_refunds_as_a_members_would_have,
+    a_retried_guest_refund_answers_as_the_first_time,
 );
 
 async fn with_guest_points(server: &TestServer) {
@@ -237,4 +240,84 @@ async fn a_guest_order_earns_by_the_same_rules_as_a_members(store: Store) {
     let reply = server.merchant(Method::POST, "/v1/shops/demo/orders", Some(foreign)).await;
     assert!(reply.status.is_client_error());
     assert_eq!(join(&server, "anna", ANNA).await.json()["points_credited"], 200);
+}
+
+async fn refund(server: &TestServer, order: &str, body: Value) -> crate::support::Reply {
+    server.merchant(Method::POST, &format!("/v1/shops/demo/orders/{order}/refund"), Some(body)).await
+}
+
+/// The answer's points taken back and what is left to refund, checked OK.
+fn taken_and_left(reply: &crate::support::Reply) -> (i64, i64) {
+    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+    let json = reply.json();
+    (json["points_reversed"].as_i64().unwrap(), json["refundable"].as_i64().unwrap())
+}
+
+async fn a_refund_id_used_before_the_claim_is_known_after_it(store: Store) {
+    let server = server(store).await;
+    with_guest_points(&server).await;
+    guest_order(&server, "g-1", ANNA, 24_900, 0).await;
+    let first = refund(&server, "g-1", json!({"id": "r-1", "amount": 12_450})).await;
+    assert_eq!(taken_and_left(&first), (125, 12_450));
+    assert_eq!(join(&server, "anna", ANNA).await.json()["points_credited"], 124);
+    // The merchant never saw the first answer and retries: the same refund.
+    let retry = refund(&server, "g-1", json!({"id": "r-1", "amount": 12_450})).await;
+    assert_eq!(taken_and_left(&retry), (125, 12_450));
+    assert_eq!(server.points("anna").await, 124, "the retry took nothing");
+    let other = refund(&server, "g-1", json!({"id": "r-1", "amount": 100})).await;
+    other.assert_error(StatusCode::CONFLICT, "refund_conflict");
+    let rest = refund(&server, "g-1", json!({"id": "r-2"})).await;
+    assert_eq!(taken_and_left(&rest), (124, 0));
+    assert_eq!(server.points("anna").await, 0);
+    server.assert_balances_match_ledger().await;
+}
+
+async fn an_adopted_order_refunds_as_a_members_would_have(store: Store) {
+    let server = server(store).await;
+    with_guest_points(&server).await;
+    guest_order(&server, "g-1", ANNA, 24_900, 0).await;
+    // Bo's order of the same total, a member's from the start, is the yardstick.
+    assert_eq!(server.order("m-1", "bo", 24_900).await.json()["points_awarded"], 249);
+    let guest = refund(&server, "g-1", json!({"amount": 12_450})).await;
+    let member = refund(&server, "m-1", json!({"amount": 12_450})).await;
+    assert_eq!((taken_and_left(&guest), taken_and_left(&member)), ((125, 12_450), (125, 12_450)));
+    assert_eq!(join(&server, "anna", ANNA).await.json()["points_credited"], 124);
+    let guest = refund(&server, "g-1", json!({"amount": 6_225})).await;
+    let member = refund(&server, "m-1", json!({"amount": 6_225})).await;
+    assert_eq!((taken_and_left(&guest), taken_and_left(&member)), ((62, 6_225), (62, 6_225)));
+    assert_eq!(server.points("anna").await, 62);
+    // The rest takes the rest: 125 + 62 + 62 is all the order earned.
+    let guest = refund(&server, "g-1", json!({})).await;
+    let member = refund(&server, "m-1", json!({})).await;
+    assert_eq!((taken_and_left(&guest), taken_and_left(&member)), ((62, 0), (62, 0)));
+    let anna = server.customer("anna").await;
+    assert_eq!((anna["points"].clone(), anna["lifetime_points"].clone()), (json!(0), json!(0)));
+    assert_eq!(server.points("bo").await, 0);
+    refund(&server, "g-1", json!({})).await.assert_error(StatusCode::CONFLICT, "already_refunded");
+    server.assert_balances_match_ledger().await;
+}
+
+async fn a_retried_guest_refund_answers_as_the_first_time(store: Store) {
+    let server = server(store).await;
+    with_guest_points(&server).await;
+    guest_order(&server, "g-1", ANNA, 24_900, 0).await;
+    guest_order(&server, "g-2", ANNA, 10_000, 0).await;
+    // A full refund, retried without and with its amount.
+    let first = refund(&server, "g-1", json!({"id": "r-1"})).await;
+    assert_eq!(taken_and_left(&first), (249, 0));
+    let retry = refund(&server, "g-1", json!({"id": "r-1"})).await;
+    assert_eq!(taken_and_left(&retry), (249, 0));
+    let retry = refund(&server, "g-1", json!({"id": "r-1", "amount": 24_900})).await;
+    assert_eq!(taken_and_left(&retry), (249, 0));
+    let other = refund(&server, "g-1", json!({"id": "r-1", "amount": 100})).await;
+    other.assert_error(StatusCode::CONFLICT, "refund_conflict");
+    let another = refund(&server, "g-1", json!({"id": "r-2"})).await;
+    another.assert_error(StatusCode::CONFLICT, "already_refunded");
+    // A partial one: the retry takes nothing more.
+    let first = refund(&server, "g-2", json!({"id": "r-1", "amount": 2_500})).await;
+    assert_eq!(taken_and_left(&first), (25, 7_500));
+    let retry = refund(&server, "g-2", json!({"id": "r-1", "amount": 2_500})).await;
+    assert_eq!(taken_and_left(&retry), (25, 7_500));
+    assert_eq!(join(&server, "anna", ANNA).await.json()["points_credited"], 75);
+    server.assert_balances_match_ledger().await;
 }

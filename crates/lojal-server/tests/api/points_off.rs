@@ -16,6 +16,9 @@ on_each_backend!(
     concurrent_choices_never_spend_past_the_balance,
     the_widget_offers_the_picker_with_its_steps,
     a_points_off_reward_without_its_rule_is_refused,
+    codes_stacked_past_the_share_of_the_order_are_refused_when_used,
+    a_checkout_using_a_points_off_code_states_the_order_total,
+    a_guest_checkout_uses_a_members_code_all_the_same,
 );
 
 /// The support program with "100 points = 10 kr, at most 50 % of the cart".
@@ -129,4 +132,66 @@ async fn a_points_off_reward_without_its_rule_is_refused(store: Store) {
         .push(json!({"id": "off", "title": "Off", "cost": 100, "kind": "points_off"}));
     let reply = server.merchant(Method::PUT, "/v1/shops/demo/program", Some(body)).await;
     assert!(reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_program").contains("needs points_off"));
+}
+
+/// Two codes redeemed against one cart (or none): each within the share
+/// alone, together past it. The order that uses both is refused whole, and
+/// the codes stay unused; one of them alone goes through.
+async fn codes_stacked_past_the_share_of_the_order_are_refused_when_used(store: Store) {
+    let server = server(store).await;
+    with_points_off(&server).await;
+    server.order("o-1", "anna", 300_000).await; // 3000 points
+    let first = spend(&server, "anna", json!(1000)).await.json()["code"].as_str().unwrap().to_owned();
+    let second = spend(&server, "anna", json!(1000)).await.json()["code"].as_str().unwrap().to_owned();
+    let (orders, ledger) = (server.count("orders").await, server.count("ledger").await);
+    // 100 kr off each; the order is 200 kr, of which points may pay 100.
+    let both = json!({"id": "o-2", "customer": "anna", "total": 20_000, "currency": "SEK", "codes": [first, second]});
+    let reply = server.merchant(Method::POST, "/v1/shops/demo/orders", Some(both)).await;
+    reply.assert_error(StatusCode::CONFLICT, "code_over_share");
+    assert_eq!((server.count("orders").await, server.count("ledger").await), (orders, ledger), "nothing written");
+    for code in [&first, &second] {
+        let seen = server.merchant(Method::GET, &format!("/v1/shops/demo/codes/{code}"), None).await.json();
+        assert_eq!(seen["status"], "active", "{seen}");
+    }
+    let one = json!({"id": "o-2", "customer": "anna", "total": 20_000, "currency": "SEK", "codes": [first]});
+    let reply = server.merchant(Method::POST, "/v1/shops/demo/orders", Some(one)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&reply.body));
+    server.assert_balances_match_ledger().await;
+}
+
+async fn a_checkout_using_a_points_off_code_states_the_order_total(store: Store) {
+    let server = server(store).await;
+    with_points_off(&server).await;
+    server.order("o-1", "anna", 300_000).await;
+    let code = spend(&server, "anna", json!(1000)).await.json()["code"].as_str().unwrap().to_owned();
+    let path = format!("/v1/shops/demo/codes/{code}/use");
+    let reply = server.merchant(Method::POST, &path, Some(json!({"order_id": "c-1"}))).await;
+    reply.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    // 100 kr off a 199.98 kr order is past its half.
+    let reply = server.merchant(Method::POST, &path, Some(json!({"order_id": "c-1", "order_total": 19_998}))).await;
+    reply.assert_error(StatusCode::CONFLICT, "code_over_share");
+    let seen = server.merchant(Method::GET, &format!("/v1/shops/demo/codes/{code}"), None).await.json();
+    assert_eq!(seen["status"], "active", "a refused use writes nothing: {seen}");
+    let reply = server.merchant(Method::POST, &path, Some(json!({"order_id": "c-1", "order_total": 20_000}))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+    assert_eq!(reply.json()["status"], "used");
+}
+
+/// A member who checks out without signing in still spends their code:
+/// the guest's order marks it used, and no second order can use it.
+async fn a_guest_checkout_uses_a_members_code_all_the_same(store: Store) {
+    let server = server(store).await;
+    server.order("o-1", "anna", 70_000).await;
+    let code = server.redeem("anna", "r100").await.json()["code"].as_str().unwrap().to_owned();
+    let hash = "ab".repeat(32);
+    let guest = json!({"id": "g-1", "email_hash": hash, "total": 20_000, "currency": "SEK", "codes": [code]});
+    let reply = server.merchant(Method::POST, "/v1/shops/demo/orders", Some(guest)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&reply.body));
+    let seen = server.merchant(Method::GET, &format!("/v1/shops/demo/codes/{code}"), None).await.json();
+    assert_eq!((seen["status"].clone(), seen["order_id"].clone()), (json!("used"), json!("g-1")));
+    let again = json!({"id": "o-2", "customer": "anna", "total": 20_000, "currency": "SEK", "codes": [code]});
+    server
+        .merchant(Method::POST, "/v1/shops/demo/orders", Some(again))
+        .await
+        .assert_error(StatusCode::CONFLICT, "code_used");
 }
