@@ -39,6 +39,9 @@ pub struct PersonalData {
     pub events: Vec<crate::webhooks::Envelope>,
     /// Recommended items they were shown (once a day each) and clicked.
     pub recommendations: Vec<PickRecord>,
+    /// The email hashes of the guest orders they claimed on joining.
+    #[serde(default)]
+    pub email_hashes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -92,7 +92,13 @@ async fn deliver(
     mut actions: Vec<Action>,
 ) -> Result<Json<DeliveryReply>> {
     let outcomes = match apply_all(state, shop, platform, &actions).await {
-        Err(Error::CodeNotFound(_) | Error::CodeUsed { .. } | Error::CodeVoid(_) | Error::CodeExpired(_)) => {
+        Err(
+            Error::CodeNotFound(_)
+            | Error::CodeUsed { .. }
+            | Error::CodeVoid(_)
+            | Error::CodeExpired(_)
+            | Error::CodeOverShare { .. },
+        ) => {
             tracing::warn!(shop = %shop.id, platform = platform.as_str(), "an order's Lojal code could not be used; it earns without it");
             for action in &mut actions {
                 if let Action::Earn(order) = action {

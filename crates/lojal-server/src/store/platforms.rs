@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::orders::{self, NewOrder};
 use crate::store::privacy;
+use crate::store::redemptions;
 use crate::store::shops::Shop;
 use lojal_core::platforms::{Action, DeliveryReply, Platform, PlatformOrder};
 use sqlx::AnyConnection;
@@ -167,8 +168,15 @@ async fn earn(
         return Err(Error::FutureOrder);
     }
     let Some(customer) = &order.customer else {
-        // A guest's order earns nothing; it counts in the metrics. Codes
-        // belong to members: a guest's are left as they are.
+        // A guest's order earns nothing; it counts in the metrics. Its
+        // Lojal codes are used all the same (a member who checked out
+        // without signing in), or a code could be spent twice.
+        for code in &order.codes {
+            redemptions::use_code(conn, &shop.id, code, &order.id, now).await?;
+        }
+        if !order.codes.is_empty() {
+            redemptions::check_points_off_share(conn, &shop.id, &shop.program, &order.id, order.total).await?;
+        }
         let inserted = sqlx::query(
             "INSERT INTO guest_orders (shop_id, id, platform, total, currency, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",

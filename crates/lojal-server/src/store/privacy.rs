@@ -75,6 +75,7 @@ pub async fn export(conn: &mut AnyConnection, shop: &Shop, customer: &str, now: 
         stamps: stamp_rows(conn, &shop.id, customer).await?,
         events: events(conn, &shop.id, customer).await?,
         recommendations: recommendation_events(conn, &shop.id, customer).await?,
+        email_hashes: email_hashes(conn, &shop.id, customer).await?,
     }))
 }
 
@@ -233,6 +234,17 @@ async fn recommendation_events(conn: &mut AnyConnection, shop: &str, customer: &
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(|(kind, sku, at)| PickRecord { kind, sku, at: rfc3339(at) }).collect())
+}
+
+async fn email_hashes(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT email_hash FROM guest_orders
+         WHERE shop_id = $1 AND claimed_by = $2 AND email_hash IS NOT NULL ORDER BY email_hash",
+    )
+    .bind(shop)
+    .bind(customer)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 async fn events(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Vec<Envelope>> {

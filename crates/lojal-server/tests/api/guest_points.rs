@@ -211,6 +211,9 @@ async fn erasing_the_member_forgets_the_hash(store: Store) {
     with_guest_points(&server).await;
     guest_order(&server, "g-1", ANNA, 24_900, 0).await;
     join(&server, "anna", ANNA).await;
+    // What is kept about them, before erasure, names the hash they claimed.
+    let export = server.merchant(Method::GET, "/v1/shops/demo/customers/anna/export", None).await.json();
+    assert_eq!(export["email_hashes"], serde_json::json!([ANNA]), "{export}");
     let erased = server.merchant(Method::DELETE, "/v1/shops/demo/customers/anna", None).await;
     assert!(erased.status.is_success(), "{}", String::from_utf8_lossy(&erased.body));
     let (hash, claimed): (Option<String>, Option<String>) =

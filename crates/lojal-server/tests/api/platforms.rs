@@ -315,6 +315,17 @@ async fn lojal_codes_on_a_platform_order_are_used_by_it(store: Store) {
         "earned"
     );
     assert_eq!(server.count("orders").await, 3);
+    // A guest checkout (the member not signed in) uses a code all the same.
+    let guest_code = server.redeem("26", "r10").await.json()["code"].as_str().unwrap().to_owned();
+    let guest = with(&order, |v| {
+        v["id"] = json!(725);
+        v["customer_id"] = json!(0);
+        v["coupon_lines"] = json!([{"id": 3, "code": guest_code, "discount": "10.00"}]);
+    });
+    let reply = ok(&deliver(&server, "demo", Platform::WooCommerce, "order.created", &guest, WOO_SECRET).await);
+    assert_eq!(reply["result"], "guest_order", "{reply}");
+    let stored = server.merchant(Method::GET, &format!("/v1/shops/demo/codes/{guest_code}"), None).await.json();
+    assert_eq!((stored["status"].clone(), stored["order_id"].clone()), (json!("used"), json!("725")), "{stored}");
 }
 
 async fn hostile_and_malformed_deliveries_are_refused_without_a_write(store: Store) {
