@@ -93,7 +93,7 @@ impl OrderWriter {
         }
         match answer.await {
             Ok(result) => result,
-            Err(_) => Err(crate::Error::Operation("the order writer stopped before answering".into())),
+            Err(_) => Err(crate::Error::Operation("the order's batch failed before it was written".into())),
         }
     }
 }
@@ -117,11 +117,18 @@ async fn ingest_alone(
 async fn run(db: Db, mut jobs: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        write_batch(&db, std::mem::take(&mut batch)).await;
+        // Each batch in a task of its own: a panic while writing one drops
+        // its transaction (nothing written) and its callers' reply senders
+        // (each gets an error), and group commit goes on with the next.
+        let written = tokio::spawn(write_batch(db.clone(), std::mem::take(&mut batch))).await;
+        if written.is_err() {
+            tracing::error!("writing a batch of orders failed inside; its orders were answered with an error");
+        }
     }
 }
 
-async fn write_batch(db: &Db, batch: Vec<Job>) {
+async fn write_batch(db: Db, batch: Vec<Job>) {
+    let db = &db;
     match ingest_together(db, &batch).await {
         Ok(receipts) => {
             for (job, receipt) in batch.into_iter().zip(receipts) {
