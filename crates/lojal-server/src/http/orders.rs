@@ -186,12 +186,8 @@ async fn guest_order(
     let pending = if shop.program.guest_points.is_some() { earning.points } else { 0 };
     let receipt = guest_points::record(&mut tx, &shop.id, rule, &guest, pending, now).await?;
     // A member's code used at a guest checkout is used all the same.
-    for code in canonical_codes(&order.codes) {
-        redemptions::use_code(&mut tx, &shop.id, &code, &order.id, now).await?;
-    }
-    if !order.codes.is_empty() {
-        redemptions::check_points_off_share(&mut tx, &shop.id, &shop.program, &order.id, order.total).await?;
-    }
+    let codes = canonical_codes(&order.codes);
+    redemptions::use_for_order(&mut tx, &shop.id, &shop.program, &codes, &order.id, order.total, now).await?;
     tx.commit().await?;
     let status = if receipt.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     let pending_until = (receipt.points_pending > 0).then(|| clock::rfc3339(receipt.pending_until));

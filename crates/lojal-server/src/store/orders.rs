@@ -160,12 +160,7 @@ async fn ingest_counting(
             .await?;
     }
     insert_items(conn, shop, &order.id, &order.items, &earning.excluded_lines).await?;
-    for code in &order.codes {
-        redemptions::use_code(conn, shop, code, &order.id, now).await?;
-    }
-    if !order.codes.is_empty() {
-        redemptions::check_points_off_share(conn, shop, program, &order.id, order.total).await?;
-    }
+    redemptions::use_for_order(conn, shop, program, &order.codes, &order.id, order.total, now).await?;
     if awarded != 0 {
         // One row with the campaign named in its note: a refund then takes
         // back the bonus in the same proportion as the rest.

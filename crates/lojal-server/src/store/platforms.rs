@@ -171,12 +171,7 @@ async fn earn(
         // A guest's order earns nothing; it counts in the metrics. Its
         // Lojal codes are used all the same (a member who checked out
         // without signing in), or a code could be spent twice.
-        for code in &order.codes {
-            redemptions::use_code(conn, &shop.id, code, &order.id, now).await?;
-        }
-        if !order.codes.is_empty() {
-            redemptions::check_points_off_share(conn, &shop.id, &shop.program, &order.id, order.total).await?;
-        }
+        redemptions::use_for_order(conn, &shop.id, &shop.program, &order.codes, &order.id, order.total, now).await?;
         let inserted = sqlx::query(
             "INSERT INTO guest_orders (shop_id, id, platform, total, currency, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",

@@ -287,6 +287,28 @@ pub async fn of_member(conn: &mut AnyConnection, shop: &str, customer: &str, lim
     rows.iter().map(stored_code).collect()
 }
 
+/// Marks each of `codes` used by order `order_id` (as [`use_code`]) and
+/// checks the points-off ones together against the order's total (as
+/// [`check_points_off_share`]): what every kind of order that names codes
+/// does, a member's, a guest's or a platform's.
+pub async fn use_for_order(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    codes: &[String],
+    order_id: &str,
+    order_total: i64,
+    now: i64,
+) -> Result<()> {
+    for code in codes {
+        use_code(conn, shop, code, order_id, now).await?;
+    }
+    if !codes.is_empty() {
+        check_points_off_share(conn, shop, program, order_id, order_total).await?;
+    }
+    Ok(())
+}
+
 /// Points-as-money-off codes pay, together, at most their reward's share
 /// of the order that uses them (`max_share_percent` of `order_total`,
 /// minor units). Checked once the order is known, after its codes are
