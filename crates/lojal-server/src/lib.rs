@@ -5,6 +5,7 @@
 //! tiers, identity) live in `lojal-core`; `http` turns requests into calls of
 //! the two, and `error` is the one place errors become HTTP responses.
 
+pub mod app;
 pub mod clock;
 pub mod db;
 pub mod demo;
