@@ -10,6 +10,8 @@ import init, { Widget } from "./lojal_wasm.js";
 const TAG = "lojal-widget";
 const OPTIONS = Symbol("lojal.options");
 const WIDGET = Symbol("lojal.widget");
+// While the wasm loads: the promise of the element's start.
+const STARTED = Symbol("lojal.started");
 
 let wasm;
 /** Loads the wasm once; `download`, when the loader started it already, is its Response promise. */
@@ -42,6 +44,11 @@ async function start(host) {
     options.prefetch = null;
   }
   host[WIDGET] = "starting";
+  host[STARTED] = run(host, options);
+  return host[STARTED];
+}
+
+async function run(host, options) {
   try {
     await loadWasm();
     if (!host.isConnected || host[WIDGET] !== "starting") {
@@ -102,7 +109,11 @@ class LojalWidget extends HTMLElement {
 
   setCart(items) {
     const widget = live(this);
-    return widget ? widget.setCart(items) : Promise.reject(new Error("lojal: the widget is not running yet"));
+    if (widget) return widget.setCart(items);
+    // The loader's first view may show before the wasm runs: a cart set
+    // meanwhile waits for it.
+    if (this[WIDGET] === "starting") return this[STARTED].then(() => this.setCart(items));
+    return Promise.reject(new Error("lojal: the widget is not running yet"));
   }
 
   referralCode() {

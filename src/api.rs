@@ -168,6 +168,10 @@ async fn send_with(
     body: Option<String>,
     keepalive: bool,
 ) -> Result<Option<JsValue>, ApiError> {
+    // A read carries the identity in its query string: with no custom
+    // header it is a "simple" request, which needs no CORS preflight.
+    let read_only = method == "GET";
+    let url = if read_only { with_identity(config, url) } else { url.to_owned() };
     let init = RequestInit::new();
     init.set_method(method);
     if keepalive {
@@ -178,12 +182,14 @@ async fn send_with(
     if let Some(body) = &body {
         init.set_body(&JsValue::from_str(body));
     }
-    let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Unreachable)?;
+    let request = Request::new_with_str_and_init(&url, &init).map_err(|_| ApiError::Unreachable)?;
     let headers = request.headers();
     if body.is_some() {
         let _ = headers.set("Content-Type", "application/json");
     }
-    if let Some(customer) = &config.customer {
+    if read_only {
+        // The identity is in the URL.
+    } else if let Some(customer) = &config.customer {
         // Header values the browser refuses (control characters) would throw:
         // such an identity cannot be valid anyway, so the shopper is a guest.
         let _ = headers.set("X-Lojal-Customer", &customer.id);
@@ -198,6 +204,21 @@ async fn send_with(
     let response: Response =
         JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| ApiError::Unreachable)?.unchecked_into();
     read(response).await
+}
+
+/// `url` (which has a query already) with the shopper's signed identity
+/// in its query string: `customer`, `ts`, `sig`, or a guest's
+/// `guest_email_hash`, `guest_ts`, `guest_sig`.
+fn with_identity(config: &Config, url: &str) -> String {
+    let identity = if let Some(c) = &config.customer {
+        format!("customer={}&ts={}&sig={}", encode(&c.id), c.ts, encode(&c.sig))
+    } else if let Some(g) = &config.guest {
+        format!("guest_email_hash={}&guest_ts={}&guest_sig={}", encode(&g.email_hash), g.ts, encode(&g.sig))
+    } else {
+        return url.to_owned();
+    };
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{identity}")
 }
 
 /// The JSON body of a 2xx answer (`None` for an empty one), or the error.

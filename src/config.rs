@@ -1,7 +1,7 @@
 //! What the page tells the widget: from the script tag's `data-*` attributes
 //! (read by `widget.js`) or from `mount(element, options)`.
 
-use crate::i18n::Locale;
+use crate::i18n::Lang;
 use crate::js::Js;
 use lojal_core::wire::Source;
 use wasm_bindgen::{JsCast, JsValue};
@@ -14,7 +14,7 @@ pub struct Config {
     pub customer: Option<SignedCustomer>,
     /// A guest's email hash the shop signed, for their pending points.
     pub guest: Option<SignedGuest>,
-    pub locale: Locale,
+    pub locale: Lang,
     /// Where a guest joins the program and signs in (the merchant's pages).
     pub join_url: Option<String>,
     pub sign_in_url: Option<String>,
@@ -62,7 +62,7 @@ impl Config {
             api: api.trim_end_matches('/').to_owned(),
             customer: options.field("customer").map(|c| signed_customer(&c)).transpose()?,
             guest: options.field("guest").and_then(|g| signed_guest(&g)),
-            locale: Locale::pick(text("locale").as_deref()),
+            locale: Lang::parse(text("locale").as_deref().unwrap_or_default()),
             join_url: text("joinUrl").filter(|u| is_safe_link(u)),
             sign_in_url: text("signInUrl").filter(|u| is_safe_link(u)),
             launcher_label: text("launcherLabel").filter(|l| !l.trim().is_empty()),

@@ -3,6 +3,7 @@
 //! Text from data only ever enters the page through [`text`], as a text
 //! node: no HTML is ever built from data.
 
+use crate::action::Action;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Document, Element, HtmlElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
@@ -90,26 +91,55 @@ pub fn adopt_styles(root: &ShadowRoot, css: &str) {
     }
 }
 
-/// A `<button type="button">` that the root's click handler routes by its
-/// `data-action` (and `data-arg`).
-pub fn button(class: &str, label: &str, action: &str, arg: &str) -> Element {
+/// A `<button type="button">` for `action`, which the root's click handler
+/// reads back from its `data-action` (and `data-arg`).
+pub fn button(class: &str, label: &str, action: &Action) -> Element {
     let button = el_text("button", class, label);
     attr(&button, "type", "button");
-    attr(&button, "data-action", action);
-    if !arg.is_empty() {
-        attr(&button, "data-arg", arg);
-    }
+    mark_action(&button, action);
     button
 }
 
-/// The selector of the button for `action` (and `arg`, when not empty):
-/// how renders find a control again to give it focus. `arg` comes from the
-/// merchant's data, so it is quoted for CSS.
-pub fn action_selector(action: &str, arg: &str) -> String {
+/// Marks `element` (a button, a link, a range) as doing `action` when used.
+pub fn mark_action(element: &Element, action: &Action) {
+    attr(element, "data-action", action.name());
+    let arg = action.arg();
+    if !arg.is_empty() {
+        attr(element, "data-arg", &arg);
+    }
+}
+
+/// Focuses the control for `action`, found again after a redraw.
+pub fn focus_action(root: &ShadowRoot, action: &Action) {
+    focus(root, &action_selector(action.name(), &action.arg()));
+}
+
+/// The selector of the control for `action` (and `arg`, when not empty).
+/// `arg` comes from the merchant's data, so it is quoted for CSS.
+fn action_selector(action: &str, arg: &str) -> String {
     if arg.is_empty() {
         format!("[data-action=\"{action}\"]")
     } else {
         format!("[data-action=\"{action}\"][data-arg=\"{}\"]", arg.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// Replaces the children of `body` (inside `root`) with `children`. A
+/// redraw replaces the nodes: a keyboard user's focus must not fall out of
+/// the widget with them, so it moves to the same control anew.
+pub fn replace_body(root: &ShadowRoot, body: &Element, children: &[Element]) {
+    let focused = root
+        .active_element()
+        .filter(|el| body.contains(Some(el)))
+        .and_then(|el| Some((el.get_attribute("data-action")?, el.get_attribute("data-arg").unwrap_or_default())));
+    while let Some(child) = body.first_child() {
+        let _ = body.remove_child(&child);
+    }
+    for child in children {
+        append(body, child);
+    }
+    if let Some((action, arg)) = focused {
+        focus(root, &action_selector(&action, &arg));
     }
 }
 
@@ -129,6 +159,24 @@ pub fn value_of(event: &web_sys::Event) -> Option<String> {
 /// The `value` of the first form control under `root` matching `selector`.
 pub fn value_at(root: &ShadowRoot, selector: &str) -> Option<String> {
     js_sys::Reflect::get(&JsValue::from(query(root, selector)?), &"value".into()).ok()?.as_string()
+}
+
+/// An attribute of `element`, if it has it.
+pub fn attr_of(element: &Element, name: &str) -> Option<String> {
+    element.get_attribute(name)
+}
+
+pub fn has_attr(element: &Element, name: &str) -> bool {
+    element.has_attribute(name)
+}
+
+pub fn remove_attr(element: &Element, name: &str) {
+    let _ = element.remove_attribute(name);
+}
+
+/// Whether `element` holds any element.
+pub fn has_children(element: &Element) -> bool {
+    element.child_element_count() > 0
 }
 
 /// Replaces an element's content with `content`, as text.
@@ -262,8 +310,27 @@ pub fn page_param(name: &str) -> Option<String> {
 
 /// localStorage, when the page may use it (sandboxed frames and some
 /// privacy modes throw).
-pub fn storage() -> Option<web_sys::Storage> {
+fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
+}
+
+/// Keeps `value` under `key` in localStorage, when the page may use it.
+pub fn remember(key: &str, value: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// What [`remember`] kept under `key`.
+pub fn recall(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
+/// Opens `url` in a new tab, without giving it a handle on this page.
+pub fn open_tab(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.open_with_url_and_target_and_features(url, "_blank", "noopener");
+    }
 }
 
 /// Focuses the first element matching `selector`, if any.
@@ -273,8 +340,29 @@ pub fn focus(root: &ShadowRoot, selector: &str) {
     }
 }
 
+/// The key of a keydown (`"Tab"`, `"Escape"`...).
+pub fn key_name(key: &web_sys::KeyboardEvent) -> String {
+    key.key()
+}
+
+/// Tab and Shift+Tab wrap around inside `container` instead of leaving it
+/// (a modal dialog's focus trap).
+pub fn wrap_tab(root: &ShadowRoot, container: &Element, key: &web_sys::KeyboardEvent) {
+    let controls = focusables(container);
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else { return };
+    let active = root.active_element();
+    let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.as_ref() as &Element);
+    if key.shift_key() && at(first) {
+        key.prevent_default();
+        let _ = last.focus();
+    } else if !key.shift_key() && at(last) {
+        key.prevent_default();
+        let _ = first.focus();
+    }
+}
+
 /// The elements a keyboard can reach inside `container`, in order.
-pub fn focusables(container: &Element) -> Vec<HtmlElement> {
+fn focusables(container: &Element) -> Vec<HtmlElement> {
     let Ok(list) =
         container.query_selector_all("button:not([disabled]), a[href], input, [tabindex]:not([tabindex='-1'])")
     else {

@@ -1,106 +1,82 @@
-//! The words the shopper reads, in each shipped locale, and number
-//! formatting by the browser's `Intl` for that locale.
+//! The words the shopper reads, in each shipped language (core's [`Lang`]),
+//! number formatting by the browser's `Intl` for it, and the widget's own
+//! sentence for each error code the API answers ([`refusal`]).
 
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Locale {
-    En,
-    Sv,
-    Da,
+/// The shopper's language: core's, the one the server writes its
+/// sentences in too.
+pub use lojal_core::words::Lang;
+
+/// How the widget speaks a [`Lang`]: its words, and numbers, prices and
+/// dates formatted by the browser's `Intl` for it.
+pub trait Speak: Copy {
+    fn messages(self) -> &'static Messages;
+    fn integer(self, n: i64) -> String;
+    fn decimal(self, n: f64) -> Option<String>;
+    fn date(self, rfc3339: &str) -> String;
+    fn month(self, month: u32) -> String;
+    fn month_day(self, month: u32, day: u32) -> String;
+    fn day(self, ymd: &str) -> String;
+    fn price(self, minor: i64, currency: &str) -> String;
 }
 
-impl Locale {
-    /// `data-locale`, else `<html lang>` (both given to us as one value by
-    /// the loader), else English. Region suffixes are ignored: `sv-SE` is `sv`.
-    pub fn pick(requested: Option<&str>) -> Locale {
-        let language = requested.unwrap_or("").split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-        match language.as_str() {
-            "sv" => Locale::Sv,
-            "da" => Locale::Da,
-            _ => Locale::En,
-        }
-    }
-
-    pub fn tag(self) -> &'static str {
+impl Speak for Lang {
+    fn messages(self) -> &'static Messages {
         match self {
-            Locale::En => "en",
-            Locale::Sv => "sv",
-            Locale::Da => "da",
+            Lang::En => &EN,
+            Lang::Sv => &SV,
+            Lang::Da => &DA,
         }
     }
 
-    pub fn messages(self) -> &'static Messages {
-        match self {
-            Locale::En => &EN,
-            Locale::Sv => &SV,
-            Locale::Da => &DA,
-        }
-    }
-
-    /// A whole number as this locale writes it ("2,140", "2 140", "2.140").
-    pub fn number(self, n: i64) -> String {
+    /// A whole number as this language writes it ("2,140", "2 140", "2.140"),
+    /// through `Intl` like every figure the widget shows (`Lang::number` is
+    /// the server's plain grouping, for its own sentences).
+    fn integer(self, n: i64) -> String {
         self.decimal(n as f64).unwrap_or_else(|| n.to_string())
     }
 
-    /// A number with up to three decimals as this locale writes it ("1.5",
+    /// A number with up to three decimals as this language writes it ("1.5",
     /// "1,5"). Through Intl, which also keeps Rust's float formatting (some
     /// 15 KB) out of the wasm.
-    pub fn decimal(self, n: f64) -> Option<String> {
+    fn decimal(self, n: f64) -> Option<String> {
         number_format(self.tag(), &Object::new(), n)
     }
 
-    /// An RFC 3339 time as a date this locale reads ("24 Nov 2026").
-    pub fn date(self, rfc3339: &str) -> String {
-        let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
-        if date.get_time().is_nan() {
-            return rfc3339.to_owned();
-        }
-        let options = Object::new();
-        let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-        locale_date(&date, self.tag(), &options).unwrap_or_else(|| rfc3339.to_owned())
+    /// An RFC 3339 time as a date this language reads ("24 Nov 2026").
+    fn date(self, rfc3339: &str) -> String {
+        format_date(self, rfc3339, &[MEDIUM]).unwrap_or_else(|| rfc3339.to_owned())
     }
 
     /// A month's name ("March", "mars").
-    pub fn month(self, month: u32) -> String {
-        self.date_part(&format!("2000-{month:02}-15"), &[("month", "long")]).unwrap_or_else(|| month.to_string())
+    fn month(self, month: u32) -> String {
+        format_date(self, &noon_utc(&format!("2000-{month:02}-15")), &[UTC, ("month", "long")])
+            .unwrap_or_else(|| month.to_string())
     }
 
     /// A day of a month without a year ("14 March", "14 mars").
-    pub fn month_day(self, month: u32, day: u32) -> String {
-        self.date_part(&format!("2000-{month:02}-{day:02}"), &[("month", "long"), ("day", "numeric")])
-            .unwrap_or_else(|| format!("{day}/{month}"))
+    fn month_day(self, month: u32, day: u32) -> String {
+        format_date(
+            self,
+            &noon_utc(&format!("2000-{month:02}-{day:02}")),
+            &[UTC, ("month", "long"), ("day", "numeric")],
+        )
+        .unwrap_or_else(|| format!("{day}/{month}"))
     }
 
-    fn date_part(self, ymd: &str, parts: &[(&str, &str)]) -> Option<String> {
-        let date = js_sys::Date::new(&JsValue::from_str(&format!("{ymd}T12:00:00Z")));
-        let options = Object::new();
-        for (key, value) in parts {
-            let _ = Reflect::set(&options, &(*key).into(), &(*value).into());
-        }
-        let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-        locale_date(&date, self.tag(), &options)
-    }
-
-    /// A `YYYY-MM-DD` day as this locale reads it: the date as written
+    /// A `YYYY-MM-DD` day as this language reads it: the date as written
     /// (campaign days are the shop's days), whatever the shopper's time zone.
-    pub fn day(self, ymd: &str) -> String {
-        let date = js_sys::Date::new(&JsValue::from_str(&format!("{ymd}T12:00:00Z")));
-        if date.get_time().is_nan() {
-            return ymd.to_owned();
-        }
-        let options = Object::new();
-        let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-        let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-        locale_date(&date, self.tag(), &options).unwrap_or_else(|| ymd.to_owned())
+    fn day(self, ymd: &str) -> String {
+        format_date(self, &noon_utc(ymd), &[UTC, MEDIUM]).unwrap_or_else(|| ymd.to_owned())
     }
 
     /// An amount in minor units as a price in `currency` ("249,00 kr"), or
     /// plainly ("249.00 XYZ") where the browser cannot format it.
     /// Minor units are hundredths in most currencies, ones in JPY and
     /// thousandths in KWD (ISO 4217 exponents).
-    pub fn price(self, minor: i64, currency: &str) -> String {
+    fn price(self, minor: i64, currency: &str) -> String {
         let options = Object::new();
         let _ = Reflect::set(&options, &"style".into(), &"currency".into());
         let _ = Reflect::set(&options, &"currency".into(), &currency.into());
@@ -108,6 +84,29 @@ impl Locale {
         let major = minor as f64 / 10_f64.powi(exponent as i32);
         number_format(self.tag(), &options, major).unwrap_or_else(|| plain_price(minor, currency, exponent))
     }
+}
+
+/// `Intl.DateTimeFormat` options: a date as "24 Nov 2026", and in UTC.
+const MEDIUM: (&str, &str) = ("dateStyle", "medium");
+const UTC: (&str, &str) = ("timeZone", "UTC");
+
+/// A `YYYY-MM-DD` day at noon UTC: the same day in UTC as written.
+fn noon_utc(ymd: &str) -> String {
+    format!("{ymd}T12:00:00Z")
+}
+
+/// `date` (as JavaScript's `Date` parses it) formatted in `lang` with
+/// `options`; `None` when it is no date.
+fn format_date(lang: Lang, date: &str, options: &[(&str, &str)]) -> Option<String> {
+    let date = js_sys::Date::new(&JsValue::from_str(date));
+    if date.get_time().is_nan() {
+        return None;
+    }
+    let object = Object::new();
+    for (key, value) in options {
+        let _ = Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    locale_date(&date, lang.tag(), &object)
 }
 
 // Every call into Intl goes through these two, which call it by reflection:
@@ -271,6 +270,15 @@ pub struct Messages {
     pub code_void: &'static str,
     /// `{name}`: the day it expired.
     pub code_expired: &'static str,
+    /// The API's refusals, by error code: see [`refusal`].
+    pub refused_points: &'static str,
+    pub refused_reward: &'static str,
+    pub refused_limit: &'static str,
+    pub refused_closed: &'static str,
+    pub refused_birthday_set: &'static str,
+    pub refused_input: &'static str,
+    pub refused_signed_out: &'static str,
+    pub refused_too_often: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -366,6 +374,14 @@ static EN: Messages = Messages {
     code_used: "Used {name}",
     code_void: "Cancelled",
     code_expired: "Expired {name}",
+    refused_points: "You do not have enough points for this.",
+    refused_reward: "This reward is not open to you right now.",
+    refused_limit: "You have reached the limit for this for now.",
+    refused_closed: "This order can no longer be answered.",
+    refused_birthday_set: "Your birthday is already set; it cannot be changed.",
+    refused_input: "Please check what you entered and try again.",
+    refused_signed_out: "Please sign in again and try once more.",
+    refused_too_often: "Too many tries: wait a moment and try again.",
 };
 
 static SV: Messages = Messages {
@@ -461,6 +477,14 @@ static SV: Messages = Messages {
     code_used: "Användes {name}",
     code_void: "Makulerad",
     code_expired: "Gick ut {name}",
+    refused_points: "Du har inte tillräckligt med poäng för det här.",
+    refused_reward: "Den här belöningen är inte öppen för dig just nu.",
+    refused_limit: "Du har nått gränsen för det här just nu.",
+    refused_closed: "Den här beställningen går inte längre att svara på.",
+    refused_birthday_set: "Din födelsedag är redan angiven och kan inte ändras.",
+    refused_input: "Kontrollera det du angav och försök igen.",
+    refused_signed_out: "Logga in igen och försök en gång till.",
+    refused_too_often: "För många försök: vänta en stund och försök igen.",
 };
 
 static DA: Messages = Messages {
@@ -556,7 +580,38 @@ static DA: Messages = Messages {
     code_used: "Brugt {name}",
     code_void: "Annulleret",
     code_expired: "Udløbet {name}",
+    refused_points: "Du har ikke point nok til dette.",
+    refused_reward: "Denne belønning er ikke åben for dig lige nu.",
+    refused_limit: "Du har nået grænsen for dette lige nu.",
+    refused_closed: "Denne ordre kan ikke længere besvares.",
+    refused_birthday_set: "Din fødselsdag er allerede angivet og kan ikke ændres.",
+    refused_input: "Tjek det, du har angivet, og prøv igen.",
+    refused_signed_out: "Log ind igen, og prøv en gang til.",
+    refused_too_often: "For mange forsøg: vent et øjeblik, og prøv igen.",
 };
+
+/// What the shopper reads when the API refuses what they asked: the
+/// widget's own sentence for the error `code` (the codes of
+/// `crates/lojal-server/src/error.rs`), in their language. The server's
+/// `message` is English for the merchant's developers: it goes to the
+/// `lojal:error` event, never on screen. Any other code gets "Please try
+/// again", and so does no answer at all (`unreachable`, `bad_response`):
+/// the shopper can do nothing else either way.
+pub fn refusal(lang: Lang, code: &str) -> &'static str {
+    let words = lang.messages();
+    match code {
+        "insufficient_points" => words.refused_points,
+        // Both only when the program changed since the page was drawn.
+        "unknown_reward" | "reward_not_available" => words.refused_reward,
+        "limit_reached" => words.refused_limit,
+        "already_answered" | "feedback_closed" | "unknown_order" => words.refused_closed,
+        "birthday_locked" => words.refused_birthday_set,
+        "invalid_request" => words.refused_input,
+        "not_signed_in" => words.refused_signed_out,
+        "rate_limited" => words.refused_too_often,
+        _ => words.try_again,
+    }
+}
 
 /// Fills `{n}` and `{name}` in a message.
 pub fn fill(template: &str, n: &str, name: &str) -> String {
@@ -566,15 +621,6 @@ pub fn fill(template: &str, n: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn locale_falls_back_to_english_and_ignores_region() {
-        assert_eq!(Locale::pick(Some("sv")), Locale::Sv);
-        assert_eq!(Locale::pick(Some("sv-SE")), Locale::Sv);
-        assert_eq!(Locale::pick(Some("DA_dk")), Locale::Da);
-        assert_eq!(Locale::pick(Some("fi")), Locale::En);
-        assert_eq!(Locale::pick(None), Locale::En);
-    }
 
     #[test]
     fn a_price_intl_cannot_format_is_written_plainly() {
@@ -592,6 +638,37 @@ mod tests {
         assert_eq!(line, "Keep Guld: earn 300 more points by 31 March");
         for words in [&EN, &SV, &DA] {
             assert!(words.keep_tier.contains("{date}") && words.guest_pending.contains("{n}"));
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_worded_in_the_shoppers_language() {
+        assert_eq!(refusal(Lang::Sv, "insufficient_points"), "Du har inte tillräckligt med poäng för det här.");
+        assert_eq!(refusal(Lang::Da, "birthday_locked"), "Din fødselsdag er allerede angivet og kan ikke ændres.");
+        assert_eq!(refusal(Lang::En, "reward_not_available"), "This reward is not open to you right now.");
+        // A code added to the server later: a sentence all the same.
+        assert_eq!(refusal(Lang::Sv, "something_new"), SV.try_again);
+        assert_eq!(refusal(Lang::Da, ""), DA.try_again);
+    }
+
+    #[test]
+    fn every_worded_code_reads_differently_in_each_language() {
+        let codes = [
+            "insufficient_points",
+            "unknown_reward",
+            "reward_not_available",
+            "limit_reached",
+            "already_answered",
+            "feedback_closed",
+            "birthday_locked",
+            "invalid_request",
+            "not_signed_in",
+            "rate_limited",
+        ];
+        for code in codes {
+            let [en, sv, da] = [Lang::En, Lang::Sv, Lang::Da].map(|lang| refusal(lang, code));
+            assert!(en != sv && sv != da && en != da, "{code}: {en} / {sv} / {da}");
+            assert_ne!(en, EN.try_again, "{code} has words of its own");
         }
     }
 

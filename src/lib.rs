@@ -17,8 +17,10 @@
 //! - [`theme`]: light or dark, following the host page unless told;
 //! - [`keyboard`]: the launcher out of the way while the shopper types.
 
+mod action;
 mod api;
 mod config;
+mod controller;
 mod dom;
 mod events;
 mod i18n;
@@ -61,8 +63,15 @@ impl Widget {
         let root =
             dom::shadow_root(&host).map_err(|_| JsError::new("lojal: this element cannot hold a shadow root"))?;
         let kind = view::Kind::of(&host);
+        // The loader's first view (the balance from its early answer,
+        // `pkg/widget.js`), if it drew one: kept in the frame instead of
+        // the loading line until the session's first render replaces it.
+        let first_view = dom::query(&root, ".lojal-first");
         view::frame(&root, &config, kind);
-        view::render_loading(&root, &config, kind);
+        match (first_view, dom::query(&root, ".body")) {
+            (Some(first_view), Some(body)) => dom::replace_body(&root, &body, &[first_view]),
+            _ => view::render_loading(&root, &config, kind),
+        }
         if kind == view::Kind::Launcher {
             if let Some((x, y)) = config.offset {
                 dom::set_style(&host, "--lojal-offset-x", &format!("{x}px"));

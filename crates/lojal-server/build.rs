@@ -1,10 +1,13 @@
 //! Compiles the built widget (`pkg/`) into the server, so that one binary,
 //! copied anywhere, serves it.
 //!
-//! The module, its glue and the wasm are served under names holding a hash
-//! of what they serve (`index.<hash>.js`, `lojal_wasm.<hash>.js`,
-//! `lojal_wasm_bg.<hash>.wasm`) and cached for a year; `widget.js`, the
-//! stable entry merchants paste, is rewritten to load those names. Each
+//! `widget.js`, the stable entry merchants paste, is the one-script bundle
+//! `cargo xtask build-widget` makes (`pkg/lojal_wasm_bundle.js`: loader,
+//! module and glue in one file, issue 17), rewritten to fetch the wasm by
+//! its hashed name. The wasm, and the separate module and glue (for a page
+//! that imports the module from the server), are served under names
+//! holding a hash of what they serve (`lojal_wasm_bg.<hash>.wasm`,
+//! `index.<hash>.js`, `lojal_wasm.<hash>.js`) and cached for a year. Each
 //! file's references to the next are rewritten before it is hashed, so a
 //! new wasm renames the glue and the module too, while a change to the
 //! module alone leaves the wasm's name, and the shopper's cached copy, as
@@ -19,9 +22,10 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The files `pkg/` must hold: the two written by hand and the two that
-/// `cargo xtask build-widget` generates.
-const NEEDED: [&str; 4] = ["widget.js", "index.js", "lojal_wasm.js", "lojal_wasm_bg.wasm"];
+/// The files `pkg/` must hold: the loader and the module written by hand,
+/// and the glue, the wasm and the bundle that `cargo xtask build-widget`
+/// generates.
+const NEEDED: [&str; 5] = ["widget.js", "index.js", "lojal_wasm.js", "lojal_wasm_bg.wasm", "lojal_wasm_bundle.js"];
 const JS: &str = "text/javascript; charset=utf-8";
 const WASM: &str = "application/wasm";
 /// Hex digits of SHA-256 in a hashed name: 64 bits, plenty to tell releases apart.
@@ -55,10 +59,11 @@ fn not_built(missing: &[String]) -> String {
 }
 
 struct Pkg {
-    widget: Vec<u8>,
     index: Vec<u8>,
     glue: Vec<u8>,
     wasm: Vec<u8>,
+    /// The loader with the module and the glue inside: what `/widget.js` serves.
+    bundle: Vec<u8>,
 }
 
 fn read_pkg(pkg: &Path) -> Result<Pkg, Vec<String>> {
@@ -73,8 +78,10 @@ fn read_pkg(pkg: &Path) -> Result<Pkg, Vec<String>> {
     if !missing.is_empty() {
         return Err(missing);
     }
-    let [widget, index, glue, wasm] = <[Vec<u8>; 4]>::try_from(files).expect("four files");
-    Ok(Pkg { widget, index, glue, wasm })
+    // The loader alone is in the bundle; it is read only so that a change
+    // to it reruns this script, and so that its absence is reported.
+    let [_loader, index, glue, wasm, bundle] = <[Vec<u8>; 5]>::try_from(files).expect("five files");
+    Ok(Pkg { index, glue, wasm, bundle })
 }
 
 /// One file to serve under one or two names: the hashed one, cached for
@@ -98,7 +105,18 @@ fn generate(pkg: Pkg, out: &Path) -> String {
         &[("./lojal_wasm.js", &format!("./{glue_name}")), ("./lojal_wasm_bg.wasm", &format!("./{wasm_name}"))],
     );
     let index_name = format!("index.{}.js", &hash(&index)[..NAME_HASH_LEN]);
-    let widget = rewrite("widget.js", &pkg.widget, &[("lojal_wasm_bg.wasm", &wasm_name), ("index.js", &index_name)]);
+    // The bundle names the wasm twice: the loader's early download, and the
+    // module's default; and index.js once, in the loader's fallback import,
+    // which the bundle never takes.
+    let widget = rewrite(
+        "lojal_wasm_bundle.js",
+        &pkg.bundle,
+        &[
+            ("lojal_wasm_bg.wasm", &wasm_name),
+            ("./lojal_wasm_bg.wasm", &format!("./{wasm_name}")),
+            ("index.js", &index_name),
+        ],
+    );
     let served = [
         Served { hashed: Some(index_name), plain: "index.js", body: index, content_type: JS },
         Served { hashed: Some(glue_name), plain: "lojal_wasm.js", body: glue, content_type: JS },

@@ -2,30 +2,31 @@
 //! birthday points, or the date they set and what it brings.
 
 use super::titled_section;
+use crate::action::Action;
 use crate::dom::{self, append, attr, el, el_text};
-use crate::i18n::{fill, Locale};
+use crate::i18n::{fill, Lang, Speak};
 use crate::ui::Ui;
 use lojal_core::api::WidgetData;
 use web_sys::Element;
 
-pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Option<Element> {
+pub fn section(lang: Lang, data: &WidgetData, ui: &Ui) -> Option<Element> {
     let customer = data.customer.as_ref()?;
     let points = data.ways_to_earn.iter().find(|w| w.id == "birthday")?.points;
-    let words = locale.messages();
+    let words = lang.messages();
     let section = titled_section("birthday", words.birthday_heading);
-    let gift = fill(words.earn_birthday, &locale.number(points), "");
+    let gift = fill(words.earn_birthday, &lang.integer(points), "");
     match customer.birthday {
         Some(birthday) => {
-            let date = fill(words.birthday_set, "", &locale.month_day(birthday.month, birthday.day));
+            let date = fill(words.birthday_set, "", &lang.month_day(birthday.month, birthday.day));
             append(&section, &el_text("p", "", &date));
             append(&section, &el_text("p", "quiet", &gift));
         }
         None => {
             append(&section, &el_text("p", "", &gift));
             let row = el("p", "birthday-row");
-            append(&row, &select("month", words.birthday_month, (1..=12).map(|m| (m, locale.month(m)))));
+            append(&row, &select("month", words.birthday_month, (1..=12).map(|m| (m, lang.month(m)))));
             append(&row, &select("day", words.birthday_day, (1..=31).map(|d| (d, d.to_string()))));
-            append(&row, &dom::button("small", words.save, "save-birthday", ""));
+            append(&row, &dom::button("small", words.save, &Action::SaveBirthday));
             append(&section, &row);
             append(&section, &el_text("p", "quiet", words.birthday_once));
             if let Some(note) = &ui.birthday_note {

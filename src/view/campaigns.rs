@@ -2,11 +2,11 @@
 //! knows why to buy this week rather than next.
 
 use crate::dom::{append, attr, el, el_text};
-use crate::i18n::{fill, Locale};
+use crate::i18n::{fill, Lang, Speak};
 use lojal_core::api::CampaignView;
 use web_sys::Element;
 
-pub fn section(locale: Locale, campaigns: &[CampaignView]) -> Option<Element> {
+pub fn section(lang: Lang, campaigns: &[CampaignView]) -> Option<Element> {
     if campaigns.is_empty() {
         return None;
     }
@@ -16,8 +16,8 @@ pub fn section(locale: Locale, campaigns: &[CampaignView]) -> Option<Element> {
         attr(&banner, "part", "campaign");
         attr(&banner, "data-campaign", &campaign.id);
         append(&banner, &el_text("strong", "", &campaign.title));
-        let multiplier = locale.decimal(campaign.multiplier).unwrap_or_default();
-        let until = fill(locale.messages().campaign_until, &multiplier, &locale.day(&campaign.ends_on));
+        let multiplier = lang.decimal(campaign.multiplier).unwrap_or_default();
+        let until = fill(lang.messages().campaign_until, &multiplier, &lang.day(&campaign.ends_on));
         append(&banner, &el_text("span", "until", &until));
         append(&section, &banner);
     }

@@ -1,9 +1,10 @@
 //! The cart view: what this cart earns, how far it brings the shopper
 //! towards the next tier, and the reward they can already use on it.
 
+use crate::action::Action;
 use crate::config::Config;
 use crate::dom::{self, append, attr, el, el_text};
-use crate::i18n::fill;
+use crate::i18n::{fill, Speak};
 use crate::ui::Ui;
 use lojal_core::api::{cart_total, WidgetData};
 use lojal_core::points_off::PointsOff;
@@ -15,13 +16,13 @@ pub fn view(config: &Config, data: &WidgetData, ui: &Ui, items: &[LineItem]) -> 
     if total <= 0 {
         return Vec::new();
     }
-    let locale = config.locale;
-    let words = locale.messages();
+    let lang = config.locale;
+    let words = lang.messages();
     let earns = data.earn_preview(total, None);
     let block = el("div", "cart");
     attr(&block, "part", "cart");
     let Some(customer) = &data.customer else {
-        let text = fill(words.cart_join, &locale.number(earns), "");
+        let text = fill(words.cart_join, &lang.integer(earns), "");
         match &config.join_url {
             Some(url) => {
                 let join = el_text("a", "link", &text);
@@ -33,25 +34,24 @@ pub fn view(config: &Config, data: &WidgetData, ui: &Ui, items: &[LineItem]) -> 
         }
         return vec![block];
     };
-    append(&block, &el_text("p", "earns", &fill(words.cart_earns, &locale.number(earns), "")));
+    append(&block, &el_text("p", "earns", &fill(words.cart_earns, &lang.integer(earns), "")));
     if let Some(next) = &customer.next_tier {
         let line = if earns >= next.points_needed {
             fill(words.cart_reaches, "", &next.name)
         } else {
-            fill(words.cart_after, &locale.number(next.points_needed - earns), &next.name)
+            fill(words.cart_after, &lang.integer(next.points_needed - earns), &next.name)
         };
         append(&block, &el_text("p", "towards", &line));
     }
     if let Some(reward) = data.best_affordable_reward() {
         let offer = el("p", "offer");
         append(&offer, &el_text("span", "", &fill(words.cart_reward, "", &reward.title)));
-        if ui.confirming.as_deref() == Some(reward.id.as_str()) {
-            let question = fill(words.confirm_question, &locale.number(reward.cost), &reward.title);
-            append(&offer, &el_text("span", "question", &question));
-            append(&offer, &dom::button("small", words.confirm, "confirm", &reward.id));
-            append(&offer, &dom::button("small secondary", words.cancel, "cancel", &reward.id));
+        if let Some(busy) = ui.doing.question_for(&reward.id) {
+            let question = fill(words.confirm_question, &lang.integer(reward.cost), &reward.title);
+            let answers = (Action::Confirm(reward.id.clone()), Action::Cancel(reward.id.clone()));
+            super::ask(lang, &offer, &question, answers, busy);
         } else {
-            append(&offer, &dom::button("small", words.redeem, "redeem", &reward.id));
+            append(&offer, &dom::button("small", words.redeem, &Action::Redeem(reward.id.clone())));
         }
         append(&block, &offer);
     }
@@ -61,7 +61,7 @@ pub fn view(config: &Config, data: &WidgetData, ui: &Ui, items: &[LineItem]) -> 
     for issued in &ui.issued {
         let row = el("p", "code-row");
         append(&row, &el_text("strong", "code-text", &issued.code));
-        append(&row, &super::code_button(locale, ui, &issued.code));
+        append(&row, &super::code_button(lang, ui, &issued.code));
         append(&block, &row);
     }
     vec![block]
@@ -77,8 +77,8 @@ fn points_off(config: &Config, data: &WidgetData, ui: &Ui, balance: i64, total: 
     if most == 0 {
         return None;
     }
-    let locale = config.locale;
-    let words = locale.messages();
+    let lang = config.locale;
+    let words = lang.messages();
     let chosen =
         ui.points_off.filter(|p| (reward.cost..=most).contains(p) && p % rule.step_points == 0).unwrap_or(most);
     let picker = el("div", "points-off");
@@ -92,8 +92,7 @@ fn points_off(config: &Config, data: &WidgetData, ui: &Ui, balance: i64, total: 
     attr(&range, "max", &most.to_string());
     attr(&range, "step", &rule.step_points.to_string());
     attr(&range, "value", &chosen.to_string());
-    attr(&range, "data-action", "points-off-pick");
-    attr(&range, "data-arg", &reward.id);
+    dom::mark_action(&range, &Action::PickPoints(reward.id.clone()));
     let amount = points_off_amount(config, &data.shop.currency, rule, chosen);
     attr(&range, "aria-valuetext", &amount);
     append(&label, &range);
@@ -102,8 +101,8 @@ fn points_off(config: &Config, data: &WidgetData, ui: &Ui, balance: i64, total: 
     attr(&said, "part", "points-off-amount");
     attr(&said, "aria-live", "polite");
     append(&picker, &said);
-    let redeem = dom::button("small", words.points_off_use, "redeem-points", &reward.id);
-    if ui.busy {
+    let redeem = dom::button("small", words.points_off_use, &Action::RedeemPoints(reward.id.clone()));
+    if ui.doing.is_busy() {
         attr(&redeem, "disabled", "");
     }
     append(&picker, &redeem);
@@ -115,6 +114,6 @@ fn points_off(config: &Config, data: &WidgetData, ui: &Ui, balance: i64, total: 
 
 /// "500 points = 50 kr off".
 pub fn points_off_amount(config: &Config, currency: &str, rule: PointsOff, points: i64) -> String {
-    let locale = config.locale;
-    fill(locale.messages().points_off_value, &locale.number(points), &locale.price(rule.value_of(points), currency))
+    let lang = config.locale;
+    fill(lang.messages().points_off_value, &lang.integer(points), &lang.price(rule.value_of(points), currency))
 }

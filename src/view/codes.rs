@@ -4,18 +4,18 @@
 
 use super::titled_section;
 use crate::dom::{append, attr, el, el_text};
-use crate::i18n::{fill, Locale};
+use crate::i18n::{fill, Lang, Speak};
 use crate::ui::Ui;
 use lojal_core::api::CodeView;
 use lojal_core::codes::CodeStatus;
 use web_sys::Element;
 
 /// Nothing when the member has no codes yet.
-pub fn section(locale: Locale, codes: &[CodeView], ui: &Ui) -> Option<Element> {
+pub fn section(lang: Lang, codes: &[CodeView], ui: &Ui) -> Option<Element> {
     if codes.is_empty() {
         return None;
     }
-    let words = locale.messages();
+    let words = lang.messages();
     let block = titled_section("codes", words.codes_heading);
     let list = el("ul", "");
     for code in codes {
@@ -26,10 +26,10 @@ pub fn section(locale: Locale, codes: &[CodeView], ui: &Ui) -> Option<Element> {
         let label = el("span", "label");
         append(&label, &el_text("span", "title", &code.title));
         append(&label, &el_text("span", "code-value", &code.code));
-        append(&label, &el_text("span", "status", &status(locale, code)));
+        append(&label, &el_text("span", "status", &status(lang, code)));
         append(&item, &label);
         if active {
-            append(&item, &super::code_button(locale, ui, &code.code));
+            append(&item, &super::code_button(lang, ui, &code.code));
         }
         append(&list, &item);
     }
@@ -39,14 +39,14 @@ pub fn section(locale: Locale, codes: &[CodeView], ui: &Ui) -> Option<Element> {
 
 /// "Valid until 24 Nov 2026", "Used 21 Nov 2026", "Cancelled", ...: a
 /// missing date leaves the words alone.
-fn status(locale: Locale, code: &CodeView) -> String {
-    let words = locale.messages();
+fn status(lang: Lang, code: &CodeView) -> String {
+    let words = lang.messages();
     let dated = |template: &str, at: Option<&String>| {
-        fill(template, "", &at.map(|at| locale.date(at)).unwrap_or_default()).trim().to_owned()
+        fill(template, "", &at.map(|at| lang.date(at)).unwrap_or_default()).trim().to_owned()
     };
     match code.status {
         CodeStatus::Active => match &code.expires_at {
-            Some(at) => fill(words.code_valid_until, "", &locale.date(at)),
+            Some(at) => fill(words.code_valid_until, "", &lang.date(at)),
             None => words.code_active.to_owned(),
         },
         CodeStatus::Used => dated(words.code_used, code.used_at.as_ref()),

@@ -2,15 +2,15 @@
 
 use crate::config::Config;
 use crate::dom::{append, attr, el, el_text};
-use crate::i18n::fill;
+use crate::i18n::{fill, Speak};
 use lojal_core::api::WidgetData;
 use web_sys::Element;
 
 pub fn view(config: &Config, data: &WidgetData, price: Option<i64>, category: Option<&str>) -> Vec<Element> {
     let Some(price) = price else { return Vec::new() };
-    let locale = config.locale;
-    let words = locale.messages();
-    let points = locale.number(data.earn_preview(price, category));
+    let lang = config.locale;
+    let words = lang.messages();
+    let points = lang.integer(data.earn_preview(price, category));
     let line = el("p", "earn");
     attr(&line, "part", "earn");
     match (&data.customer, &config.join_url) {

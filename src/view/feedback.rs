@@ -2,15 +2,16 @@
 //! is to recommend the shop, with an optional comment. Its answers make the
 //! merchant's Net Promoter Score.
 
+use crate::action::Action;
 use crate::dom::{self, append, attr, el, el_text};
-use crate::i18n::{fill, Locale};
+use crate::i18n::{fill, Lang, Speak};
 use crate::ui::Ui;
 use lojal_core::api::WidgetData;
 use lojal_core::feedback::MAX_COMMENT_CHARS;
 use web_sys::Element;
 
-pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Option<Element> {
-    let words = locale.messages();
+pub fn section(lang: Lang, data: &WidgetData, ui: &Ui) -> Option<Element> {
+    let words = lang.messages();
     if data.feedback.is_none() && ui.feedback_note.is_none() {
         return None;
     }
@@ -18,22 +19,22 @@ pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Option<Element> {
     attr(&section, "part", "feedback");
     let Some(ask) = &data.feedback else {
         // Answered: the thanks stays until the next page view.
-        append(&section, &el_text("p", "feedback-note", ui.feedback_note.as_deref().unwrap_or_default()));
+        append(&section, &el_text("p", "feedback-note", ui.feedback_note.unwrap_or_default()));
         return Some(section);
     };
     let question = el_text("p", "question", &fill(words.feedback_question, "", &data.shop.name));
     attr(&question, "id", "lojal-feedback-question");
     append(&section, &question);
     if ask.points > 0 {
-        append(&section, &el_text("p", "quiet", &fill(words.feedback_points, &locale.number(ask.points), "")));
+        append(&section, &el_text("p", "quiet", &fill(words.feedback_points, &lang.integer(ask.points), "")));
     }
     let scores = el("div", "scores");
     attr(&scores, "role", "group");
     attr(&scores, "aria-labelledby", "lojal-feedback-question");
     for score in 0..=10_u8 {
-        let label = score.to_string();
-        let button = dom::button("score", &label, "feedback-score", &label);
-        attr(&button, "aria-pressed", if ui.feedback_score == Some(score) { "true" } else { "false" });
+        let button = dom::button("score", &score.to_string(), &Action::FeedbackScore(score));
+        let picked = ui.doing.feedback_score() == Some(score);
+        attr(&button, "aria-pressed", if picked { "true" } else { "false" });
         append(&scores, &button);
     }
     append(&section, &scores);
@@ -41,14 +42,14 @@ pub fn section(locale: Locale, data: &WidgetData, ui: &Ui) -> Option<Element> {
     append(&ends, &el_text("span", "", words.feedback_low));
     append(&ends, &el_text("span", "", words.feedback_high));
     append(&section, &ends);
-    if ui.feedback_score.is_some() {
+    if ui.doing.feedback_score().is_some() {
         let comment = el("textarea", "comment");
         attr(&comment, "aria-label", words.feedback_comment);
         attr(&comment, "placeholder", words.feedback_comment);
         attr(&comment, "maxlength", &MAX_COMMENT_CHARS.to_string());
         attr(&comment, "rows", "2");
         append(&section, &comment);
-        append(&section, &dom::button("small", words.feedback_send, "send-feedback", &ask.order_id));
+        append(&section, &dom::button("small", words.feedback_send, &Action::SendFeedback(ask.order_id.clone())));
     }
     if let Some(note) = &ui.feedback_note {
         let alert = el_text("p", "alert", note);

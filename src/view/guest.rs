@@ -2,19 +2,19 @@
 
 use super::titled_section;
 use crate::config::Config;
-use crate::dom::{append, attr, el, el_text};
-use crate::i18n::{fill, Locale};
+use crate::dom::{self, append, attr, el, el_text};
+use crate::i18n::{fill, Lang, Speak};
 use lojal_core::api::WidgetData;
 use web_sys::Element;
 
 pub fn intro(config: &Config, data: &WidgetData) -> Element {
-    let locale = config.locale;
-    let words = locale.messages();
+    let lang = config.locale;
+    let words = lang.messages();
     let intro = el("div", "guest");
     append(&intro, &el_text("p", "intro", words.guest_intro));
     if let Some(pending) = &data.guest_points {
         // The shop signed this guest's email hash: their last order's points wait.
-        let line = el_text("p", "guest-points", &fill(words.guest_pending, &locale.number(pending.points), ""));
+        let line = el_text("p", "guest-points", &fill(words.guest_pending, &lang.integer(pending.points), ""));
         attr(&line, "part", "guest-points");
         append(&intro, &line);
     }
@@ -31,7 +31,7 @@ pub fn intro(config: &Config, data: &WidgetData) -> Element {
         attr(&sign_in, "part", "sign-in");
         append(&cta, &sign_in);
     }
-    if cta.child_element_count() > 0 {
+    if dom::has_children(&cta) {
         append(&intro, &cta);
     }
     let how = titled_section("how", words.how_heading);
@@ -40,16 +40,16 @@ pub fn intro(config: &Config, data: &WidgetData) -> Element {
         let text = match way.id.as_str() {
             "purchase" => {
                 let template = if way.points == 1 { words.earn_per_unit_one } else { words.earn_per_unit };
-                fill(template, &locale.number(way.points), &locale.price(100, &data.shop.currency))
+                fill(template, &lang.integer(way.points), &lang.price(100, &data.shop.currency))
             }
-            "referral" => fill(words.earn_referral, &locale.number(way.points), ""),
-            "birthday" => fill(words.earn_birthday, &locale.number(way.points), ""),
-            _ => super::ways::guest_line(locale, &way.title, way.points),
+            "referral" => fill(words.earn_referral, &lang.integer(way.points), ""),
+            "birthday" => fill(words.earn_birthday, &lang.integer(way.points), ""),
+            _ => super::ways::guest_line(lang, &way.title, way.points),
         };
         append(&list, &el_text("li", "", &text));
     }
     if let Some(percent) = data.cashback_percent {
-        let percent = locale.decimal(percent).unwrap_or_default();
+        let percent = lang.decimal(percent).unwrap_or_default();
         append(&list, &el_text("li", "", &fill(words.cashback_way, &percent, "")));
     }
     append(&how, &list);
@@ -57,14 +57,14 @@ pub fn intro(config: &Config, data: &WidgetData) -> Element {
     intro
 }
 
-pub fn tiers(locale: Locale, data: &WidgetData) -> Element {
-    let words = locale.messages();
+pub fn tiers(lang: Lang, data: &WidgetData) -> Element {
+    let words = lang.messages();
     let tiers = titled_section("tiers", words.tiers_heading);
     let list = el("ul", "");
     for tier in &data.tiers {
         let item = el("li", "");
         append(&item, &el_text("span", "", &tier.name));
-        append(&item, &el_text("span", "cost", &fill(words.from_points, &locale.number(tier.threshold), "")));
+        append(&item, &el_text("span", "cost", &fill(words.from_points, &lang.integer(tier.threshold), "")));
         append(&list, &item);
     }
     append(&tiers, &list);

@@ -20,16 +20,28 @@ mod ways;
 
 pub use cart::points_off_amount;
 
+use crate::action::Action;
 use crate::config::Config;
 use crate::dom::{self, append, attr, el, el_text};
-use crate::i18n::Locale;
-use crate::session::View;
+use crate::i18n::{Lang, Speak};
 use crate::ui::Ui;
 use lojal_core::api::WidgetData;
 use lojal_core::requests::LineItem;
+use std::cell::RefCell;
 use web_sys::{Element, HtmlElement, ShadowRoot};
 
 const STYLE: &str = include_str!("../style.css");
+
+/// One `<lojal-widget>` element: its shadow root, its options and what it
+/// shows. Many views share one session (`session.rs`), which draws them.
+pub struct View {
+    pub host: HtmlElement,
+    pub root: ShadowRoot,
+    pub config: Config,
+    pub kind: Kind,
+    /// Held while the launcher's panel is open as a bottom sheet.
+    pub scroll_lock: RefCell<Option<dom::ScrollLock>>,
+}
 
 /// What an element shows, from its attributes: `launcher`, or
 /// `view="earn" | "cart" | "progress" | "account"`; the full panel inline
@@ -47,10 +59,10 @@ pub enum Kind {
 
 impl Kind {
     pub fn of(host: &HtmlElement) -> Kind {
-        if host.has_attribute("launcher") {
+        if dom::has_attr(host, "launcher") {
             return Kind::Launcher;
         }
-        match host.get_attribute("view").as_deref() {
+        match dom::attr_of(host, "view").as_deref() {
             Some("account") => Kind::Account,
             Some("earn") => Kind::Earn,
             Some("cart") => Kind::Cart,
@@ -91,7 +103,7 @@ pub fn frame(root: &ShadowRoot, config: &Config, kind: Kind) {
     if kind == Kind::Launcher {
         attr(&panel, "role", "dialog");
         attr(&panel, "hidden", "");
-        let close = dom::button("close", "×", "close", "");
+        let close = dom::button("close", "×", &Action::Close);
         attr(&close, "aria-label", words.close);
         attr(&close, "part", "close");
         append(&head, &close);
@@ -102,14 +114,14 @@ pub fn frame(root: &ShadowRoot, config: &Config, kind: Kind) {
     append(&panel, &body);
     if kind == Kind::Launcher {
         let label = config.launcher_label.as_deref().unwrap_or(words.launcher);
-        let button = dom::button("launcher", label, "toggle", "");
+        let button = dom::button("launcher", label, &Action::Toggle);
         attr(&button, "part", "launcher");
         attr(&button, "aria-controls", "panel");
         attr(&button, "aria-haspopup", "dialog");
         attr(&button, "aria-expanded", "false");
         // Behind the bottom sheet on a phone: a tap on the page closes it.
         let scrim = el("div", "scrim");
-        attr(&scrim, "data-action", "close");
+        dom::mark_action(&scrim, &Action::Close);
         dom::replace_children(root, &[&panel, &scrim, &status, &button]);
     } else {
         dom::replace_children(root, &[&panel, &status]);
@@ -117,21 +129,8 @@ pub fn frame(root: &ShadowRoot, config: &Config, kind: Kind) {
 }
 
 fn fill_body(root: &ShadowRoot, children: &[Element]) {
-    let Some(body) = dom::query(root, ".body") else { return };
-    // A redraw replaces the nodes: a keyboard user's focus must not fall
-    // out of the widget with them, so it moves to the same control anew.
-    let focused = root
-        .active_element()
-        .filter(|el| body.contains(Some(el)))
-        .and_then(|el| Some((el.get_attribute("data-action")?, el.get_attribute("data-arg").unwrap_or_default())));
-    while let Some(child) = body.first_child() {
-        let _ = body.remove_child(&child);
-    }
-    for child in children {
-        append(&body, child);
-    }
-    if let Some((action, arg)) = focused {
-        dom::focus(root, &dom::action_selector(&action, &arg));
+    if let Some(body) = dom::query(root, ".body") {
+        dom::replace_body(root, &body, children);
     }
 }
 
@@ -156,54 +155,54 @@ pub fn render_fallback(root: &ShadowRoot, config: &Config, kind: Kind) {
 
 pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>) {
     let config = &view.config;
-    let locale = config.locale;
+    let lang = config.locale;
     let sections = match view.kind {
-        Kind::Earn => earn::view(config, data, price_of(&view.host), view.host.get_attribute("category").as_deref()),
+        Kind::Earn => earn::view(config, data, price_of(&view.host), dom::attr_of(&view.host, "category").as_deref()),
         Kind::Cart => cart::view(config, data, ui, cart.unwrap_or_default()),
         Kind::Progress => match &data.customer {
-            Some(customer) => vec![member::progress(locale, customer)],
+            Some(customer) => vec![member::progress(lang, customer)],
             None => guest::join_prompt(config).into_iter().collect(),
         },
         Kind::Launcher | Kind::Panel | Kind::Account => {
             let mut sections = Vec::new();
             match &data.customer {
                 Some(customer) => {
-                    sections.push(member::standing(locale, customer, &data.shop.currency));
-                    sections.extend(campaigns::section(locale, &data.campaigns));
+                    sections.push(member::standing(lang, customer, &data.shop.currency));
+                    sections.extend(campaigns::section(lang, &data.campaigns));
                     if let Some(nudge) = &data.nudge {
-                        sections.push(member::nudge(locale, nudge));
+                        sections.push(member::nudge(lang, nudge));
                     }
-                    sections.extend(stamps::section(locale, data, ui));
-                    sections.push(rewards::section(locale, data, ui));
+                    sections.extend(stamps::section(lang, data, ui));
+                    sections.push(rewards::section(lang, data, ui));
                     if view.kind == Kind::Account {
-                        sections.extend(codes::section(locale, &data.codes, ui));
+                        sections.extend(codes::section(lang, &data.codes, ui));
                     }
-                    sections.extend(ways::section(locale, data));
-                    sections.extend(birthday::section(locale, data, ui));
-                    sections.extend(donation::section(locale, data, ui));
-                    sections.extend(feedback::section(locale, data, ui));
+                    sections.extend(ways::section(lang, data));
+                    sections.extend(birthday::section(lang, data, ui));
+                    sections.extend(donation::section(lang, data, ui));
+                    sections.extend(feedback::section(lang, data, ui));
                     if let Some(referral) = &customer.referral {
-                        sections.push(referral::section(locale, data, referral, ui));
+                        sections.push(referral::section(lang, data, referral, ui));
                     }
                     if !data.recommendations.is_empty() {
-                        sections.push(recommendations::section(locale, data));
+                        sections.push(recommendations::section(lang, data));
                     }
                     if view.kind == Kind::Account {
-                        sections.push(account::history(locale, data));
+                        sections.push(account::history(lang, data));
                     }
                 }
                 None => {
                     sections.push(guest::intro(config, data));
-                    sections.extend(campaigns::section(locale, &data.campaigns));
-                    sections.extend(stamps::section(locale, data, ui));
-                    sections.push(rewards::section(locale, data, ui));
-                    sections.extend(donation::section(locale, data, ui));
-                    sections.push(guest::tiers(locale, data));
+                    sections.extend(campaigns::section(lang, &data.campaigns));
+                    sections.extend(stamps::section(lang, data, ui));
+                    sections.push(rewards::section(lang, data, ui));
+                    sections.extend(donation::section(lang, data, ui));
+                    sections.push(guest::tiers(lang, data));
                     // On a product page (the page named it), a guest's picks
                     // start from that product; elsewhere they say nothing
                     // about the guest, so the view keeps to the program.
                     if config.product.is_some() && !data.recommendations.is_empty() {
-                        sections.push(recommendations::section(locale, data));
+                        sections.push(recommendations::section(lang, data));
                     }
                 }
             }
@@ -215,18 +214,14 @@ pub fn render(view: &View, data: &WidgetData, ui: &Ui, cart: Option<&[LineItem]>
 
 /// The `price` attribute of an earn view, in minor units.
 fn price_of(host: &HtmlElement) -> Option<i64> {
-    host.get_attribute("price")?.trim().parse().ok().filter(|p| *p >= 0)
+    dom::attr_of(host, "price")?.trim().parse().ok().filter(|p| *p >= 0)
 }
 
 /// Says `text` to screen readers, politely.
 pub fn announce(root: &ShadowRoot, text: &str) {
     if let Some(status) = dom::query(root, "[role=status]") {
-        status.set_text_content(Some(text));
+        dom::set_text(&status, text);
     }
-}
-
-pub fn launcher_button(root: &ShadowRoot) -> Option<HtmlElement> {
-    dom::query(root, ".launcher").and_then(dom::as_html)
 }
 
 pub fn panel(root: &ShadowRoot) -> Option<Element> {
@@ -234,7 +229,7 @@ pub fn panel(root: &ShadowRoot) -> Option<Element> {
 }
 
 pub fn is_open(root: &ShadowRoot) -> bool {
-    panel(root).is_some_and(|p| !p.has_attribute("hidden"))
+    panel(root).is_some_and(|p| !dom::has_attr(&p, "hidden"))
 }
 
 /// Where the launcher's panel opens as a bottom sheet; `style.css` has the
@@ -256,12 +251,12 @@ pub fn set_open(view: &View, open: bool) {
         }
     }
     if open {
-        let _ = panel.remove_attribute("hidden");
+        dom::remove_attr(&panel, "hidden");
         dom::focus(root, ".close");
     } else {
         attr(&panel, "hidden", "");
     }
-    if let Some(button) = launcher_button(root) {
+    if let Some(button) = dom::query(root, ".launcher") {
         attr(&button, "aria-expanded", if open { "true" } else { "false" });
     }
 }
@@ -269,9 +264,7 @@ pub fn set_open(view: &View, open: bool) {
 /// Closes the panel and gives focus back to the launcher that opened it.
 pub fn close_and_refocus(view: &View) {
     set_open(view, false);
-    if let Some(button) = launcher_button(&view.root) {
-        let _ = button.focus();
-    }
+    dom::focus(&view.root, ".launcher");
 }
 
 /// The dialog's keyboard: Escape closes it, Tab stays inside it.
@@ -280,20 +273,11 @@ pub fn key(view: &View, key: &web_sys::KeyboardEvent) {
     if view.kind != Kind::Launcher || !is_open(root) {
         return;
     }
-    match key.key().as_str() {
+    match dom::key_name(key).as_str() {
         "Escape" => close_and_refocus(view),
         "Tab" => {
-            let Some(panel) = panel(root) else { return };
-            let controls = dom::focusables(&panel);
-            let (Some(first), Some(last)) = (controls.first(), controls.last()) else { return };
-            let active = root.active_element();
-            let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.as_ref() as &Element);
-            if key.shift_key() && at(first) {
-                key.prevent_default();
-                let _ = last.focus();
-            } else if !key.shift_key() && at(last) {
-                key.prevent_default();
-                let _ = first.focus();
+            if let Some(panel) = panel(root) {
+                dom::wrap_tab(root, &panel, key);
             }
         }
         _ => {}
@@ -303,27 +287,28 @@ pub fn key(view: &View, key: &web_sys::KeyboardEvent) {
 /// The button for a discount code: on a phone with a share sheet, "Share"
 /// (which copies when sharing fails); elsewhere "Copy", then "Copied". Its
 /// name says which code: the account view lists several.
-fn code_button(locale: Locale, ui: &Ui, code: &str) -> Element {
-    let words = locale.messages();
+fn code_button(lang: Lang, ui: &Ui, code: &str) -> Element {
+    let words = lang.messages();
+    let copy = Action::CopyCode(code.to_owned());
     let (said, action) = if ui.copied.as_deref() == Some(code) {
-        (words.copied, "copy-code")
+        (words.copied, copy)
     } else if dom::prefers_share() {
-        (words.share, "share-code")
+        (words.share, Action::ShareCode(code.to_owned()))
     } else {
-        (words.copy, "copy-code")
+        (words.copy, copy)
     };
-    let button = dom::button("small", said, action, code);
+    let button = dom::button("small", said, &action);
     attr(&button, "aria-label", &format!("{said}: {code}"));
     button
 }
 
 /// A question that spends points, with its confirm and cancel buttons
-/// (`actions`, for `arg`), both disabled while the spend is on its way.
-fn ask(locale: Locale, into: &Element, question: &str, actions: (&str, &str), arg: &str, busy: bool) {
-    let words = locale.messages();
+/// (`yes` and `no`), both disabled while the spend is on its way.
+fn ask(lang: Lang, into: &Element, question: &str, (yes, no): (Action, Action), busy: bool) {
+    let words = lang.messages();
     append(into, &el_text("span", "question", question));
-    let yes = dom::button("small", words.confirm, actions.0, arg);
-    let no = dom::button("small secondary", words.cancel, actions.1, arg);
+    let yes = dom::button("small", words.confirm, &yes);
+    let no = dom::button("small secondary", words.cancel, &no);
     if busy {
         attr(&yes, "disabled", "");
         attr(&no, "disabled", "");

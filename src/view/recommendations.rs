@@ -1,14 +1,15 @@
 //! Products picked for this shopper, each with a short reason.
 
 use super::titled_section;
+use crate::action::Action;
 use crate::config::is_safe_link;
-use crate::dom::{append, attr, el, el_text};
-use crate::i18n::Locale;
+use crate::dom::{self, append, attr, el, el_text};
+use crate::i18n::{Lang, Speak};
 use lojal_core::api::WidgetData;
 use web_sys::Element;
 
-pub fn section(locale: Locale, data: &WidgetData) -> Element {
-    let block = titled_section("recommendations", locale.messages().recommendations_heading);
+pub fn section(lang: Lang, data: &WidgetData) -> Element {
+    let block = titled_section("recommendations", lang.messages().recommendations_heading);
     let list = el("ul", "products");
     for product in &data.recommendations {
         let item = el("li", "product");
@@ -16,9 +17,8 @@ pub fn section(locale: Locale, data: &WidgetData) -> Element {
         if is_safe_link(&product.url) {
             attr(&link, "href", &product.url);
         }
-        // A click on a pick is counted (the session's "pick" action).
-        attr(&link, "data-action", "pick");
-        attr(&link, "data-arg", &product.sku);
+        // A click on a pick is counted (the controller's `Pick`).
+        dom::mark_action(&link, &Action::Pick(product.sku.clone()));
         if is_safe_link(&product.image) {
             let image = el("img", "");
             attr(&image, "src", &product.image);
@@ -28,7 +28,7 @@ pub fn section(locale: Locale, data: &WidgetData) -> Element {
         }
         let text = el("span", "product-text");
         append(&text, &el_text("span", "title", &product.name));
-        append(&text, &el_text("span", "cost", &locale.price(product.price, &data.shop.currency)));
+        append(&text, &el_text("span", "cost", &lang.price(product.price, &data.shop.currency)));
         append(&text, &el_text("span", "reason", &product.reason));
         append(&link, &text);
         append(&item, &link);

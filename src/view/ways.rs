@@ -2,14 +2,15 @@
 //! follows, order counts), with a button for the ones a shopper claims here.
 
 use super::titled_section;
+use crate::action::Action;
 use crate::dom::{self, append, el, el_text};
-use crate::i18n::{fill, Locale};
+use crate::i18n::{fill, Lang, Speak};
 use lojal_core::actions::ActionKind;
 use lojal_core::api::WidgetData;
 use web_sys::Element;
 
-pub fn section(locale: Locale, data: &WidgetData) -> Option<Element> {
-    let words = locale.messages();
+pub fn section(lang: Lang, data: &WidgetData) -> Option<Element> {
+    let words = lang.messages();
     // A member has signed up already: that one is not a way forward.
     let ways: Vec<_> = data.ways_to_earn.iter().filter(|w| w.kind.is_some_and(|k| k != ActionKind::SignUp)).collect();
     if ways.is_empty() {
@@ -21,12 +22,12 @@ pub fn section(locale: Locale, data: &WidgetData) -> Option<Element> {
         let item = el("li", if way.done { "done" } else { "" });
         let label = el("span", "label");
         append(&label, &el_text("span", "title", &way.title));
-        append(&label, &el_text("span", "cost", &format!("{} {}", locale.number(way.points), words.points)));
+        append(&label, &el_text("span", "cost", &format!("{} {}", lang.integer(way.points), words.points)));
         append(&item, &label);
         if way.done {
             append(&item, &el_text("span", "missing", words.done));
         } else if way.kind == Some(ActionKind::SocialFollow) && way.url.is_some() {
-            append(&item, &dom::button("small", words.follow, "follow", &way.id));
+            append(&item, &dom::button("small", words.follow, &Action::Follow(way.id.clone())));
         }
         append(&list, &item);
     }
@@ -35,6 +36,6 @@ pub fn section(locale: Locale, data: &WidgetData) -> Option<Element> {
 }
 
 /// A line of the guest's "how it works" for one of the program's actions.
-pub fn guest_line(locale: Locale, title: &str, points: i64) -> String {
-    fill(locale.messages().way_points, &locale.number(points), title)
+pub fn guest_line(lang: Lang, title: &str, points: i64) -> String {
+    fill(lang.messages().way_points, &lang.integer(points), title)
 }

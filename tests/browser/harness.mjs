@@ -52,8 +52,12 @@ export function htmlPage(title, head, body = "") {
 <link rel="icon" href="data:,">${head}</head><body>${body}</body></html>`;
 }
 
-/** Starts `lojal-server demo`; resolves once both origins are listening. */
-export async function startDemo() {
+/**
+ * Starts `lojal-server demo`; resolves once both origins are listening.
+ * `log`: the server's RUST_LOG (`info` has one line per request, with its
+ * method and route, readable through `log()`).
+ */
+export async function startDemo({ log: level = "warn" } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lojal-browser-"));
   // The storefront serves a copy of www/, so a test can add pages of its own
   // that load from the shop's origin like the real page.
@@ -70,7 +74,7 @@ export async function startDemo() {
       // No --assets: the widget as the binary has it built in.
       "--www", www,
     ],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: level } },
   );
   let log = "";
   child.stderr.on("data", (chunk) => (log += chunk));
@@ -125,6 +129,14 @@ export async function launchBrowser() {
     ],
   });
 }
+
+/** Lighthouse's mobile network, as `Network.emulateNetworkConditions` takes it. */
+export const MOBILE_NETWORK = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: (1.6 * 1024 * 1024) / 8,
+  uploadThroughput: (750 * 1024) / 8,
+};
 
 /** The desktop window the tests use, and a phone (an iPhone 14's CSS size, touch). */
 export const DESKTOP = { viewport: { width: 1100, height: 760 } };

@@ -198,8 +198,10 @@ fn weight() -> Result<String, String> {
     writeln!(out, "| **total** | {raw_total} | {gzip_total} | {brotli_total} |\n").unwrap();
     writeln!(
         out,
-        "Requests to first render: the loader, the module, the glue, the wasm and one API request \
-         (plus a CORS preflight for a signed-in member, cached for 10 minutes).\n\n\
+        "Requests to first render: one script (`/widget.js`: loader, module and glue in one file) and \
+         one API request, a simple GET with the signed identity in its query string (no CORS preflight); \
+         the first view (balance and tier) is drawn from that answer while the wasm downloads beside it \
+         (`tests/browser/first-render.test.mjs` fails past 50 KB before the first render).\n\n\
          Target (issue 8): under 60 KB gzipped in all. **Missed**: {} KB. The widget reads the API without \
          serde (`lojal_core::wire`), which took the wasm from 95 KB to 79 KB with every program form of issue 7 \
          in it; the test command fails past a budget of {} KB gzipped for the wasm. What is left, by size \

@@ -1,7 +1,8 @@
 //! Building the widget into `pkg/`: the wasm in its own size-tuned profile,
-//! wasm-bindgen's ES module glue, then wasm-opt.
+//! wasm-bindgen's ES module glue (npm) and classic-script glue (the bundle
+//! the server serves, [`bundle`]), then wasm-opt.
 
-use crate::shell;
+use crate::{bundle, shell};
 
 pub fn widget() -> Result<(), String> {
     shell::step("Building the widget (wasm32, profile wasm-release)");
@@ -22,6 +23,24 @@ pub fn widget() -> Result<(), String> {
             "web",
         ],
     )?;
+    // The same wasm's glue as a classic script, for the one-script bundle.
+    // Its own folder: only the glue is kept, the wasm is the one above.
+    shell::run(
+        "wasm-bindgen",
+        &[
+            "target/wasm32-unknown-unknown/wasm-release/lojal.wasm",
+            "--out-dir",
+            "target/widget-no-modules",
+            "--out-name",
+            "lojal_wasm",
+            "--target",
+            "no-modules",
+        ],
+    )?;
+    let glue = shell::root().join("target/widget-no-modules/lojal_wasm.js");
+    std::fs::copy(&glue, shell::root().join(bundle::CLASSIC_GLUE)).map_err(|e| format!("{}: {e}", glue.display()))?;
+    shell::step("Bundling loader, module and glue into one script");
+    bundle::write()?;
     shell::step("Shrinking the wasm (wasm-opt -Oz)");
     // The features Rust's wasm32 target emits by default; wasm-opt must be
     // told it may keep them.
@@ -59,9 +78,9 @@ pub fn server() -> Result<(), String> {
     Ok(())
 }
 
-/// What a shopper's browser downloads for the widget: the loader, the
-/// module, the glue and the wasm, raw and gzipped.
-pub const SHIPPED: [&str; 4] = ["pkg/widget.js", "pkg/index.js", "pkg/lojal_wasm.js", "pkg/lojal_wasm_bg.wasm"];
+/// What a shopper's browser downloads for the widget: one script (the
+/// loader, module and glue, served as `/widget.js`) and the wasm.
+pub const SHIPPED: [&str; 2] = [bundle::BUNDLE, "pkg/lojal_wasm_bg.wasm"];
 
 fn report_sizes() -> Result<(), String> {
     shell::step("Widget size (what a shopper downloads)");

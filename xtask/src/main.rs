@@ -13,6 +13,7 @@
 
 mod bench;
 mod build;
+mod bundle;
 mod load;
 mod setup;
 mod shell;

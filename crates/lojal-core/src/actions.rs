@@ -36,6 +36,15 @@ pub enum ActionKind {
     PurchaseCount,
 }
 
+impl ActionKind {
+    /// Whether the widget shows an action of this kind as done once the
+    /// member has been paid for it: a review pays again (within its
+    /// limit), so it is never done; the others are one-off steps.
+    pub fn done_once_paid(self) -> bool {
+        self != ActionKind::Review
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limit {
     pub times: u32,
@@ -76,8 +85,8 @@ impl Action {
         if self.id.is_empty() || self.title.is_empty() {
             return Err("every action needs an id and a title".into());
         }
-        if !(1..=crate::program::MAX_POINTS).contains(&self.points) {
-            return Err(format!("action {}: points must be 1 to {}", self.id, crate::program::MAX_POINTS));
+        if !(1..=crate::units::MAX_POINTS).contains(&self.points) {
+            return Err(format!("action {}: points must be 1 to {}", self.id, crate::units::MAX_POINTS));
         }
         match self.kind {
             ActionKind::SocialFollow if !self.url.as_deref().is_some_and(|u| u.starts_with("https://")) => {
@@ -148,6 +157,14 @@ mod tests {
     use super::*;
     use crate::expiry::unix_from_civil;
     use crate::zone::Zone;
+
+    #[test]
+    fn every_kind_but_a_review_is_done_once_paid() {
+        assert!(ActionKind::SignUp.done_once_paid());
+        assert!(ActionKind::SocialFollow.done_once_paid());
+        assert!(ActionKind::PurchaseCount.done_once_paid());
+        assert!(!ActionKind::Review.done_once_paid());
+    }
 
     static UTC: std::sync::LazyLock<Zone> = std::sync::LazyLock::new(Zone::utc);
 

@@ -6,6 +6,13 @@ use crate::program::{Availability, Program, RewardKind};
 use crate::tiers;
 use serde::{Deserialize, Serialize};
 
+mod merchant;
+pub use merchant::{
+    Cohort, CreditFigures, MembershipValue, Metrics, Month, PointsFigures, ProductsReply, RecommendationFigures,
+    ReferralFigures, Status, StatusOk, TierFigures, Webhook, WebhookAttempt, WebhookAttempts, WebhookCreated,
+    WebhookDelivery, WebhookEventSummary, WebhookEvents, WebhookList, WebhookResendReply,
+};
+
 /// `GET /v1/shops/{shop}/widget`: everything the widget draws, in one body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WidgetData {
@@ -460,6 +467,16 @@ pub struct Holder<'a> {
 
 /// The rewards this shopper may see now (`None`: a guest, who sees those
 /// open to all), each marked redeemable when their balance covers it.
+/// Marks the ways to earn the member has done: the program's actions they
+/// have been paid for (`paid`, action ids) whose kind is done once paid
+/// ([`crate::actions::ActionKind::done_once_paid`]). Built-in ways (a
+/// purchase, a birthday) are never done.
+pub fn mark_done(ways: &mut [WayToEarn], paid: &[String]) {
+    for way in ways {
+        way.done = way.kind.is_some_and(|kind| kind.done_once_paid()) && paid.contains(&way.id);
+    }
+}
+
 pub fn reward_views(program: &Program, holder: Option<Holder<'_>>, now: i64) -> Vec<RewardView> {
     let zone = program.zone();
     program
@@ -525,6 +542,32 @@ pub fn customer_view_at(program: &Program, standing: Standing<'_>, held: tiers::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paid_one_off_actions_are_done_never_reviews_or_built_in_ways() {
+        use crate::actions::ActionKind;
+        let way = |id: &str, kind: Option<ActionKind>| WayToEarn {
+            id: id.into(),
+            title: id.into(),
+            points: 10,
+            kind,
+            url: None,
+            done: false,
+        };
+        let mut ways = vec![
+            way("purchase", None),
+            way("join", Some(ActionKind::SignUp)),
+            way("follow", Some(ActionKind::SocialFollow)),
+            way("review", Some(ActionKind::Review)),
+            way("third-order", Some(ActionKind::PurchaseCount)),
+        ];
+        let paid: Vec<String> = ["purchase", "join", "review", "third-order"].map(String::from).to_vec();
+        mark_done(&mut ways, &paid);
+        let done: Vec<&str> = ways.iter().filter(|w| w.done).map(|w| w.id.as_str()).collect();
+        assert_eq!(done, ["join", "third-order"]);
+        mark_done(&mut ways, &[]);
+        assert!(ways.iter().all(|w| !w.done), "nothing paid: nothing done");
+    }
     use crate::program::tests::sample;
 
     #[test]
@@ -570,7 +613,7 @@ mod tests {
         assert_eq!(gold.earn_preview(24_900, None), 373);
         assert_eq!(
             gold.earn_preview(24_900, None),
-            crate::points::for_purchase(&program, 24_900, 2, Multiplier::from_decimal(1.5))
+            program.points_for_purchase(24_900, 2, Multiplier::from_decimal(1.5))
         );
         assert_eq!(gold.best_affordable_reward().map(|r| r.id.as_str()), Some("r100"));
         assert_eq!(guest.best_affordable_reward(), None);
@@ -640,7 +683,7 @@ mod tests {
             &program.zone(),
         )
         .unwrap();
-        assert_eq!(crate::points::for_purchase(&program, 10_000, 2, Multiplier::from_decimal(1.5)) + bonus.points, 450);
+        assert_eq!(program.points_for_purchase(10_000, 2, Multiplier::from_decimal(1.5)) + bonus.points, 450);
         assert_eq!(gold.campaign_for(Some("Dairy")).map(|c| c.id.as_str()), Some("dairy-x3"));
     }
 

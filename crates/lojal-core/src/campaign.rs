@@ -6,9 +6,10 @@
 //! that gives it the most, so a merchant who overlaps two campaigns never
 //! pays the product of both by accident.
 
-use crate::expiry::{civil_from_unix, unix_from_civil};
-use crate::points::{self, Multiplier};
+use crate::points;
+use crate::units::Multiplier;
 use crate::zone::Zone;
+pub use crate::zone::{format_date, parse_date};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,28 +44,6 @@ pub struct Line<'a> {
 pub struct Bonus {
     pub campaign_id: String,
     pub points: i64,
-}
-
-/// `YYYY-MM-DD` as Unix seconds at 00:00 UTC; `None` if it is not a real date.
-pub fn parse_date(date: &str) -> Option<i64> {
-    let mut parts = date.splitn(3, '-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    if !(1..=12).contains(&m) || d == 0 {
-        return None;
-    }
-    let t = unix_from_civil(y, m, d);
-    // 2026-02-30 would roll over into March: refuse it instead.
-    (civil_from_unix(t) == (y, m, d)).then_some(t)
-}
-
-/// The UTC day of Unix time `t` as `YYYY-MM-DD`: the inverse of [`parse_date`].
-pub fn format_date(t: i64) -> String {
-    let (y, m, d) = civil_from_unix(t);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 impl Campaign {

@@ -19,13 +19,31 @@ impl Donation {
         if self.cause.trim().is_empty() {
             return Err("donation.cause must not be empty".into());
         }
-        if !(1..=crate::program::MAX_POINTS).contains(&self.points) {
+        if !(1..=crate::units::MAX_POINTS).contains(&self.points) {
             return Err("donation.points must be at least 1".into());
         }
         if !(1..=100_000_000).contains(&self.value) {
             return Err("donation.value must be 1 to 100000000 minor units".into());
         }
         Ok(())
+    }
+
+    /// Whether a member with `balance` points can give one gift; a guest
+    /// (`None`) cannot.
+    pub fn affordable(&self, balance: Option<i64>) -> bool {
+        balance.is_some_and(|points| points >= self.points)
+    }
+
+    /// The cause as the widget shows it: what members gave together
+    /// (`total`, minor units) and whether this shopper can give now.
+    pub fn view(&self, total: i64, balance: Option<i64>) -> DonationView {
+        DonationView {
+            cause: self.cause.clone(),
+            points: self.points,
+            value: self.value,
+            total,
+            affordable: self.affordable(balance),
+        }
     }
 }
 
@@ -76,6 +94,27 @@ pub struct DonationView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cause() -> Donation {
+        Donation { cause: "Stadsmissionen".into(), points: 500, value: 5000 }
+    }
+
+    #[test]
+    fn one_gift_is_affordable_from_exactly_its_points_and_never_for_a_guest() {
+        assert!(!cause().affordable(None));
+        assert!(!cause().affordable(Some(499)));
+        assert!(cause().affordable(Some(500)));
+        assert!(cause().affordable(Some(10_000)));
+        assert!(!cause().affordable(Some(-20)));
+    }
+
+    #[test]
+    fn the_view_carries_the_total_and_the_shoppers_affordability() {
+        let view = cause().view(123_400, Some(600));
+        assert_eq!((view.cause.as_str(), view.points, view.value), ("Stadsmissionen", 500, 5000));
+        assert_eq!((view.total, view.affordable), (123_400, true));
+        assert!(!cause().view(0, None).affordable);
+    }
 
     #[test]
     fn gifts_and_causes_are_checked() {

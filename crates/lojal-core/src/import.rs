@@ -10,8 +10,8 @@
 use crate::birthday::Birthday;
 use crate::expiry::{civil_from_unix, unix_from_civil};
 use crate::identity::CustomerId;
-use crate::program::MAX_POINTS;
 use crate::requests::{check_external_id, LineItem, MAX_AMOUNT, MAX_ITEMS, MAX_QTY};
+use crate::units::MAX_POINTS;
 use crate::Error;
 use serde::Serialize;
 use std::collections::HashMap;

@@ -2,8 +2,11 @@
 //! who ordered when and for how much), so each definition is computed in
 //! one place and tested against a hand-computed example.
 
+pub use crate::api::{Cohort, Month};
 use crate::zone::Zone;
-use serde::{Deserialize, Serialize};
+
+mod figures;
+pub use figures::{credit_figures, customer_figures, points_figures, ratio, CustomerFact, CustomerFigures, ReasonSum};
 
 /// One order as the figures see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,35 +16,6 @@ pub struct OrderFact<'a> {
     pub at: i64,
     /// Net of refunds, minor units.
     pub net: i64,
-}
-
-/// A calendar month (in the shop's time zone) of the shop's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Month {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Members who joined this month: enrolled or first ordered, whichever came first.
-    pub new_members: i64,
-    /// Members at the end of the month.
-    pub members: i64,
-    pub orders: i64,
-    /// Net revenue of the month's orders, minor units.
-    pub revenue: i64,
-    /// Customers with at least one order this month.
-    pub active_customers: i64,
-}
-
-/// Customers whose first order fell in one month, and how many of them
-/// ordered again in each later month.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Cohort {
-    /// `YYYY-MM` of the first order.
-    pub month: String,
-    pub customers: i64,
-    /// `retained[k]`: the share of the cohort who ordered in the k-th month
-    /// after their first (k = 0 is the month after), for months that have
-    /// begun.
-    pub retained: Vec<f64>,
 }
 
 /// Months since year 0 of the shop's month holding `t`, for arithmetic

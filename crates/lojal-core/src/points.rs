@@ -1,60 +1,10 @@
 //! What a purchase earns.
 
-use crate::program::{Counts, Program};
+pub use crate::units::Multiplier;
+use serde::{Deserialize, Serialize};
 
-/// A multiplier held exactly, in millionths: 1.125 is 1,125,000.
-///
-/// Programs state multipliers as decimals with at most three places (the
-/// program's checks refuse more), so a configured multiplier converts to
-/// thousandths without loss, and the product of two of them (a tier's and
-/// a campaign's) is exact in millionths: 1.45 x 1.5 is 2.175, never the
-/// 2.17 or 2.1749.. that floating point or hundredths would give.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Multiplier {
-    millionths: u64,
-}
-
-impl Multiplier {
-    pub const ONE: Multiplier = Multiplier { millionths: 1_000_000 };
-
-    /// The configured decimal `value`, to the nearest thousandth (exact for
-    /// the three places a program may use); negative or non-finite is 0.
-    pub fn from_decimal(value: f64) -> Multiplier {
-        if !value.is_finite() || value <= 0.0 {
-            return Multiplier { millionths: 0 };
-        }
-        let thousandths = (value * 1_000.0).round().min(u64::MAX as f64 / 1e6) as u64;
-        Multiplier { millionths: thousandths * 1_000 }
-    }
-
-    /// True when `value` has at most three decimal places, so that
-    /// [`Multiplier::from_decimal`] holds it without rounding.
-    pub fn is_exact_decimal(value: f64) -> bool {
-        value.is_finite() && ((value * 1_000.0).round() - value * 1_000.0).abs() < 1e-6
-    }
-
-    /// Both multipliers applied: exact when each has at most three places.
-    pub fn times(self, other: Multiplier) -> Multiplier {
-        let product = u128::from(self.millionths) * u128::from(other.millionths) / 1_000_000;
-        Multiplier { millionths: product.min(u128::from(u64::MAX)) as u64 }
-    }
-
-    pub fn millionths(self) -> u64 {
-        self.millionths
-    }
-}
-
-/// Points a purchase of `total_minor` (öre, cents) earns at a tier
-/// `multiplier`, in a currency whose minor unit has `exponent` decimals.
-///
-/// Rounding: fractional points are rounded down (CONTRACT.md), once, after
-/// the multiplier, so 1.25 x 99.99 kr earns 124, not 123. The product is
-/// exact integer arithmetic (see [`Multiplier`]).
-pub fn for_purchase(program: &Program, total_minor: i64, exponent: u32, multiplier: Multiplier) -> i64 {
-    earned(i64::from(program.earn.points_per_unit), total_minor, exponent, multiplier)
-}
-
-/// [`for_purchase`] from the figures the widget has: `points_per_unit` as
+/// [`crate::program::Program::points_for_purchase`] from the figures the
+/// widget has: `points_per_unit` as
 /// published in `ways_to_earn`, so a product page's "Earn 249 points" is
 /// computed exactly as the order will be. Points are per major unit (per
 /// krona, per yen, per dinar): `exponent` is the currency's number of
@@ -66,7 +16,7 @@ pub fn earned(points_per_unit: i64, total_minor: i64, exponent: u32, multiplier:
     }
     let minor_per_unit = 10_i128.pow(exponent.min(4));
     let points =
-        total_minor as i128 * points_per_unit as i128 * multiplier.millionths as i128 / (minor_per_unit * 1_000_000);
+        total_minor as i128 * points_per_unit as i128 * multiplier.millionths() as i128 / (minor_per_unit * 1_000_000);
     points.clamp(0, i128::from(MAX_POINTS_PER_PURCHASE)) as i64
 }
 
@@ -116,6 +66,37 @@ pub struct OrderAmounts {
     pub discount: i64,
     /// The value of the lines that earn nothing (`earn.exclude`).
     pub excluded: i64,
+}
+
+/// Which parts of an order count towards points (see
+/// [`earning_base`]). The defaults are the order's total as
+/// paid: shipping and tax in it, discounts taken off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    #[serde(default = "yes")]
+    pub shipping: bool,
+    #[serde(default = "yes")]
+    pub tax: bool,
+    /// True: points on the price before the order's discount.
+    #[serde(default)]
+    pub discounts: bool,
+}
+
+impl Default for Counts {
+    fn default() -> Counts {
+        Counts { shipping: true, tax: true, discounts: false }
+    }
+}
+
+impl Counts {
+    pub(crate) fn is_default(&self) -> bool {
+        *self == Counts::default()
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The amount an order earns points on: its total, less shipping and tax
@@ -185,31 +166,31 @@ mod tests {
     fn one_point_per_krona_rounded_down() {
         let program = sample();
         let one = Multiplier::ONE;
-        assert_eq!(for_purchase(&program, 24_900, 2, one), 249);
-        assert_eq!(for_purchase(&program, 24_999, 2, one), 249);
-        assert_eq!(for_purchase(&program, 99, 2, one), 0);
-        assert_eq!(for_purchase(&program, 0, 2, one), 0);
-        assert_eq!(for_purchase(&program, -500, 2, one), 0);
+        assert_eq!(program.points_for_purchase(24_900, 2, one), 249);
+        assert_eq!(program.points_for_purchase(24_999, 2, one), 249);
+        assert_eq!(program.points_for_purchase(99, 2, one), 0);
+        assert_eq!(program.points_for_purchase(0, 2, one), 0);
+        assert_eq!(program.points_for_purchase(-500, 2, one), 0);
     }
 
     #[test]
     fn the_multiplier_applies_before_rounding() {
         let program = sample();
-        assert_eq!(for_purchase(&program, 9_999, 2, m(1.25)), 124);
-        assert_eq!(for_purchase(&program, 10_000, 2, m(1.15)), 115);
-        assert_eq!(for_purchase(&program, 10_000, 2, m(2.0)), 200);
+        assert_eq!(program.points_for_purchase(9_999, 2, m(1.25)), 124);
+        assert_eq!(program.points_for_purchase(10_000, 2, m(1.15)), 115);
+        assert_eq!(program.points_for_purchase(10_000, 2, m(2.0)), 200);
     }
 
     #[test]
     fn multipliers_are_exact_to_the_thousandth_and_their_product_is_exact() {
         let program = sample();
         // 1.125 rounded to hundredths would be 1.13: 1,130 points, not 1,125.
-        assert_eq!(for_purchase(&program, 100_000, 2, m(1.125)), 1_125);
+        assert_eq!(program.points_for_purchase(100_000, 2, m(1.125)), 1_125);
         // 1.45 x 1.5 is 2.175 exactly: 2,175 points for 1,000 kr, not 2,170.
-        assert_eq!(for_purchase(&program, 100_000, 2, m(1.45).times(m(1.5))), 2_175);
+        assert_eq!(program.points_for_purchase(100_000, 2, m(1.45).times(m(1.5))), 2_175);
         assert_eq!(m(1.45).times(m(1.5)).millionths(), 2_175_000);
         // Rounded down once, after both multipliers: 1.333 x 1.5 = 1.9995.
-        assert_eq!(for_purchase(&program, 10_000, 2, m(1.333).times(m(1.5))), 199);
+        assert_eq!(program.points_for_purchase(10_000, 2, m(1.333).times(m(1.5))), 199);
         assert!(Multiplier::is_exact_decimal(1.125));
         assert!(Multiplier::is_exact_decimal(2.0));
         assert!(!Multiplier::is_exact_decimal(1.0005));
@@ -238,8 +219,8 @@ mod tests {
     fn points_per_unit_scales_and_huge_totals_do_not_overflow() {
         let mut program = sample();
         program.earn.points_per_unit = 10;
-        assert_eq!(for_purchase(&program, 1_050, 2, Multiplier::ONE), 105);
-        assert_eq!(for_purchase(&program, i64::MAX, 2, m(100.0)), MAX_POINTS_PER_PURCHASE);
+        assert_eq!(program.points_for_purchase(1_050, 2, Multiplier::ONE), 105);
+        assert_eq!(program.points_for_purchase(i64::MAX, 2, m(100.0)), MAX_POINTS_PER_PURCHASE);
     }
     #[test]
     fn points_are_per_major_unit_whatever_the_currencys_decimals() {

@@ -23,8 +23,8 @@ impl PointsOff {
     /// Checks what JSON cannot; `least` is the reward's `cost`, the fewest
     /// points one redemption spends.
     pub fn validate(&self, least: i64) -> Result<(), String> {
-        if !(1..=crate::program::MAX_POINTS).contains(&self.step_points) {
-            return Err(format!("points_off.step_points must be 1 to {}", crate::program::MAX_POINTS));
+        if !(1..=crate::units::MAX_POINTS).contains(&self.step_points) {
+            return Err(format!("points_off.step_points must be 1 to {}", crate::units::MAX_POINTS));
         }
         if !(1..=crate::requests::MAX_AMOUNT).contains(&self.step_value) {
             return Err(format!("points_off.step_value must be 1 to {} (minor units)", crate::requests::MAX_AMOUNT));
@@ -74,8 +74,8 @@ impl PointsOff {
         if points < least {
             return Err(format!("points must be at least {least}"));
         }
-        if points > crate::program::MAX_POINTS {
-            return Err(format!("points must be at most {}", crate::program::MAX_POINTS));
+        if points > crate::units::MAX_POINTS {
+            return Err(format!("points must be at most {}", crate::units::MAX_POINTS));
         }
         let value = self.value_of(points);
         if let Some(total) = cart_total {

@@ -1,13 +1,12 @@
 //! The loyalty program a merchant describes: how points are earned, the tiers,
 //! the rewards and the referral rewards (CONTRACT.md, `PUT .../program`).
 
-use crate::points::Multiplier;
+pub use crate::points::Counts;
+pub use crate::tiers::Tier;
+use crate::units::Multiplier;
+pub use crate::units::MAX_POINTS;
 use crate::Error;
 use serde::{Deserialize, Serialize};
-
-/// No single cost or bonus may exceed this: large enough for any real
-/// program, small enough that sums of them cannot overflow an i64.
-pub const MAX_POINTS: i64 = 1_000_000_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Program {
@@ -89,37 +88,6 @@ pub struct Earn {
     pub exclude: Exclude,
 }
 
-/// Which parts of an order count towards points (see
-/// [`crate::points::earning_base`]). The defaults are the order's total as
-/// paid: shipping and tax in it, discounts taken off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Counts {
-    #[serde(default = "yes")]
-    pub shipping: bool,
-    #[serde(default = "yes")]
-    pub tax: bool,
-    /// True: points on the price before the order's discount.
-    #[serde(default)]
-    pub discounts: bool,
-}
-
-impl Default for Counts {
-    fn default() -> Counts {
-        Counts { shipping: true, tax: true, discounts: false }
-    }
-}
-
-impl Counts {
-    fn is_default(&self) -> bool {
-        *self == Counts::default()
-    }
-}
-
-fn yes() -> bool {
-    true
-}
-
 /// Lines of an order that earn no points: by SKU, or by the category the
 /// catalogue (`PUT .../products`) gives the SKU.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,21 +120,6 @@ fn utc_name() -> String {
 
 fn is_utc_name(name: &String) -> bool {
     name == crate::zone::UTC
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tier {
-    pub id: String,
-    pub name: String,
-    /// Lifetime points from which a customer holds this tier.
-    pub threshold: i64,
-    /// Scales what a purchase earns while the customer holds this tier.
-    #[serde(default = "one")]
-    pub multiplier: f64,
-}
-
-fn one() -> f64 {
-    1.0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -276,6 +229,16 @@ pub struct Referral {
 }
 
 impl Program {
+    /// Points a purchase of `total_minor` (öre, cents) earns at a tier
+    /// `multiplier`, in a currency whose minor unit has `exponent` decimals.
+    ///
+    /// Rounding: fractional points are rounded down (CONTRACT.md), once, after
+    /// the multiplier, so 1.25 x 99.99 kr earns 124, not 123. The product is
+    /// exact integer arithmetic (see [`crate::units::Multiplier`]).
+    pub fn points_for_purchase(&self, total_minor: i64, exponent: u32, multiplier: Multiplier) -> i64 {
+        crate::points::earned(i64::from(self.earn.points_per_unit), total_minor, exponent, multiplier)
+    }
+
     /// Checks what JSON cannot: tiers in order from a zero threshold, sane
     /// multipliers, unique ids, positive costs and references that resolve.
     pub fn validate(&self) -> Result<(), Error> {
@@ -342,7 +305,7 @@ impl Program {
             if let Some(tier) = reward.tiers.iter().find(|t| !self.tiers.iter().any(|x| &x.id == *t)) {
                 return invalid(format!("reward {} names tier {tier}, which the program does not have", reward.id));
             }
-            if reward.available_from.as_deref().is_some_and(|d| crate::campaign::parse_date(d).is_none()) {
+            if reward.available_from.as_deref().is_some_and(|d| crate::zone::parse_date(d).is_none()) {
                 return invalid(format!("reward {} available_from must be a date as YYYY-MM-DD", reward.id));
             }
             if reward.expires_after_days.is_some_and(|d| !(1..=MAX_CODE_DAYS).contains(&d)) {

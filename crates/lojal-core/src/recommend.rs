@@ -263,6 +263,55 @@ pub struct Context<'a> {
     pub buy_again: Vec<&'a str>,
 }
 
+/// The latest orders of a shopper whose items are the context of "bought
+/// together" (older recent orders only tell staples apart).
+pub const CONTEXT_ORDERS: usize = 3;
+/// Orders an item must appear in to be a staple of the household.
+pub const STAPLE_ORDERS: usize = 2;
+
+impl<'a> Context<'a> {
+    /// The context of a shopper's picks: `orders` are their recent orders,
+    /// newest first, each as its items (none for a guest); `cart` what
+    /// waits in the cart; `product` the product page they are on.
+    ///
+    /// - The query is the product first, then the cart, then the items of
+    ///   the latest [`CONTEXT_ORDERS`] orders, each item once.
+    /// - A staple is an item in [`STAPLE_ORDERS`] or more recent orders;
+    ///   the one bought most often (then by sku) is offered again, unless it
+    ///   is in the cart or is the product shown.
+    /// - What is in the cart, the product shown and what the latest order
+    ///   held is not offered, except a staple the shopper keeps buying.
+    pub fn for_shopper(orders: &'a [Vec<String>], cart: &'a [String], product: Option<&'a str>) -> Context<'a> {
+        let mut seen_in: HashMap<&str, usize> = HashMap::new();
+        for order in orders {
+            let distinct: HashSet<&str> = order.iter().map(String::as_str).collect();
+            for sku in distinct {
+                *seen_in.entry(sku).or_default() += 1;
+            }
+        }
+        let mut staples: Vec<&str> = seen_in.iter().filter(|(_, n)| **n >= STAPLE_ORDERS).map(|(s, _)| *s).collect();
+        staples.sort_by(|a, b| seen_in[b].cmp(&seen_in[a]).then(a.cmp(b)));
+        let just_bought: HashSet<&str> = orders.first().into_iter().flatten().map(String::as_str).collect();
+        let in_cart: HashSet<&str> = cart.iter().map(String::as_str).collect();
+
+        let mut items: Vec<&str> = product.into_iter().collect();
+        let recent = orders.iter().take(CONTEXT_ORDERS).flatten();
+        for sku in cart.iter().chain(recent) {
+            if !items.contains(&sku.as_str()) {
+                items.push(sku);
+            }
+        }
+
+        let mut exclude: HashSet<&str> = in_cart.clone();
+        exclude.extend(product);
+        exclude.extend(just_bought.iter().filter(|s| !staples.contains(s)));
+        let mut buy_again = staples;
+        buy_again.retain(|s| !in_cart.contains(s) && Some(*s) != product);
+        buy_again.truncate(1);
+        Context { items, exclude, buy_again }
+    }
+}
+
 /// A candidate's co-occurrence score, the context item adding most to it,
 /// that item's part, and the long-tail slot's score.
 type Score<'a> = (f64, &'a str, f64, f64);
@@ -515,5 +564,88 @@ mod tests {
         let top = &rank(&m, &context, 1, Params::default())[0];
         assert_eq!(top.sku, "honey");
         assert_eq!(top.because, Because::BoughtWith("tea".into()));
+    }
+}
+
+#[cfg(test)]
+mod context_tests {
+    use super::*;
+
+    fn orders(list: &[&[&str]]) -> Vec<Vec<String>> {
+        list.iter().map(|o| o.iter().map(|s| (*s).to_owned()).collect()).collect()
+    }
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn sorted<'a>(set: &HashSet<&'a str>) -> Vec<&'a str> {
+        let mut v: Vec<&str> = set.iter().copied().collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn a_guest_with_nothing_has_an_empty_context() {
+        let context = Context::for_shopper(&[], &[], None);
+        assert!(context.items.is_empty() && context.exclude.is_empty() && context.buy_again.is_empty());
+    }
+
+    #[test]
+    fn the_query_is_the_product_then_the_cart_then_the_latest_three_orders_each_item_once() {
+        let orders = orders(&[&["a", "milk"], &["b"], &["c", "a"], &["too-old"]]);
+        let cart = strings(&["milk", "cart"]);
+        let context = Context::for_shopper(&orders, &cart, Some("page"));
+        assert_eq!(context.items, ["page", "milk", "cart", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn the_cart_the_product_and_the_latest_order_are_not_offered() {
+        let orders = orders(&[&["just"], &["earlier"]]);
+        let cart = strings(&["cart"]);
+        let context = Context::for_shopper(&orders, &cart, Some("page"));
+        assert_eq!(sorted(&context.exclude), ["cart", "just", "page"]);
+        assert!(context.buy_again.is_empty());
+    }
+
+    #[test]
+    fn an_item_in_two_orders_is_a_staple_offered_again_even_when_just_bought() {
+        let orders = orders(&[&["milk", "bread"], &["milk"]]);
+        let context = Context::for_shopper(&orders, &[], None);
+        assert_eq!(context.buy_again, ["milk"]);
+        assert_eq!(sorted(&context.exclude), ["bread"]);
+    }
+
+    #[test]
+    fn an_item_twice_in_one_order_is_no_staple() {
+        let orders = orders(&[&["milk", "milk"], &["bread"]]);
+        let context = Context::for_shopper(&orders, &[], None);
+        assert!(context.buy_again.is_empty());
+        assert!(context.exclude.contains("milk"));
+    }
+
+    #[test]
+    fn the_most_bought_staple_wins_then_the_first_by_sku() {
+        let three = orders(&[&["b", "a"], &["b", "a"], &["b"]]);
+        assert_eq!(Context::for_shopper(&three, &[], None).buy_again, ["b"]);
+        let tie = orders(&[&["b", "a"], &["b", "a"]]);
+        assert_eq!(Context::for_shopper(&tie, &[], None).buy_again, ["a"]);
+    }
+
+    #[test]
+    fn a_staple_in_the_cart_or_on_the_page_is_not_offered_again_and_stays_excluded() {
+        let orders = orders(&[&["milk", "eggs"], &["milk", "eggs"]]);
+        let cart = strings(&["milk"]);
+        let context = Context::for_shopper(&orders, &cart, Some("eggs"));
+        assert!(context.buy_again.is_empty());
+        assert_eq!(sorted(&context.exclude), ["eggs", "milk"]);
+    }
+
+    #[test]
+    fn a_staple_bought_only_in_orders_past_the_context_still_counts() {
+        let orders = orders(&[&["x"], &["y"], &["z"], &["old"], &["old"]]);
+        let context = Context::for_shopper(&orders, &[], None);
+        assert_eq!(context.buy_again, ["old"]);
+        assert!(!context.items.contains(&"old"));
     }
 }

@@ -311,7 +311,7 @@ pub struct AdjustmentRequest {
 
 impl AdjustmentRequest {
     pub fn validate(&self) -> Result<(), Error> {
-        let max = crate::program::MAX_POINTS;
+        let max = crate::units::MAX_POINTS;
         if self.points == 0 || !(-max..=max).contains(&self.points) {
             return invalid(format!("points must be non-zero, -{max} to {max}"));
         }

@@ -1,8 +1,23 @@
 //! Which tier a customer holds, and how far the next one is.
 
-use crate::program::Tier;
 use crate::zone::Zone;
 use serde::{Deserialize, Serialize};
+
+/// A level of the program, held from `threshold` lifetime points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tier {
+    pub id: String,
+    pub name: String,
+    /// Lifetime points from which a customer holds this tier.
+    pub threshold: i64,
+    /// Scales what a purchase earns while the customer holds this tier.
+    #[serde(default = "one")]
+    pub multiplier: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
 
 /// The tier for a number of lifetime points: the highest whose threshold is
 /// reached. Tiers are validated to start at 0, so there always is one for
@@ -14,9 +29,9 @@ pub fn tier_for(tiers: &[Tier], lifetime_points: i64) -> Option<&Tier> {
 
 /// What a purchase is multiplied by for a member with `lifetime_points`:
 /// their tier's multiplier, exactly (1 without tiers).
-pub fn multiplier_for(tiers: &[Tier], lifetime_points: i64) -> crate::points::Multiplier {
+pub fn multiplier_for(tiers: &[Tier], lifetime_points: i64) -> crate::units::Multiplier {
     tier_for(tiers, lifetime_points)
-        .map_or(crate::points::Multiplier::ONE, |t| crate::points::Multiplier::from_decimal(t.multiplier))
+        .map_or(crate::units::Multiplier::ONE, |t| crate::units::Multiplier::from_decimal(t.multiplier))
 }
 
 /// The way to the next tier, or `None` at the top.
@@ -129,9 +144,8 @@ impl TierStanding {
     }
 
     /// What a purchase is multiplied by at the tier held (1 without tiers).
-    pub fn multiplier(&self, tiers: &[Tier]) -> crate::points::Multiplier {
-        self.tier(tiers)
-            .map_or(crate::points::Multiplier::ONE, |t| crate::points::Multiplier::from_decimal(t.multiplier))
+    pub fn multiplier(&self, tiers: &[Tier]) -> crate::units::Multiplier {
+        self.tier(tiers).map_or(crate::units::Multiplier::ONE, |t| crate::units::Multiplier::from_decimal(t.multiplier))
     }
 
     /// The way to the tier above the one held, measured in [`Self::points`].

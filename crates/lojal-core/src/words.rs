@@ -1,9 +1,12 @@
-//! The few sentences the server writes for shoppers (recommendation
-//! reasons, nudges), in each shipped language. The widget writes the rest.
+//! The shopper's language, one type for the server and the widget, and the
+//! few sentences the server writes for shoppers (recommendation reasons,
+//! nudges) in each. The widget writes the rest (`src/i18n.rs`).
 
 use crate::nudge::NudgeKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A shipped language: what `?locale=`, `data-locale` or `<html lang>`
+/// ask for, English when they ask for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     En,
     Sv,
@@ -17,6 +20,16 @@ impl Lang {
             "sv" => Lang::Sv,
             "da" => Lang::Da,
             _ => Lang::En,
+        }
+    }
+
+    /// The BCP 47 tag: what the widget sends as `?locale=` and hands to the
+    /// browser's `Intl`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Sv => "sv",
+            Lang::Da => "da",
         }
     }
 
@@ -126,5 +139,17 @@ mod tests {
         assert_eq!(often_bought_with(Lang::Sv, "Oat milk"), "Köps ofta med oat milk");
         assert_eq!(popular_in(Lang::En, ""), "Popular right now");
         assert_eq!(Lang::parse("da-DK"), Lang::Da);
+    }
+
+    #[test]
+    fn a_tag_falls_back_to_english_and_region_is_ignored() {
+        assert_eq!(Lang::parse("sv"), Lang::Sv);
+        assert_eq!(Lang::parse("sv-SE"), Lang::Sv);
+        assert_eq!(Lang::parse("DA_dk"), Lang::Da);
+        assert_eq!(Lang::parse("fi"), Lang::En);
+        assert_eq!(Lang::parse(""), Lang::En);
+        for lang in [Lang::En, Lang::Sv, Lang::Da] {
+            assert_eq!(Lang::parse(lang.tag()), lang, "a tag reads back as its language");
+        }
     }
 }

@@ -14,6 +14,28 @@
 use crate::expiry::{civil_from_unix, unix_from_civil};
 use crate::Error;
 
+/// `YYYY-MM-DD` as Unix seconds at 00:00 UTC; `None` if it is not a real date.
+pub fn parse_date(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let t = unix_from_civil(y, m, d);
+    // 2026-02-30 would roll over into March: refuse it instead.
+    (civil_from_unix(t) == (y, m, d)).then_some(t)
+}
+
+/// The UTC day of Unix time `t` as `YYYY-MM-DD`: the inverse of [`parse_date`].
+pub fn format_date(t: i64) -> String {
+    let (y, m, d) = civil_from_unix(t);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// A time zone by its IANA name (`Europe/Stockholm`), or UTC.
 #[derive(Debug, Clone, Default)]
 pub struct Zone {
@@ -130,7 +152,7 @@ impl Zone {
     /// `YYYY-MM-DD` as the instant that day begins in the shop; `None`
     /// when it is not a real date.
     pub fn parse_date(&self, date: &str) -> Option<i64> {
-        crate::campaign::parse_date(date).map(|utc_midnight| self.instant_of(utc_midnight))
+        parse_date(date).map(|utc_midnight| self.instant_of(utc_midnight))
     }
 
     /// `t` plus `months` calendar months at the same wall-clock time in the
@@ -217,6 +239,6 @@ mod tests {
         assert_eq!(z.local(t), t);
         assert_eq!(z.start_of_day(t), utc(2026, 3, 29, 0, 0));
         assert_eq!(z.add_months(t, 1), crate::expiry::add_months(t, 1));
-        assert_eq!(z.parse_date("2026-03-29"), crate::campaign::parse_date("2026-03-29"));
+        assert_eq!(z.parse_date("2026-03-29"), parse_date("2026-03-29"));
     }
 }

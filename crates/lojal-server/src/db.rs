@@ -9,7 +9,11 @@ use crate::error::{Error, Result};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -17,10 +21,17 @@ pub enum Backend {
     Postgres,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Where the database is, for [`Db::watch_other_writers`]'s own
+    /// connection; never printed (it may carry a password).
+    url: Arc<str>,
+    /// How many write transactions this process has committed (and, on
+    /// PostgreSQL, learnt of from the others): what the caches of read
+    /// facts are keyed by, so a cached read never outlives a write.
+    writes: Arc<AtomicU64>,
 }
 
 /// Opens `url` (`sqlite://PATH`, created if missing, or `postgres://...`)
@@ -49,6 +60,9 @@ pub async fn open(url: &str) -> Result<Db> {
         // A running server always holds a connection to its SQLite file, so
         // `lojal-server restore` can tell that it is in use even when idle.
         .min_connections(if backend == Backend::Sqlite { 1 } else { 0 })
+        // A SQLite connection is a file handle that cannot go stale: no
+        // round trip to test it each time one is taken from the pool.
+        .test_before_acquire(backend == Backend::Postgres)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -84,7 +98,7 @@ pub async fn open(url: &str) -> Result<Db> {
         MigrateError::VersionMissing(found) if found > known => Error::DatabaseNewer { found, known },
         e => e.into(),
     })?;
-    Ok(Db { pool, backend })
+    Ok(Db { pool, backend, url: Arc::from(url.as_str()), writes: Arc::default() })
 }
 
 fn migrator(backend: Backend) -> Migrator {
@@ -118,16 +132,152 @@ pub async fn applied_migration(pool: &AnyPool, backend: Backend) -> Result<i64> 
         .await?)
 }
 
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("backend", &self.backend).field("generation", &self.generation()).finish()
+    }
+}
+
+/// The channel every write transaction notifies on PostgreSQL.
+const WRITES_CHANNEL: &str = "lojal_writes";
+/// How often a SQLite database is asked whether another process wrote.
+const SQLITE_WATCH_EVERY: Duration = Duration::from_millis(10);
+
 impl Db {
     /// Starts a transaction that will write. On SQLite it takes the write
     /// lock up front (`BEGIN IMMEDIATE`): a deferred transaction that reads
     /// first cannot later upgrade to a writer once another connection has
     /// committed, and would fail instead of waiting its turn.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        };
+        Ok(WriteTx { tx, writes: Arc::clone(&self.writes), notify: self.backend == Backend::Postgres })
+    }
+
+    /// The count of committed writes, read before a read whose result is
+    /// kept: if it is still the same when the result is used, nothing was
+    /// committed in between (see [`WriteTx::commit`]).
+    pub fn generation(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
+    }
+
+    /// Counts a write committed outside [`WriteTx`] on this process's own
+    /// pool (raw SQL, as tests age rows with), which the watcher would
+    /// otherwise hear of only at its next look.
+    pub fn note_write(&self) {
+        self.writes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Keeps [`Db::generation`] moving with the writes of other processes
+    /// (another server on the same PostgreSQL, a `lojal-server` command on
+    /// the same SQLite file, an operator's SQL), in a task that lives as
+    /// long as this `Db`. PostgreSQL: every write transaction notifies
+    /// `lojal_writes` as it commits, and a listener counts each
+    /// notification. SQLite: `PRAGMA data_version`, which moves with every
+    /// commit by any other connection, asked every 10 ms on a connection of
+    /// its own. Whenever the watcher cannot tell (not connected yet, lost
+    /// its connection), it counts a write each time it looks, so nothing
+    /// kept is trusted meanwhile.
+    pub fn watch_other_writers(&self) {
+        let writes = Arc::downgrade(&self.writes);
+        let (url, backend) = (Arc::clone(&self.url), self.backend);
+        tokio::spawn(async move {
+            loop {
+                let watched = match backend {
+                    Backend::Postgres => listen(&url, &writes).await,
+                    Backend::Sqlite => poll_data_version(&url, &writes).await,
+                };
+                let Some(writes) = writes.upgrade() else { return };
+                if let Err(error) = watched {
+                    tracing::warn!(%error, "watching for other processes' writes");
+                }
+                writes.fetch_add(1, Ordering::AcqRel);
+                tokio::time::sleep(SQLITE_WATCH_EVERY).await;
+            }
+        });
+    }
+}
+
+/// Counts every notification on [`WRITES_CHANNEL`] until the `Db` is gone
+/// (`Ok`) or the connection fails.
+async fn listen(url: &str, writes: &Weak<AtomicU64>) -> Result<()> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen(WRITES_CHANNEL).await?;
+    loop {
+        let heard = tokio::time::timeout(Duration::from_secs(1), listener.try_recv()).await;
+        let Some(writes) = writes.upgrade() else { return Ok(()) };
+        match heard {
+            // Quiet for a second: look again whether the `Db` still lives.
+            Err(_) => {}
+            // A notification, or `None`: the connection was lost and made
+            // again, and notifications may have been missed meanwhile.
+            Ok(Ok(_)) => {
+                writes.fetch_add(1, Ordering::AcqRel);
+            }
+            Ok(Err(error)) => return Err(error.into()),
+        }
+    }
+}
+
+/// Counts a write whenever SQLite's `data_version` moves, until the `Db` is
+/// gone (`Ok`) or the connection fails.
+async fn poll_data_version(url: &str, writes: &Weak<AtomicU64>) -> Result<()> {
+    let mut conn = AnyConnection::connect(url).await?;
+    let mut seen = data_version(&mut conn).await?;
+    loop {
+        tokio::time::sleep(SQLITE_WATCH_EVERY).await;
+        let Some(writes) = writes.upgrade() else { return Ok(()) };
+        let version = data_version(&mut conn).await?;
+        if version != seen {
+            seen = version;
+            writes.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+}
+
+async fn data_version(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("PRAGMA data_version").fetch_one(conn).await?)
+}
+
+/// A write transaction that counts itself in [`Db::generation`] once it has
+/// committed. The count moves after the commit, never before: a reader that
+/// saw the old count may have read the old rows, and its result is then
+/// discarded; a reader that saw the new count read after the commit.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    writes: Arc<AtomicU64>,
+    /// Whether to tell other processes (PostgreSQL: `NOTIFY`, delivered
+    /// with the commit and only if it commits).
+    notify: bool,
+}
+
+impl WriteTx {
+    pub async fn commit(mut self) -> Result<()> {
+        if self.notify {
+            sqlx::query("SELECT pg_notify($1, '')").bind(WRITES_CHANNEL).execute(&mut *self.tx).await?;
+        }
+        self.tx.commit().await?;
+        self.writes.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
     }
 }
 

@@ -476,6 +476,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Webhook { command } => webhook_command(command).await,
         Command::Shop { command: ShopCommand::Platform { id, shopify_secret, woocommerce_secret, db } } => {
             use lojal_core::platforms::Platform;
+            use lojal_server::app::set_platform_secret;
             use lojal_server::store::platforms;
             let given = [(Platform::Shopify, shopify_secret), (Platform::WooCommerce, woocommerce_secret)];
             for (_, secret) in &given {
@@ -487,7 +488,7 @@ async fn run(cli: Cli) -> Result<()> {
             shops::get(&db, &id).await?;
             for (platform, secret) in given {
                 if let Some(secret) = secret {
-                    platforms::set_secret(&db, &id, platform, &secret).await?;
+                    set_platform_secret::set(&db, &id, platform, &secret, lojal_server::clock::now()).await?;
                     println!(
                         "Shop {id} now takes {} deliveries at /v1/shops/{id}/platforms/{}.",
                         platform.title(),
@@ -631,7 +632,7 @@ async fn import(
     name: Option<String>,
     db: &str,
 ) -> Result<()> {
-    use lojal_server::store::imports;
+    use lojal_server::app::import as imports;
     let data = std::fs::read(path).map_err(Error::io(format!("reading {}", path.display())))?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let options = imports::Options { name: name.unwrap_or(file_name), dry_run, skip_bad_rows, earn };

@@ -9,11 +9,15 @@
 //! one by one queue behind each other's fsync and behind the lock's busy
 //! wait. PostgreSQL runs writers side by side and groups their WAL flushes
 //! itself: there each order keeps its own transaction.
+//!
+//! Either way, what an order does is `app::ingest_order::within`: this
+//! only decides which transaction it runs in.
 
+use crate::app::ingest_order::{self, Receipt};
 use crate::db::{Backend, Db};
 use crate::error::Result;
 use crate::store::earning::Terms;
-use crate::store::orders::{self, NewOrder, Receipt};
+use crate::store::orders::NewOrder;
 use lojal_core::program::Program;
 use sqlx::Connection;
 use std::sync::OnceLock;
@@ -67,7 +71,7 @@ impl OrderWriter {
         OrderWriter { db, queue: OnceLock::new() }
     }
 
-    /// Ingests `order` as [`orders::ingest_with`] does, answering once it
+    /// Ingests `order` as [`ingest_order::within`] does, answering once it
     /// is committed.
     pub async fn ingest(
         &self,
@@ -108,7 +112,7 @@ async fn ingest_alone(
     now: i64,
 ) -> Result<Receipt> {
     let mut tx = db.begin_write().await?;
-    let receipt = orders::ingest_with(&mut tx, shop, program, order, terms, now).await?;
+    let receipt = ingest_order::within(&mut tx, shop, program, order, terms, now).await?;
     tx.commit().await?;
     Ok(receipt)
 }
@@ -157,7 +161,7 @@ async fn ingest_together(db: &Db, batch: &[Job]) -> Result<Vec<Result<Receipt>>>
     for job in batch {
         let mut savepoint = tx.begin().await?;
         let terms = job.terms.terms();
-        match orders::ingest_with(&mut savepoint, &job.shop, &job.program, &job.order, &terms, job.now).await {
+        match ingest_order::within(&mut savepoint, &job.shop, &job.program, &job.order, &terms, job.now).await {
             Ok(receipt) => {
                 savepoint.commit().await?;
                 results.push(Ok(receipt));

@@ -5,3 +5,24 @@
 //! store below never reads the time and never begins a transaction, so the
 //! one place a request's transaction begins is the function here that
 //! serves it.
+
+pub mod adjust;
+pub mod cart;
+pub mod claim_action;
+pub mod claim_guest_points;
+pub mod dismiss_nudge;
+pub mod donate;
+pub mod feedback;
+pub mod import;
+pub mod ingest_order;
+pub mod platform_delivery;
+pub mod privacy;
+pub mod redeem;
+pub mod refund;
+pub mod report_action;
+pub mod set_birthday;
+pub mod set_platform_secret;
+pub mod spend_credit;
+pub mod use_code;
+pub mod void_code;
+pub mod widget_view;

@@ -5,10 +5,11 @@
 //! gives the same shop.
 
 use super::catalogue::{self, BASKETS_CSV};
+use crate::app::ingest_order;
 use crate::clock;
 use crate::db::Db;
 use crate::error::Result;
-use crate::store::orders::{self, NewOrder};
+use crate::store::orders::NewOrder;
 use crate::store::products;
 use crate::store::shops::{self, Shop};
 use lojal_core::identity::CustomerId;
@@ -127,19 +128,11 @@ pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
         products::upsert(&mut tx, DEMO_SHOP, product).await?;
     }
     let now = clock::now();
-    orders::import(&mut tx, DEMO_SHOP, &shop.program, &demo_orders(&catalogue, now), now).await?;
+    ingest_order::import(&mut tx, DEMO_SHOP, &shop.program, &demo_orders(&catalogue, now), now).await?;
     // Three in five demo customers "opened the widget" at their first
-    // order, so the members-against-non-members figures have both sides.
-    // Drawn by number, not by behaviour: the demo shows the split, not an
-    // effect of the program.
-    sqlx::query(
-        "UPDATE customers SET joined_at = (SELECT MIN(o.created_at) FROM orders o
-             WHERE o.shop_id = customers.shop_id AND o.customer_id = customers.id)
-         WHERE shop_id = $1 AND CAST(SUBSTR(id, 6) AS INTEGER) % 5 < 3",
-    )
-    .bind(DEMO_SHOP)
-    .execute(&mut *tx)
-    .await?;
+    // order. Drawn by number, not by behaviour: the demo shows the split,
+    // not an effect of the program.
+    crate::store::demo::join_at_first_order(&mut tx, DEMO_SHOP, 3).await?;
     tx.commit().await?;
     Ok(shop)
 }

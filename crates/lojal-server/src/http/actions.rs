@@ -6,14 +6,13 @@
 use super::auth::{Merchant, Shopper};
 use super::json::Json;
 use super::AppState;
+use crate::app::{claim_action, report_action};
 use crate::clock;
-use crate::error::{Error, Result};
-use crate::store::actions::{self, Cause, Paid};
-use crate::store::{ledger, members};
+use crate::error::Result;
+use crate::store::actions::Paid;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use lojal_core::actions::{ActionKind, ActionReply, ActionReport};
-use lojal_core::identity::CustomerId;
+use lojal_core::actions::{ActionReply, ActionReport};
 
 pub async fn report(
     State(state): State<AppState>,
@@ -21,30 +20,7 @@ pub async fn report(
     Path((_, customer)): Path<(String, String)>,
     Json(report): Json<ActionReport>,
 ) -> Result<(StatusCode, Json<ActionReply>)> {
-    report.validate()?;
-    let customer = CustomerId::parse(&customer)?;
-    let action = shop.program.actions.iter().find(|a| a.id == report.action).ok_or(Error::NotFound)?;
-    // Sign-ups and order counts are paid by what the server sees itself.
-    if matches!(action.kind, ActionKind::SignUp | ActionKind::PurchaseCount) {
-        return Err(Error::Invalid(lojal_core::Error::InvalidRequest(format!(
-            "action {} is paid automatically, not reported",
-            action.id
-        ))));
-    }
-    let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, &shop.id, &shop.program, &customer).await?;
-    let paid = actions::pay(
-        &mut tx,
-        &shop.id,
-        &shop.program,
-        action,
-        customer.as_str(),
-        Cause { event_id: &report.id, order_id: None },
-        clock::now(),
-    )
-    .await?;
-    let points = ledger::balance(&mut tx, &shop.id, customer.as_str()).await?;
-    tx.commit().await?;
+    let (paid, points) = report_action::report(&state.db, &shop, &customer, &report, clock::now()).await?;
     Ok(match paid {
         Paid::Now(points_awarded) => (StatusCode::CREATED, Json(ActionReply { points_awarded, points })),
         Paid::Before(points_awarded) => (StatusCode::OK, Json(ActionReply { points_awarded, points })),
@@ -57,20 +33,6 @@ pub async fn claim(
     Path((_, action_id)): Path<(String, String)>,
 ) -> Result<(StatusCode, Json<ActionReply>)> {
     let customer = shopper.signed_in()?;
-    let program = &shopper.shop.program;
-    let action =
-        program.actions.iter().find(|a| a.id == action_id && a.claimable_by_shopper()).ok_or(Error::NotFound)?;
-    let shop = &shopper.shop.id;
-    let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, shop, program, customer).await?;
-    let event_id = actions::once(action);
-    let cause = Cause { event_id: &event_id, order_id: None };
-    let paid = actions::pay(&mut tx, shop, program, action, customer.as_str(), cause, clock::now()).await?;
-    let points = ledger::balance(&mut tx, shop, customer.as_str()).await?;
-    tx.commit().await?;
-    match paid {
-        Paid::Now(points_awarded) => Ok((StatusCode::CREATED, Json(ActionReply { points_awarded, points }))),
-        // Claimed before: once-only, so this is the limit.
-        Paid::Before(_) => Err(Error::LimitReached(action.title.clone())),
-    }
+    let reply = claim_action::claim(&state.db, &shopper.shop, customer, &action_id, clock::now()).await?;
+    Ok((StatusCode::CREATED, Json(reply)))
 }

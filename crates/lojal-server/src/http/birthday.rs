@@ -4,9 +4,9 @@
 use super::auth::Shopper;
 use super::json::Json;
 use super::AppState;
+use crate::app::set_birthday;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{birthdays, members};
 use axum::extract::State;
 use axum::http::StatusCode;
 use lojal_core::birthday::Birthday;
@@ -17,9 +17,6 @@ pub async fn put(
     Json(birthday): Json<Birthday>,
 ) -> Result<StatusCode> {
     let customer = shopper.signed_in()?;
-    let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, &shopper.shop.id, &shopper.shop.program, customer).await?;
-    birthdays::set(&mut tx, &shopper.shop.id, customer.as_str(), birthday, clock::now()).await?;
-    tx.commit().await?;
+    set_birthday::set(&state.db, &shopper.shop, customer, birthday, clock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,6 +5,7 @@
 use super::auth::Merchant;
 use super::json::Json;
 use super::AppState;
+use crate::app::{use_code, void_code};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::store::redemptions;
@@ -38,17 +39,7 @@ pub async fn use_code(
     request.validate()?;
     let code = canonical(&typed)?;
     let now = clock::now();
-    let mut tx = state.db.begin_write().await?;
-    let used = redemptions::use_code(&mut tx, &shop.id, &code, &request.order_id, now).await?;
-    if used.is_points_off() {
-        let total = request.order_total.ok_or_else(|| {
-            Error::Invalid(lojal_core::Error::InvalidRequest(
-                "order_total is required to use a points-off code (it pays at most a share of the order)".into(),
-            ))
-        })?;
-        redemptions::check_points_off_share(&mut tx, &shop.id, &shop.program, &request.order_id, total).await?;
-    }
-    tx.commit().await?;
+    let used = use_code::use_code(&state.db, &shop, &code, &request, now).await?;
     Ok(Json(used.view(&shop.program, &shop.currency, now)))
 }
 
@@ -59,8 +50,6 @@ pub async fn void(
 ) -> Result<Json<CodeView>> {
     let code = canonical(&typed)?;
     let now = clock::now();
-    let mut tx = state.db.begin_write().await?;
-    let voided = redemptions::void(&mut tx, &shop.id, &shop.program, &code, now).await?;
-    tx.commit().await?;
+    let voided = void_code::void(&state.db, &shop, &code, now).await?;
     Ok(Json(voided.view(&shop.program, &shop.currency, now)))
 }

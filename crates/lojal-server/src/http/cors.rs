@@ -2,15 +2,13 @@
 //! shop `s` listed. The shop comes from the path, the list from the shop
 //! as the request's own extractors see it (the shop cache).
 
+use super::auth::{CUSTOMER_HEADERS, GUEST_HEADERS};
 use super::shop_cache::ShopCache;
 use crate::db::Db;
 use axum::http::{header, HeaderName, Method};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-
-/// The headers of the signed identity (CONTRACT.md section 3).
-const IDENTITY_HEADERS: [&str; 3] = ["x-lojal-customer", "x-lojal-ts", "x-lojal-sig"];
 
 pub fn per_shop(db: Db, shops: Arc<ShopCache>) -> CorsLayer {
     let allow = AllowOrigin::async_predicate(move |origin, parts| {
@@ -27,16 +25,17 @@ pub fn per_shop(db: Db, shops: Arc<ShopCache>) -> CorsLayer {
         .allow_origin(allow)
         .allow_methods([Method::GET, Method::POST, Method::PUT])
         .allow_headers([
-            HeaderName::from_static(IDENTITY_HEADERS[0]),
-            HeaderName::from_static(IDENTITY_HEADERS[1]),
-            HeaderName::from_static(IDENTITY_HEADERS[2]),
-            HeaderName::from_static(super::widget::GUEST_HEADERS[0]),
-            HeaderName::from_static(super::widget::GUEST_HEADERS[1]),
-            HeaderName::from_static(super::widget::GUEST_HEADERS[2]),
+            HeaderName::from_static(CUSTOMER_HEADERS[0]),
+            HeaderName::from_static(CUSTOMER_HEADERS[1]),
+            HeaderName::from_static(CUSTOMER_HEADERS[2]),
+            HeaderName::from_static(GUEST_HEADERS[0]),
+            HeaderName::from_static(GUEST_HEADERS[1]),
+            HeaderName::from_static(GUEST_HEADERS[2]),
             header::CONTENT_TYPE,
         ])
-        // The identity headers make every member's request preflighted;
-        // caching the preflight keeps that to once per ten minutes.
+        // Writes and identity headers are preflighted; caching the
+        // preflight keeps that to once per ten minutes. The widget's read
+        // sends the identity in its query string instead: no preflight.
         .max_age(Duration::from_secs(600))
 }
 

@@ -4,9 +4,10 @@
 use super::auth::Merchant;
 use super::json::Json;
 use super::AppState;
+use crate::app::adjust;
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::store::ledger::{self, Entry, Reason};
+use crate::store::ledger;
 use crate::store::{credit, members, tier_standing};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -51,15 +52,7 @@ pub async fn adjust(
     Path((_shop, customer)): Path<(String, String)>,
     Json(adjustment): Json<AdjustmentRequest>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    adjustment.validate()?;
-    let now = clock::now();
-    let mut tx = state.db.begin_write().await?;
-    if members::find(&mut tx, &shop.id, &customer).await?.is_none() {
-        return Err(Error::UnknownCustomer(customer));
-    }
-    let entry = Entry::new(Reason::Adjustment, adjustment.points, now).note(&adjustment.note);
-    let points = ledger::post(&mut tx, &shop.id, &customer, &shop.program, entry, now).await?.balance;
-    tx.commit().await?;
+    let points = adjust::adjust(&state.db, &shop, &customer, &adjustment, clock::now()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "points": points }))))
 }
 

@@ -6,9 +6,9 @@
 use super::auth::Merchant;
 use super::json::Json;
 use super::AppState;
+use crate::app::claim_guest_points;
 use crate::clock;
 use crate::error::Result;
-use crate::store::{guest_points, ledger, members};
 use axum::extract::{Path, State};
 use lojal_core::api::GuestClaimReply;
 use lojal_core::identity::CustomerId;
@@ -21,12 +21,5 @@ pub async fn claim(
     Json(request): Json<GuestClaimRequest>,
 ) -> Result<Json<GuestClaimReply>> {
     let customer = CustomerId::parse(&customer)?;
-    let now = clock::now();
-    let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, &shop.id, &shop.program, &customer).await?;
-    let credited =
-        guest_points::claim(&mut tx, &shop.id, &shop.program, customer.as_str(), &request.email_hash, now).await?;
-    let points = ledger::balance(&mut tx, &shop.id, customer.as_str()).await?;
-    tx.commit().await?;
-    Ok(Json(GuestClaimReply { points_credited: credited, points }))
+    Ok(Json(claim_guest_points::claim(&state.db, &shop, &customer, &request, clock::now()).await?))
 }

@@ -7,9 +7,9 @@
 use super::auth::Merchant;
 use super::json::Json;
 use super::AppState;
+use crate::app::import::{self as imports, Options, Report};
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::store::imports::{self, Options, Report};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};

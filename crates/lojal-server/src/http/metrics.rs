@@ -5,8 +5,9 @@ use super::json::Json;
 use super::AppState;
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::store::metrics::{self, Metrics};
+use crate::store::metrics;
 use axum::extract::{Query, State};
+use lojal_core::api::Metrics;
 use lojal_core::Error as Invalid;
 use serde::Deserialize;
 

@@ -55,6 +55,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub shops: Arc<shop_cache::ShopCache>,
     pub models: Arc<crate::store::model_cache::ModelCache>,
+    /// The widget's reads, kept until anything is written.
+    pub views: Arc<crate::app::widget_view::kept::KeptViews>,
     /// Requests, orders, ... counted for `/metrics`.
     pub telemetry: Arc<crate::telemetry::Metrics>,
     /// `/metrics` on the API's address takes this bearer token; without
@@ -67,6 +69,8 @@ pub struct AppState {
 impl AppState {
     /// With the standard rate limits.
     pub fn new(db: Db, assets: Option<PathBuf>) -> AppState {
+        // The kept widget views must hear of other processes' writes.
+        db.watch_other_writers();
         AppState {
             orders: Arc::new(crate::order_writer::OrderWriter::new(db.clone())),
             db,
@@ -74,6 +78,7 @@ impl AppState {
             limits: Limits::standard(),
             shops: Arc::default(),
             models: Arc::default(),
+            views: Arc::default(),
             telemetry: Arc::default(),
             metrics_token: None,
         }

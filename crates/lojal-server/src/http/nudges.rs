@@ -3,9 +3,9 @@
 
 use super::auth::Shopper;
 use super::AppState;
+use crate::app::dismiss_nudge;
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::store::{members, nudges};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use lojal_core::nudge::NudgeKind;
@@ -21,9 +21,6 @@ pub async fn dismiss(
             "there is no nudge `{kind}`: abandoned_cart, expiring_points, win_back or next_tier"
         )))
     })?;
-    let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, &shopper.shop.id, &shopper.shop.program, customer).await?;
-    nudges::dismiss(&mut tx, &shopper.shop.id, customer.as_str(), kind, clock::now()).await?;
-    tx.commit().await?;
+    dismiss_nudge::dismiss(&state.db, &shopper.shop, customer, kind, clock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -26,7 +26,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::json;
+use lojal_core::api::Status;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -48,7 +48,7 @@ fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
 
 /// `GET /healthz`: the process is alive and serving HTTP.
 pub async fn healthz() -> impl IntoResponse {
-    (no_store(), Json(json!({"status": "ok"})))
+    (no_store(), Json(Status::OK))
 }
 
 /// `GET /readyz`: the database answers and its schema is this binary's.
@@ -77,7 +77,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse> 
         Ok(result) => result?,
         Err(_) => return Err(Error::NotReady("the database did not answer within 2 seconds".into())),
     }
-    Ok((no_store(), Json(json!({"status": "ok"}))))
+    Ok((no_store(), Json(Status::OK)))
 }
 
 /// `GET /metrics` on the API's address: only with the metrics token, and

@@ -5,9 +5,10 @@
 
 use super::json::Json;
 use super::AppState;
+use crate::app::platform_delivery;
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::store::platforms::{self, Outcome};
+use crate::store::platforms;
 use crate::store::shops::Shop;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -68,7 +69,9 @@ async fn verified_topic(
     signature_header: &str,
     topic_header: &str,
 ) -> Result<String> {
-    let secret = platforms::secret(&state.db, &shop.id, platform).await?.ok_or(Error::PlatformUnverified(platform))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let secret = platforms::secret(&mut conn, &shop.id, platform).await?.ok_or(Error::PlatformUnverified(platform))?;
+    drop(conn);
     let signature =
         headers.get(signature_header).and_then(|v| v.to_str().ok()).ok_or(Error::PlatformUnverified(platform))?;
     if !core::verify(secret.expose(), body, signature) {
@@ -81,70 +84,17 @@ async fn verified_topic(
     Ok(topic.to_owned())
 }
 
-/// Applies the delivery's actions in one write transaction. An order whose
-/// Lojal codes cannot be used still earns (the codes are left as they
-/// are); an order that earned before with other contents (a platform edit)
-/// is answered as done: it earns once.
+/// Applies the delivery's actions (`app::platform_delivery`) and answers.
 async fn deliver(
     state: &AppState,
     shop: &Shop,
     platform: Platform,
-    mut actions: Vec<Action>,
+    actions: Vec<Action>,
 ) -> Result<Json<DeliveryReply>> {
-    let outcomes = match apply_all(state, shop, platform, &actions).await {
-        Err(
-            Error::CodeNotFound(_)
-            | Error::CodeUsed { .. }
-            | Error::CodeVoid(_)
-            | Error::CodeExpired(_)
-            | Error::CodeOverShare { .. },
-        ) => {
-            tracing::warn!(shop = %shop.id, platform = platform.as_str(), "an order's Lojal code could not be used; it earns without it");
-            for action in &mut actions {
-                if let Action::Earn(order) = action {
-                    order.codes.clear();
-                }
-            }
-            apply_all(state, shop, platform, &actions).await
-        }
-        other => other,
-    };
-    let outcomes = match outcomes {
-        Err(Error::OrderConflict(id)) => {
-            let reason = "this order earned before with other contents; it earns once".to_owned();
-            let reply = DeliveryReply {
-                result: "ignored".into(),
-                order_id: Some(id),
-                points_awarded: None,
-                reason: Some(reason),
-            };
-            return Ok(Json(reply));
-        }
-        other => other?,
-    };
-    for outcome in &outcomes {
-        if outcome.ingested {
-            state.models.changed(&shop.id);
-            state.telemetry.order_ingested(&shop.id);
-        }
+    let delivered = platform_delivery::deliver(&state.db, shop, platform, actions, clock::now()).await?;
+    for _ in 0..delivered.ingested {
+        state.models.changed(&shop.id);
+        state.telemetry.order_ingested(&shop.id);
     }
-    // The first action's answer: the order's (a WooCommerce order's refunds follow it).
-    let reply = outcomes.into_iter().next().map(|o| o.reply).unwrap_or_else(|| DeliveryReply {
-        result: "ignored".into(),
-        order_id: None,
-        points_awarded: None,
-        reason: Some("nothing to do".into()),
-    });
-    Ok(Json(reply))
-}
-
-async fn apply_all(state: &AppState, shop: &Shop, platform: Platform, actions: &[Action]) -> Result<Vec<Outcome>> {
-    let now = clock::now();
-    let mut tx = state.db.begin_write().await?;
-    let mut outcomes = Vec::with_capacity(actions.len());
-    for action in actions {
-        outcomes.push(platforms::apply(&mut tx, shop, platform, action, now).await?);
-    }
-    tx.commit().await?;
-    Ok(outcomes)
+    Ok(Json(delivered.reply))
 }

@@ -5,8 +5,9 @@
 use super::auth::Merchant;
 use super::json::Json;
 use super::AppState;
+use crate::app;
 use crate::clock;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::privacy;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -18,11 +19,7 @@ pub async fn export(
     Merchant(shop): Merchant,
     Path((_shop, customer)): Path<(String, String)>,
 ) -> Result<Json<PersonalData>> {
-    // A write transaction: one consistent picture of every table.
-    let mut tx = state.db.begin_write().await?;
-    let data = privacy::export(&mut tx, &shop, &customer, clock::now()).await?;
-    tx.commit().await?;
-    data.map(Json).ok_or(Error::UnknownCustomer(customer))
+    Ok(Json(app::privacy::export(&state.db, &shop, &customer, clock::now()).await?))
 }
 
 pub async fn erase(
@@ -30,9 +27,7 @@ pub async fn erase(
     Merchant(shop): Merchant,
     Path((_shop, customer)): Path<(String, String)>,
 ) -> Result<Json<ErasureReply>> {
-    let mut tx = state.db.begin_write().await?;
-    let erased = privacy::erase(&mut tx, &shop, &customer).await?;
-    tx.commit().await?;
+    let erased = app::privacy::erase(&state.db, &shop, &customer).await?;
     if erased {
         // Which shop, never whom: the id is what was erased.
         tracing::info!(shop = %shop.id, "a member was erased");

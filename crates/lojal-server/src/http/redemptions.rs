@@ -3,14 +3,12 @@
 use super::auth::Shopper;
 use super::json::Json;
 use super::AppState;
+use crate::app::redeem;
 use crate::clock;
-use crate::error::{Error, Result};
-use crate::store::redemptions::Worth;
-use crate::store::{carts, members, redemptions, tier_standing};
+use crate::error::Result;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lojal_core::api::RedemptionReply;
-use lojal_core::program::Availability;
 use lojal_core::requests::RedemptionRequest;
 
 pub async fn create(
@@ -19,53 +17,14 @@ pub async fn create(
     Json(request): Json<RedemptionRequest>,
 ) -> Result<(StatusCode, Json<RedemptionReply>)> {
     let customer = shopper.signed_in()?;
-    let program = &shopper.shop.program;
-    let reward = program.reward(&request.reward_id).ok_or_else(|| Error::UnknownReward(request.reward_id.clone()))?;
-    // Checked before anything is written: how many points, for the kind.
-    let points = match (reward.points_off.is_some(), request.points) {
-        (true, Some(points)) => points,
-        (true, None) => return Err(invalid("points is required for this reward: how many to spend".into())),
-        (false, Some(points)) if points != reward.cost => {
-            return Err(invalid(format!("points: this reward costs {}", reward.cost)))
-        }
-        (false, _) => reward.cost,
-    };
-    let shop = &shopper.shop.id;
-    let mut tx = state.db.begin_write().await?;
-    members::ensure(&mut tx, shop, program, customer).await?;
-    // Member-only and early-access rewards: checked on the tier held inside
-    // the transaction, as the widget only hides what a shopper cannot redeem.
-    let lifetime = members::find(&mut tx, shop, customer.as_str()).await?.map_or(0, |m| m.lifetime_points);
-    let now = clock::now();
-    let held = tier_standing::of(&mut tx, shop, program, customer.as_str(), lifetime, now).await?;
-    let tier = held.tier(&program.tiers).map(|t| t.id.as_str());
-    if reward.availability(tier, now, &program.zone()) == Availability::Hidden {
-        return Err(Error::RewardNotAvailable);
-    }
-    let worth = match &reward.points_off {
-        Some(rule) => {
-            // The cart the widget shows, if the shop reports it: the points
-            // may pay at most its share of it.
-            let cart = carts::get(&mut tx, shop, customer.as_str()).await?;
-            let cart_total = cart.map(|(items, _)| lojal_core::api::cart_total(&items));
-            let value = rule.price(reward.cost, points, cart_total).map_err(invalid)?;
-            Worth { points, value }
-        }
-        None => Worth { points: reward.cost, value: reward.value },
-    };
-    let redemption = redemptions::redeem_worth(&mut tx, shop, program, customer.as_str(), reward, worth, now).await?;
-    tx.commit().await?;
+    let redemption = redeem::redeem(&state.db, &shopper.shop, customer, &request, clock::now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(RedemptionReply {
             code: redemption.code,
-            reward_id: reward.id.clone(),
+            reward_id: request.reward_id,
             points_spent: redemption.points_spent,
             points: redemption.points,
         }),
     ))
-}
-
-fn invalid(message: String) -> Error {
-    Error::Invalid(lojal_core::Error::InvalidRequest(message))
 }

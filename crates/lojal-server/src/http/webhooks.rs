@@ -12,9 +12,12 @@ use crate::error::{Error, Result};
 use crate::store::webhooks::{self, Endpoint};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use lojal_core::api::{
+    Webhook, WebhookAttempt, WebhookAttempts, WebhookCreated, WebhookDelivery, WebhookEventSummary, WebhookEvents,
+    WebhookList, WebhookResendReply,
+};
 use lojal_core::Error as Invalid;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,35 +41,34 @@ impl Limit {
     }
 }
 
-pub fn endpoint_view(endpoint: &Endpoint) -> Value {
-    json!({
-        "id": endpoint.id,
-        "url": endpoint.url,
-        "events": endpoint.events,
-        "enabled": endpoint.disabled_at.is_none(),
-        "created_at": clock::rfc3339(endpoint.created_at),
-        "disabled_at": endpoint.disabled_at.map(clock::rfc3339),
-        "disabled_reason": endpoint.disabled_reason,
-        "pending": endpoint.pending,
-    })
+pub fn endpoint_view(endpoint: Endpoint) -> Webhook {
+    Webhook {
+        id: endpoint.id,
+        url: endpoint.url,
+        events: endpoint.events,
+        enabled: endpoint.disabled_at.is_none(),
+        created_at: clock::rfc3339(endpoint.created_at),
+        disabled_at: endpoint.disabled_at.map(clock::rfc3339),
+        disabled_reason: endpoint.disabled_reason,
+        pending: endpoint.pending,
+    }
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Merchant(shop): Merchant,
     Json(body): Json<NewWebhook>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<WebhookCreated>)> {
     lojal_core::webhooks::validate_url(&body.url)?;
     lojal_core::webhooks::validate_events(&body.events)?;
     let created = webhooks::add(&state.db, &shop.id, &body.url, &body.events, clock::now()).await?;
-    let mut view = endpoint_view(&created.endpoint);
-    view["secret"] = Value::String(created.secret);
+    let view = WebhookCreated { webhook: endpoint_view(created.endpoint), secret: created.secret };
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-pub async fn list(State(state): State<AppState>, Merchant(shop): Merchant) -> Result<Json<Value>> {
+pub async fn list(State(state): State<AppState>, Merchant(shop): Merchant) -> Result<Json<WebhookList>> {
     let endpoints = webhooks::list(&state.db, &shop.id).await?;
-    Ok(Json(json!({ "webhooks": endpoints.iter().map(endpoint_view).collect::<Vec<_>>() })))
+    Ok(Json(WebhookList { webhooks: endpoints.into_iter().map(endpoint_view).collect() }))
 }
 
 pub async fn remove(
@@ -82,8 +84,8 @@ pub async fn enable(
     State(state): State<AppState>,
     Merchant(shop): Merchant,
     Path((_shop, id)): Path<(String, String)>,
-) -> Result<Json<Value>> {
-    Ok(Json(endpoint_view(&webhooks::enable(&state.db, &shop.id, &id).await?)))
+) -> Result<Json<Webhook>> {
+    Ok(Json(endpoint_view(webhooks::enable(&state.db, &shop.id, &id).await?)))
 }
 
 pub async fn attempts(
@@ -91,56 +93,56 @@ pub async fn attempts(
     Merchant(shop): Merchant,
     Path((_shop, id)): Path<(String, String)>,
     Query(limit): Query<Limit>,
-) -> Result<Json<Value>> {
+) -> Result<Json<WebhookAttempts>> {
     let attempts = webhooks::attempts(&state.db, &shop.id, &id, limit.get()?).await?;
-    let attempts: Vec<Value> = attempts
+    let attempts = attempts
         .into_iter()
-        .map(|a| {
-            json!({
-                "event_id": a.event_id,
-                "type": a.event_type,
-                "at": clock::rfc3339(a.at),
-                "status": a.status,
-                "duration_ms": a.duration_ms,
-                "error": a.error,
-                "ok": a.error.is_none(),
-            })
+        .map(|a| WebhookAttempt {
+            ok: a.error.is_none(),
+            event_id: a.event_id,
+            event_type: a.event_type,
+            at: clock::rfc3339(a.at),
+            status: a.status,
+            duration_ms: a.duration_ms,
+            error: a.error,
         })
         .collect();
-    Ok(Json(json!({ "attempts": attempts })))
+    Ok(Json(WebhookAttempts { attempts }))
 }
 
 pub async fn events(
     State(state): State<AppState>,
     Merchant(shop): Merchant,
     Query(limit): Query<Limit>,
-) -> Result<Json<Value>> {
+) -> Result<Json<WebhookEvents>> {
     let events = webhooks::events(&state.db, &shop.id, limit.get()?).await?;
-    let events: Vec<Value> = events
+    let events = events
         .into_iter()
-        .map(|e| {
-            json!({
-                "id": e.id,
-                "type": e.event_type,
-                "customer": e.customer,
-                "created_at": clock::rfc3339(e.created_at),
-                "deliveries": e.deliveries.into_iter().map(|d| json!({
-                    "endpoint_id": d.endpoint_id,
-                    "state": d.state,
-                    "attempts": d.attempts,
-                    "last_error": d.last_error,
-                })).collect::<Vec<_>>(),
-            })
+        .map(|e| WebhookEventSummary {
+            id: e.id,
+            event_type: e.event_type,
+            customer: e.customer,
+            created_at: clock::rfc3339(e.created_at),
+            deliveries: e
+                .deliveries
+                .into_iter()
+                .map(|d| WebhookDelivery {
+                    endpoint_id: d.endpoint_id,
+                    state: d.state,
+                    attempts: d.attempts,
+                    last_error: d.last_error,
+                })
+                .collect(),
         })
         .collect();
-    Ok(Json(json!({ "events": events })))
+    Ok(Json(WebhookEvents { events }))
 }
 
 pub async fn resend(
     State(state): State<AppState>,
     Merchant(shop): Merchant,
     Path((_shop, event_id)): Path<(String, String)>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<WebhookResendReply>)> {
     let endpoints = webhooks::resend(&state.db, &shop.id, &event_id).await?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "event_id": event_id, "endpoints": endpoints }))))
+    Ok((StatusCode::ACCEPTED, Json(WebhookResendReply { event_id, endpoints })))
 }

@@ -1,5 +1,5 @@
 //! Carts: what a signed-in shopper has in their cart, as the widget or the
-//! merchant last reported it. An order clears it (`orders::ingest`).
+//! merchant last reported it. An order clears it (`app::ingest_order`).
 
 use crate::error::Result;
 use lojal_core::requests::LineItem;
@@ -30,4 +30,14 @@ pub async fn get(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result
             .fetch_optional(&mut *conn)
             .await?;
     Ok(row.map(|(items, at)| (serde_json::from_str(&items).unwrap_or_default(), at)))
+}
+
+/// Empties the member's cart (what was in it has been bought).
+pub async fn clear(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<()> {
+    sqlx::query("DELETE FROM carts WHERE shop_id = $1 AND customer_id = $2")
+        .bind(shop)
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

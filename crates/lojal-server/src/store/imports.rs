@@ -1,30 +1,11 @@
-//! Importing an existing program: members with their opening balances, and
-//! past orders. The file is read and checked first (`lojal_core::import`);
-//! then everything is written in one write transaction, all or nothing.
-//!
-//! **Members.** A member not yet in Lojal is created (no sign-up bonus, no
-//! `member.joined` event) with their opening balance written in bulk by
-//! `ledger::open`: an `import` row of their lifetime points and an
-//! `import_spent` row of the part already spent, both noted with the
-//! import's name. A member already in Lojal (signed in, or known from an
-//! order) gets the same two rows through `ledger::post`. A member who has an
-//! `import` row already is left alone: running an import again, or another
-//! file naming them, pays nobody twice.
-//!
-//! **Orders** are idempotent by id: an order already stored is skipped when
-//! it is the same order, and a bad row when it is not. By default they earn
-//! nothing (no ledger rows, no bonuses, no stamps): they are the shop's
-//! history, for recommendations and metrics; with `earn` each is ingested
-//! as a live order would be.
+//! The rows an import writes and reads: members created in bulk, their
+//! import rows, past orders stored in bulk. What an import does is a use
+//! case (`app::import`).
 
-use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::store::ledger::{self, Entry, Opening, Reason};
-use crate::store::orders::{self, NewOrder};
-use crate::store::{codes, recommendations};
-use lojal_core::import::{self, BadRow, MemberRow, OrderRow};
-use lojal_core::program::Program;
-use serde::Serialize;
+use crate::store::codes;
+use lojal_core::birthday::Birthday;
+use lojal_core::import::{MemberRow, OrderRow};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
 
@@ -32,137 +13,13 @@ use std::collections::{HashMap, HashSet};
 /// parameter limit of an old SQLite (999).
 const CHUNK: usize = 100;
 
-/// How an import runs.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Noted on every ledger row the import writes ("where it came from").
-    pub name: String,
-    /// Check everything and say what would happen; write nothing.
-    pub dry_run: bool,
-    /// Import the good rows and report the bad; otherwise a bad row refuses
-    /// the whole file.
-    pub skip_bad_rows: bool,
-    /// Orders only: earn points (and everything an order brings) as if live.
-    pub earn: bool,
-}
-
-impl Options {
-    /// The name, checked: 1 to 128 characters without control characters.
-    pub fn check(&self) -> Result<()> {
-        lojal_core::requests::check_external_id("name", &self.name)?;
-        Ok(())
-    }
-}
-
-/// What an import did (or, dry, would do).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
-    /// `members` or `orders`.
-    pub kind: &'static str,
-    pub name: String,
-    pub dry_run: bool,
-    /// Data lines in the file.
-    pub rows: usize,
-    /// Members (or orders) written by this import.
-    pub imported: usize,
-    /// Members with an opening balance from an earlier import, or orders
-    /// already stored as they are in the file: left as they are.
-    pub already_imported: usize,
-    /// The rows left out, with what is wrong with each (only when skipping
-    /// bad rows; otherwise a bad row refuses the file).
-    pub skipped: Vec<BadRow>,
-    /// Points written: the opening balances, or what the orders earned.
-    pub points: i64,
-}
-
-/// Imports a members file into `shop`.
-pub async fn members(
-    db: &Db,
-    shop: &str,
-    program: &Program,
-    data: &[u8],
-    options: &Options,
-    now: i64,
-) -> Result<Report> {
-    options.check()?;
-    let checked = import::members(data, now)?;
-    refuse_bad_rows(&checked.bad, options)?;
-    let mut report = Report {
-        kind: "members",
-        name: options.name.clone(),
-        dry_run: options.dry_run,
-        rows: checked.lines,
-        imported: 0,
-        already_imported: 0,
-        skipped: checked.bad,
-        points: 0,
-    };
-    let mut tx = db.begin_write().await?;
-    let ids: Vec<&str> = checked.rows.iter().map(|m| m.id.as_str()).collect();
-    let existing = existing_members(&mut tx, shop, &ids).await?;
-    let (old, new): (Vec<&MemberRow>, Vec<&MemberRow>) =
-        checked.rows.iter().partition(|m| existing.contains(m.id.as_str()));
-
-    let mut late: Vec<&MemberRow> = Vec::new();
-    let created = create_members(&mut tx, shop, &new, now).await?;
-    let mut openings = Vec::with_capacity(created.len());
-    for member in new {
-        if created.contains(member.id.as_str()) {
-            openings.push(Opening {
-                customer: member.id.as_str(),
-                lifetime: member.lifetime_points,
-                spent: member.spent(),
-            });
-            report.imported += 1;
-            report.points += member.points;
-        } else {
-            // Enrolled meanwhile (PostgreSQL): as any member already here.
-            late.push(member);
-        }
-    }
-    ledger::open(&mut tx, shop, program, &openings, &options.name, now).await?;
-
-    let old_ids: Vec<&str> = old.iter().map(|m| m.id.as_str()).collect();
-    let imported_before = with_import_rows(&mut tx, shop, &old_ids).await?;
-    for member in old.into_iter().chain(late) {
-        if imported_before.contains(member.id.as_str())
-            || !open_existing(&mut tx, shop, program, member, options, now).await?
-        {
-            report.already_imported += 1;
-        } else {
-            report.imported += 1;
-            report.points += member.points;
-        }
-    }
-    finish(tx, options).await?;
-    Ok(report)
-}
-
-/// Refuses the file if it has bad rows and the merchant did not ask to
-/// skip them.
-fn refuse_bad_rows(bad: &[BadRow], options: &Options) -> Result<()> {
-    if !bad.is_empty() && !options.skip_bad_rows {
-        return Err(Error::BadImport(import::summary(bad)));
-    }
-    Ok(())
-}
-
-async fn finish(tx: sqlx::Transaction<'static, sqlx::Any>, options: &Options) -> Result<()> {
-    if options.dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
-    Ok(())
-}
-
 /// Which of `ids` are members of `shop` already.
-async fn existing_members(conn: &mut AnyConnection, shop: &str, ids: &[&str]) -> Result<HashSet<String>> {
+pub async fn existing_members(conn: &mut AnyConnection, shop: &str, ids: &[&str]) -> Result<HashSet<String>> {
     ids_where(conn, "SELECT id FROM customers WHERE shop_id = $1 AND id IN", shop, ids).await
 }
 
 /// Which of `ids` have an opening balance from an import.
-async fn with_import_rows(conn: &mut AnyConnection, shop: &str, ids: &[&str]) -> Result<HashSet<String>> {
+pub async fn with_import_rows(conn: &mut AnyConnection, shop: &str, ids: &[&str]) -> Result<HashSet<String>> {
     let sql = "SELECT DISTINCT customer_id FROM ledger WHERE shop_id = $1 AND reason = 'import' AND customer_id IN";
     ids_where(conn, sql, shop, ids).await
 }
@@ -189,7 +46,7 @@ fn placeholders(first: usize, n: usize) -> String {
 /// joined date, birthday and a referral code; returns those created. One
 /// not created was enrolled meanwhile, or drew a referral code in use: the
 /// latter are drawn again one by one.
-async fn create_members(
+pub async fn create_members(
     conn: &mut AnyConnection,
     shop: &str,
     members: &[&MemberRow],
@@ -287,136 +144,9 @@ async fn create_one(
     Err(Error::CodeSpaceExhausted)
 }
 
-/// The opening balance of a member already in Lojal, through the ledger's
-/// one door, with their birthday (if they set none) and the earlier joined
-/// date; `false` if an import paid them before.
-async fn open_existing(
-    conn: &mut AnyConnection,
-    shop: &str,
-    program: &Program,
-    member: &MemberRow,
-    options: &Options,
-    now: i64,
-) -> Result<bool> {
-    let customer = member.id.as_str();
-    ledger::lock_member(conn, shop, customer).await?;
-    let before: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM ledger WHERE shop_id = $1 AND customer_id = $2 AND reason = 'import'")
-            .bind(shop)
-            .bind(customer)
-            .fetch_one(&mut *conn)
-            .await?;
-    if before > 0 {
-        return Ok(false);
-    }
-    if member.lifetime_points > 0 {
-        let entry = Entry::new(Reason::Import, member.lifetime_points, now).note(&options.name);
-        ledger::post(conn, shop, customer, program, entry, now).await?;
-    }
-    if member.spent() > 0 {
-        let entry = Entry::new(Reason::ImportSpent, -member.spent(), now).note(&options.name);
-        ledger::post(conn, shop, customer, program, entry, now).await?;
-    }
-    if let Some(birthday) = member.birthday {
-        sqlx::query(
-            "UPDATE customers SET birthday_month = $1, birthday_day = $2, birthday_set_at = $3
-             WHERE shop_id = $4 AND id = $5 AND birthday_month IS NULL",
-        )
-        .bind(i64::from(birthday.month))
-        .bind(i64::from(birthday.day))
-        .bind(now)
-        .bind(shop)
-        .bind(customer)
-        .execute(&mut *conn)
-        .await?;
-    }
-    let joined = member.joined_at.unwrap_or(now);
-    sqlx::query(
-        "UPDATE customers SET joined_at = $1, created_at = CASE WHEN created_at > $1 THEN $1 ELSE created_at END
-         WHERE shop_id = $2 AND id = $3 AND (joined_at IS NULL OR joined_at > $1)",
-    )
-    .bind(joined)
-    .bind(shop)
-    .bind(customer)
-    .execute(&mut *conn)
-    .await?;
-    Ok(true)
-}
-
-/// Imports an orders file into `shop` (whose currency the orders must be in).
-pub async fn orders(
-    db: &Db,
-    shop: &str,
-    currency: &str,
-    program: &Program,
-    data: &[u8],
-    options: &Options,
-    now: i64,
-) -> Result<Report> {
-    options.check()?;
-    let checked = import::orders(data, currency, now)?;
-    refuse_bad_rows(&checked.bad, options)?;
-    let mut report = Report {
-        kind: "orders",
-        name: options.name.clone(),
-        dry_run: options.dry_run,
-        rows: checked.lines,
-        imported: 0,
-        already_imported: 0,
-        skipped: checked.bad,
-        points: 0,
-    };
-    let mut tx = db.begin_write().await?;
-    let known = known_orders(&mut tx, shop, &checked.rows).await?;
-    let mut new = Vec::with_capacity(checked.rows.len());
-    let mut conflicts = Vec::new();
-    for order in &checked.rows {
-        match known.get(order.id.as_str()) {
-            None => new.push(order),
-            Some(stored) if *stored == Stored::of(order) => report.already_imported += 1,
-            Some(_) => conflicts.push(BadRow {
-                line: order.line,
-                problem: format!(
-                    "order `{}` is stored already with another customer, total, currency or lines (skipped)",
-                    order.id
-                ),
-            }),
-        }
-    }
-    if !conflicts.is_empty() {
-        refuse_bad_rows(&conflicts, options)?;
-        report.skipped.extend(conflicts);
-        report.skipped.sort_by_key(|b| b.line);
-    }
-    if options.earn {
-        for order in &new {
-            let new_order = NewOrder {
-                id: order.id.clone(),
-                customer: order.customer.clone(),
-                total: order.total,
-                currency: order.currency.clone(),
-                items: order.items.clone(),
-                referral_code: None,
-                created_at: order.created_at,
-                codes: Vec::new(),
-            };
-            let receipt = orders::ingest(&mut tx, shop, program, &new_order, now).await?;
-            report.points += receipt.points_awarded;
-        }
-    } else {
-        insert_orders(&mut tx, shop, &new, now).await?;
-        if !new.is_empty() {
-            recommendations::rebuild(&mut tx, shop).await?;
-        }
-    }
-    report.imported = new.len();
-    finish(tx, options).await?;
-    Ok(report)
-}
-
 /// An order as stored, as a file's order is compared with it.
 #[derive(Debug, PartialEq, Eq)]
-struct Stored {
+pub struct Stored {
     customer: String,
     total: i64,
     currency: String,
@@ -424,7 +154,7 @@ struct Stored {
 }
 
 impl Stored {
-    fn of(order: &OrderRow) -> Stored {
+    pub fn of(order: &OrderRow) -> Stored {
         let mut items: Vec<(String, i64, i64)> = order.items.iter().map(|i| (i.sku.clone(), i.qty, i.price)).collect();
         items.sort();
         Stored { customer: order.customer.to_string(), total: order.total, currency: order.currency.clone(), items }
@@ -432,7 +162,11 @@ impl Stored {
 }
 
 /// The orders of the file that are stored already, by id.
-async fn known_orders(conn: &mut AnyConnection, shop: &str, orders: &[OrderRow]) -> Result<HashMap<String, Stored>> {
+pub async fn known_orders(
+    conn: &mut AnyConnection,
+    shop: &str,
+    orders: &[OrderRow],
+) -> Result<HashMap<String, Stored>> {
     let mut known: HashMap<String, Stored> = HashMap::new();
     for chunk in orders.chunks(CHUNK) {
         let list = placeholders(2, chunk.len());
@@ -475,7 +209,7 @@ async fn known_orders(conn: &mut AnyConnection, shop: &str, orders: &[OrderRow])
 /// Stores past orders that earn nothing: their customers (created without a
 /// sign-up bonus when new, not counted as members until they join), the
 /// orders with no points and their lines.
-async fn insert_orders(conn: &mut AnyConnection, shop: &str, orders: &[&OrderRow], now: i64) -> Result<()> {
+pub async fn insert_orders(conn: &mut AnyConnection, shop: &str, orders: &[&OrderRow], now: i64) -> Result<()> {
     let mut customers: Vec<&str> = orders.iter().map(|o| o.customer.as_str()).collect();
     customers.sort_unstable();
     customers.dedup();
@@ -527,5 +261,53 @@ async fn insert_orders(conn: &mut AnyConnection, shop: &str, orders: &[&OrderRow
         }
         query.execute(&mut *conn).await?;
     }
+    Ok(())
+}
+
+/// Whether `customer` has an opening balance from an import.
+pub async fn has_import_rows(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<bool> {
+    let rows: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ledger WHERE shop_id = $1 AND customer_id = $2 AND reason = 'import'")
+            .bind(shop)
+            .bind(customer)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(rows > 0)
+}
+
+/// Sets an imported birthday on a member who has set none.
+pub async fn set_birthday_if_unset(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    birthday: Birthday,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE customers SET birthday_month = $1, birthday_day = $2, birthday_set_at = $3
+         WHERE shop_id = $4 AND id = $5 AND birthday_month IS NULL",
+    )
+    .bind(i64::from(birthday.month))
+    .bind(i64::from(birthday.day))
+    .bind(now)
+    .bind(shop)
+    .bind(customer)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves a member's joined (and created) date back to `joined` when the
+/// imported program knew them earlier.
+pub async fn backdate_joined(conn: &mut AnyConnection, shop: &str, customer: &str, joined: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE customers SET joined_at = $1, created_at = CASE WHEN created_at > $1 THEN $1 ELSE created_at END
+         WHERE shop_id = $2 AND id = $3 AND (joined_at IS NULL OR joined_at > $1)",
+    )
+    .bind(joined)
+    .bind(shop)
+    .bind(customer)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

@@ -10,97 +10,8 @@ use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    Earn,
-    Redeem,
-    Refund,
-    Referral,
-    Expiry,
-    Adjustment,
-    Birthday,
-    /// Points for answering the feedback question.
-    Feedback,
-    /// Points for an action beyond purchases; the note names it.
-    Action,
-    /// Points given to the shop's cause; the note names it.
-    Donation,
-    /// The points of a code the merchant voided, given back; the note
-    /// names the code.
-    Void,
-    /// An imported member's opening credit: every point they earned in the
-    /// program before Lojal (their lifetime points); the note names the import.
-    Import,
-    /// The part of that credit they had already spent (or lost) before
-    /// Lojal: neither spending here nor moving the tier.
-    ImportSpent,
-}
-
-impl Reason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Earn => "earn",
-            Reason::Redeem => "redeem",
-            Reason::Refund => "refund",
-            Reason::Referral => "referral",
-            Reason::Expiry => "expiry",
-            Reason::Adjustment => "adjustment",
-            Reason::Birthday => "birthday",
-            Reason::Feedback => "feedback",
-            Reason::Action => "action",
-            Reason::Donation => "donation",
-            Reason::Void => "void",
-            Reason::Import => "import",
-            Reason::ImportSpent => "import_spent",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Reason> {
-        Reason::ALL.into_iter().find(|r| r.as_str() == text)
-    }
-
-    /// The reasons whose rows sum to a member's lifetime points.
-    pub fn towards_tier() -> impl Iterator<Item = Reason> {
-        Reason::ALL.into_iter().filter(|r| r.counts_towards_tier())
-    }
-
-    const ALL: [Reason; 13] = [
-        Reason::Earn,
-        Reason::Redeem,
-        Reason::Refund,
-        Reason::Referral,
-        Reason::Expiry,
-        Reason::Adjustment,
-        Reason::Birthday,
-        Reason::Feedback,
-        Reason::Action,
-        Reason::Donation,
-        Reason::Void,
-        Reason::Import,
-        Reason::ImportSpent,
-    ];
-
-    /// The member's own choice to spend points: never past the balance.
-    fn is_spending(self) -> bool {
-        matches!(self, Reason::Redeem | Reason::Donation)
-    }
-
-    /// Points earned (and their reversal) move a member's tier; spending
-    /// points or letting them expire does not take a tier away.
-    fn counts_towards_tier(self) -> bool {
-        matches!(
-            self,
-            Reason::Earn
-                | Reason::Refund
-                | Reason::Referral
-                | Reason::Adjustment
-                | Reason::Birthday
-                | Reason::Feedback
-                | Reason::Action
-                | Reason::Import
-        )
-    }
-}
+/// Why a row exists; its rules (spending, towards the tier) live in core.
+pub use lojal_core::ledger::Reason;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Entry<'a> {
@@ -364,11 +275,7 @@ pub struct LotKey {
 
 impl LotKey {
     pub fn of(reason: Reason, order_id: &str) -> LotKey {
-        let kind = match reason {
-            Reason::Refund => Reason::Earn.as_str(),
-            other => other.as_str(),
-        };
-        LotKey { kind, order_id: order_id.to_owned() }
+        LotKey { kind: reason.reversed_credit().as_str(), order_id: order_id.to_owned() }
     }
 }
 
@@ -469,6 +376,22 @@ pub struct HistoryRow {
     pub original_amount: Option<i64>,
     pub original_currency: Option<String>,
     pub rate: Option<String>,
+}
+
+impl HistoryRow {
+    /// The row as the API shows it.
+    pub fn view(self) -> lojal_core::api::LedgerEntryView {
+        let converted = self.converted();
+        lojal_core::api::LedgerEntryView {
+            at: crate::clock::rfc3339(self.at),
+            delta: self.delta,
+            reason: self.reason,
+            order_id: self.order_id,
+            reward_id: self.reward_id,
+            note: self.note,
+            converted,
+        }
+    }
 }
 
 impl HistoryRow {

@@ -33,8 +33,14 @@ pub struct Member {
 
 /// Makes `customer` a member of `shop` if they are not one yet, with the
 /// program's sign-up bonus. A merchant signing a shopper in, or sending
-/// their first order, is what enrols them.
-pub async fn ensure(conn: &mut AnyConnection, shop: &str, program: &Program, customer: &CustomerId) -> Result<()> {
+/// their first order, is what enrols them; `now` is when they joined.
+pub async fn ensure(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    customer: &CustomerId,
+    now: i64,
+) -> Result<()> {
     // Nothing inserted means a member already (fine) or a clash of
     // referral codes (draw again). ON CONFLICT rather than catching the
     // error: on PostgreSQL an error would abort the whole transaction.
@@ -46,14 +52,14 @@ pub async fn ensure(conn: &mut AnyConnection, shop: &str, program: &Program, cus
         .bind(shop)
         .bind(customer.as_str())
         .bind(codes::referral_code())
-        .bind(clock::now())
+        .bind(now)
         .execute(&mut *conn)
         .await?;
         if inserted.rows_affected() == 1 {
             let joined = lojal_core::webhooks::MemberJoined { customer: customer.to_string() };
             let event = lojal_core::webhooks::Event::MemberJoined(joined);
-            crate::store::outbox::record(conn, shop, Some(customer.as_str()), &event, clock::now()).await?;
-            return actions::signed_up(conn, shop, program, customer.as_str(), clock::now()).await;
+            crate::store::outbox::record(conn, shop, Some(customer.as_str()), &event, now).await?;
+            return actions::signed_up(conn, shop, program, customer.as_str(), now).await;
         }
         if is_member(conn, shop, customer.as_str()).await? {
             return Ok(());
@@ -131,40 +137,8 @@ pub async fn current(db: &Db, shop: &str, program: &Program, customer: &str) -> 
     }
 }
 
-/// Enrols a signed-in shopper if needed (marking when they joined) and
-/// returns their standing, with a birthday reward paid first if one fell due.
-pub async fn enrol(db: &Db, shop: &str, program: &Program, customer: &CustomerId) -> Result<Member> {
-    if let Some(mut member) = current(db, shop, program, customer.as_str()).await? {
-        let now = clock::now();
-        if member.joined_at.is_none() {
-            // Read first, write once: the widget's reads must not take
-            // SQLite's write lock on every page view.
-            let mut tx = db.begin_write().await?;
-            mark_joined(&mut tx, shop, customer.as_str(), now).await?;
-            tx.commit().await?;
-            member.joined_at = Some(now);
-        }
-        let mut conn = db.pool.acquire().await?;
-        let due = birthdays::due_year(&mut conn, shop, program, customer.as_str(), member.birthday, now).await?;
-        let Some(year) = due else {
-            return Ok(member);
-        };
-        drop(conn);
-        let mut tx = db.begin_write().await?;
-        let paid = birthdays::pay(&mut tx, shop, program, customer.as_str(), year, now).await?;
-        let member = if paid { find(&mut tx, shop, customer.as_str()).await?.unwrap_or(member) } else { member };
-        tx.commit().await?;
-        return Ok(member);
-    }
-    let mut tx = db.begin_write().await?;
-    ensure(&mut tx, shop, program, customer).await?;
-    mark_joined(&mut tx, shop, customer.as_str(), clock::now()).await?;
-    let member = find(&mut tx, shop, customer.as_str()).await?.expect("the member was just ensured");
-    tx.commit().await?;
-    Ok(member)
-}
-
-async fn mark_joined(conn: &mut AnyConnection, shop: &str, customer: &str, now: i64) -> Result<()> {
+/// Notes when the member first opened the widget signed in.
+pub async fn mark_joined(conn: &mut AnyConnection, shop: &str, customer: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE customers SET joined_at = $1 WHERE shop_id = $2 AND id = $3 AND joined_at IS NULL")
         .bind(now)
         .bind(shop)

@@ -1,130 +1,20 @@
-//! The program's figures for the merchant: whether loyalty pays. Each
-//! figure's definition is in its doc comment, and in the API document.
+//! The program's figures for the merchant: whether loyalty pays. This
+//! module reads and sums rows; what each figure counts is defined (and
+//! tested) in `lojal_core::metrics`, and the answer is `lojal_core::api::Metrics`.
 
 use crate::error::Result;
 use crate::store::{donations, feedback};
-use lojal_core::metrics::{self, OrderFact};
+use lojal_core::api::{CreditFigures, Metrics, ReferralFigures};
+use lojal_core::metrics::{self, CustomerFact, OrderFact, ReasonSum};
 use lojal_core::program::Program;
-use lojal_core::tiers;
-use serde::Serialize;
 use sqlx::{AnyConnection, Row};
-use std::collections::BTreeMap;
 
 // PostgreSQL sums BIGINTs into NUMERIC, which the Any driver cannot read:
 // every SUM here is cast back to BIGINT.
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Metrics {
-    /// The shop's currency, which `revenue` and customer values are in.
-    pub currency: String,
-    /// The window of `retention` and `churn`, in days.
-    pub period_days: i64,
-    /// Members enrolled (signed in or ordered at least once).
-    pub members: i64,
-    /// Members with at least one order.
-    pub customers_with_orders: i64,
-    /// Orders, guests' orders from a platform included.
-    pub orders: i64,
-    /// Sum of order totals less refunds, minor units (guests' orders from a
-    /// platform included).
-    pub revenue: i64,
-    /// Share of ordering customers with two or more orders.
-    pub repeat_purchase_rate: Option<f64>,
-    /// Of customers who ordered in the period before the last one, the share
-    /// who ordered again in the last period.
-    pub retention: Option<f64>,
-    /// 1 - retention.
-    pub churn: Option<f64>,
-    /// Average net revenue per ordering customer to date (minor units).
-    pub average_customer_value: Option<f64>,
-    /// The same, for customers who have opened the widget signed in (who
-    /// know the program) and for those known only from orders.
-    pub customer_value_by_membership: MembershipValue,
-    pub points: PointsFigures,
-    /// Members and revenue by the tier members hold now.
-    pub tiers: Vec<TierFigures>,
-    pub referrals: ReferralFigures,
-    /// Net Promoter Score of the answers in the last `period_days`; null
-    /// without answers.
-    pub nps: Option<f64>,
-    /// The answers behind `nps`: promoters (9-10), passives (7-8),
-    /// detractors (0-6).
-    pub feedback: lojal_core::feedback::NpsFigures,
-    /// What members gave to the shop's cause, to date, minor units.
-    pub donated_amount: i64,
-    /// Store credit from cashback, minor units, to date.
-    pub credit: CreditFigures,
-    /// The last twelve calendar months (UTC), oldest first.
-    pub months: Vec<metrics::Month>,
-    /// Customers by the month of their first order, in the last twelve
-    /// months, and the share who ordered in each of the six months after.
-    pub cohorts: Vec<metrics::Cohort>,
-    /// Whether recommendations earn money, in the last `period_days`.
-    pub recommendations: crate::store::recommendations::Figures,
-}
-
 /// Months drawn in the merchant's charts, and months a cohort is followed.
 const MONTHS: u32 = 12;
 const COHORT_HORIZON: usize = 6;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PointsFigures {
-    /// Points credited: purchases, referral bonuses, positive adjustments.
-    pub issued: i64,
-    /// Points spent on rewards.
-    pub redeemed: i64,
-    pub expired: i64,
-    /// Points members gave to the shop's cause.
-    pub donated: i64,
-    /// Points taken back by refunds and negative adjustments.
-    pub reversed: i64,
-    /// Sum of all balances: the program's liability, in points.
-    pub outstanding: i64,
-    /// redeemed / issued.
-    pub redemption_rate: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MembershipValue {
-    /// Ordering customers who have opened the widget signed in.
-    pub members: i64,
-    pub members_value: Option<f64>,
-    /// Ordering customers known only from the merchant's orders.
-    pub non_members: i64,
-    pub non_members_value: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CreditFigures {
-    /// Cashback credited on purchases.
-    pub issued: i64,
-    /// Spent at checkout.
-    pub spent: i64,
-    /// Taken back by refunds.
-    pub reversed: i64,
-    /// Held by members now: the program's liability in money.
-    pub outstanding: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TierFigures {
-    pub id: String,
-    pub name: String,
-    pub members: i64,
-    pub revenue: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReferralFigures {
-    /// Visits through referral links.
-    pub visits: i64,
-    /// Members whose first order credited a referrer.
-    pub conversions: i64,
-}
-
-fn ratio(part: i64, whole: i64) -> Option<f64> {
-    (whole > 0).then(|| part as f64 / whole as f64)
-}
 
 pub async fn compute(
     conn: &mut AnyConnection,
@@ -162,44 +52,22 @@ pub async fn compute(
     .await?;
 
     let mut joined = Vec::with_capacity(rows.len());
-    // (customers, revenue) of members and of non-members, among those who ordered.
-    let (mut member_value, mut other_value) = ((0_i64, 0_i64), (0_i64, 0_i64));
-    let mut per_tier: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    let (mut ordering, mut repeat, mut orders, mut revenue, mut base, mut retained) = (0, 0, 0, 0, 0, 0);
+    let mut customers = Vec::with_capacity(rows.len());
     for row in &rows {
-        let n: i64 = row.try_get("orders")?;
-        let net: i64 = row.try_get("revenue")?;
-        let before: i64 = row.try_get("before")?;
-        let recent: i64 = row.try_get("recent")?;
-        let lifetime: i64 = row.try_get("lifetime_points")?;
         joined.push(metrics::joined_at(row.try_get("created_at")?, row.try_get("first_order")?));
-        orders += n;
-        revenue += net;
-        if n > 0 {
-            let joined_program: Option<i64> = row.try_get("joined_at")?;
-            let group = if joined_program.is_some() { &mut member_value } else { &mut other_value };
-            group.0 += 1;
-            group.1 += net;
-        }
-        ordering += i64::from(n > 0);
-        repeat += i64::from(n > 1);
-        if before > 0 {
-            base += 1;
-            retained += i64::from(recent > 0);
-        }
-        if let Some(tier) = tiers::tier_for(&program.tiers, lifetime) {
-            let entry = per_tier.entry(tier.id.as_str()).or_default();
-            entry.0 += 1;
-            entry.1 += net;
-        }
+        customers.push(CustomerFact {
+            orders: row.try_get("orders")?,
+            net: row.try_get("revenue")?,
+            ordered_before: row.try_get::<i64, _>("before")? > 0,
+            ordered_recently: row.try_get::<i64, _>("recent")? > 0,
+            lifetime_points: row.try_get("lifetime_points")?,
+            joined_program: row.try_get::<Option<i64>, _>("joined_at")?.is_some(),
+        });
     }
-    let retention = ratio(retained, base);
+    let by_customer = metrics::customer_figures(&customers, &program.tiers);
     // Guests' orders from a platform count in the orders and revenue, not
     // among customers: the per-customer figures stay the members'.
-    let member_revenue = revenue;
     let (guest_orders, guest_revenue) = crate::store::platforms::guest_totals(conn, shop).await?;
-    orders += guest_orders;
-    revenue += guest_revenue;
 
     let order_rows = sqlx::query(
         // An order in another currency counts at its converted amounts.
@@ -220,15 +88,6 @@ pub async fn compute(
     let facts: Vec<OrderFact<'_>> =
         facts.iter().map(|(customer, at, net)| OrderFact { customer, at: *at, net: *net }).collect();
 
-    let mut points = PointsFigures {
-        issued: 0,
-        redeemed: 0,
-        expired: 0,
-        donated: 0,
-        reversed: 0,
-        outstanding,
-        redemption_rate: None,
-    };
     let sums = sqlx::query(
         "SELECT reason, CAST(COALESCE(SUM(CASE WHEN delta > 0 THEN delta ELSE 0 END), 0) AS BIGINT) AS credited,
                 CAST(COALESCE(SUM(CASE WHEN delta < 0 THEN -delta ELSE 0 END), 0) AS BIGINT) AS debited
@@ -237,52 +96,31 @@ pub async fn compute(
     .bind(shop)
     .fetch_all(&mut *conn)
     .await?;
-    for row in sums {
-        let reason: String = row.try_get("reason")?;
-        let (credited, debited): (i64, i64) = (row.try_get("credited")?, row.try_get("debited")?);
-        if reason == "void" {
-            // A voided code's points came back: neither issued nor redeemed.
-            points.redeemed -= credited;
-            continue;
-        }
-        points.issued += credited;
-        match reason.as_str() {
-            // Spent in the program before Lojal (an import's opening balance).
-            "redeem" | "import_spent" => points.redeemed += debited,
-            "expiry" => points.expired += debited,
-            "donation" => points.donated += debited,
-            _ => points.reversed += debited,
-        }
-    }
-    points.redemption_rate = ratio(points.redeemed, points.issued);
+    let sums = sums
+        .iter()
+        .map(|row| Ok((row.try_get::<String, _>("reason")?, row.try_get("credited")?, row.try_get("debited")?)))
+        .collect::<Result<Vec<(String, i64, i64)>>>()?;
+    let sums: Vec<ReasonSum<'_>> = sums
+        .iter()
+        .map(|(reason, credited, debited)| ReasonSum { reason, credited: *credited, debited: *debited })
+        .collect();
+    let points = metrics::points_figures(&sums, outstanding);
 
     let feedback = feedback::nps(conn, shop, now - period).await?;
     Ok(Metrics {
         currency: currency.to_owned(),
         period_days,
         members,
-        customers_with_orders: ordering,
-        orders,
-        revenue,
-        repeat_purchase_rate: ratio(repeat, ordering),
-        retention,
-        churn: retention.map(|r| 1.0 - r),
-        average_customer_value: (ordering > 0).then(|| member_revenue as f64 / ordering as f64),
-        customer_value_by_membership: MembershipValue {
-            members: member_value.0,
-            members_value: (member_value.0 > 0).then(|| member_value.1 as f64 / member_value.0 as f64),
-            non_members: other_value.0,
-            non_members_value: (other_value.0 > 0).then(|| other_value.1 as f64 / other_value.0 as f64),
-        },
+        customers_with_orders: by_customer.with_orders,
+        orders: by_customer.orders + guest_orders,
+        revenue: by_customer.revenue + guest_revenue,
+        repeat_purchase_rate: by_customer.repeat_purchase_rate,
+        retention: by_customer.retention,
+        churn: by_customer.churn,
+        average_customer_value: by_customer.average_value,
+        customer_value_by_membership: by_customer.by_membership,
         points,
-        tiers: program
-            .tiers
-            .iter()
-            .map(|t| {
-                let (members, revenue) = per_tier.get(t.id.as_str()).copied().unwrap_or_default();
-                TierFigures { id: t.id.clone(), name: t.name.clone(), members, revenue }
-            })
-            .collect(),
+        tiers: by_customer.tiers,
         referrals: ReferralFigures { visits, conversions },
         nps: feedback.score,
         feedback,
@@ -295,7 +133,6 @@ pub async fn compute(
 }
 
 async fn credit_figures(conn: &mut AnyConnection, shop: &str) -> Result<CreditFigures> {
-    let mut figures = CreditFigures { issued: 0, spent: 0, reversed: 0, outstanding: 0 };
     let rows = sqlx::query(
         "SELECT reason, CAST(COALESCE(SUM(delta), 0) AS BIGINT) AS total FROM credit_ledger WHERE shop_id = $1
          GROUP BY reason",
@@ -303,14 +140,10 @@ async fn credit_figures(conn: &mut AnyConnection, shop: &str) -> Result<CreditFi
     .bind(shop)
     .fetch_all(&mut *conn)
     .await?;
-    for row in rows {
-        let (reason, total): (String, i64) = (row.try_get("reason")?, row.try_get("total")?);
-        match reason.as_str() {
-            "cashback" => figures.issued += total,
-            "spend" => figures.spent -= total,
-            _ => figures.reversed -= total,
-        }
-    }
-    figures.outstanding = figures.issued - figures.spent - figures.reversed;
-    Ok(figures)
+    let sums = rows
+        .iter()
+        .map(|row| Ok((row.try_get::<String, _>("reason")?, row.try_get::<i64, _>("total")?)))
+        .collect::<Result<Vec<_>>>()?;
+    let sums: Vec<(&str, i64)> = sums.iter().map(|(reason, total)| (reason.as_str(), *total)).collect();
+    Ok(metrics::credit_figures(&sums))
 }

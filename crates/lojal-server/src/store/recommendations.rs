@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::store::model_cache::{ModelCache, ShopCounts};
-use lojal_core::api::Recommendation;
+use lojal_core::api::{Recommendation, RecommendationFigures};
 use lojal_core::recommend::{self, Because, CoCounts, Context, Pair, Params, NEIGHBOURS_PER_ITEM};
 use lojal_core::words::{self, Lang};
 use sqlx::{AnyConnection, Row};
@@ -15,8 +15,6 @@ use std::sync::Arc;
 pub const PICKS: usize = recommend::SHOWN;
 /// The orders of a member the picks look at.
 const RECENT_ORDERS: i64 = 10;
-/// ... of which the latest few are the context of "bought together".
-const CONTEXT_ORDERS: usize = 3;
 /// Popular items loaded as candidates beside the context's neighbours.
 const POPULAR: i64 = 50;
 /// The distinct items of a typical basket (`data/groceries.csv`: 4.4), for
@@ -354,43 +352,10 @@ pub async fn for_shopper(
         Some(customer) => recent_orders(conn, shop, customer).await?,
         None => Vec::new(),
     };
-    // Bought in two or more recent orders: a staple of this household.
-    let mut seen_in: HashMap<&str, usize> = HashMap::new();
-    for order in &orders {
-        let distinct: HashSet<&str> = order.iter().map(String::as_str).collect();
-        for sku in distinct {
-            *seen_in.entry(sku).or_default() += 1;
-        }
-    }
-    let mut buy_again: Vec<&str> = seen_in.iter().filter(|(_, n)| **n >= 2).map(|(s, _)| *s).collect();
-    buy_again.sort_by(|a, b| seen_in[b].cmp(&seen_in[a]).then(a.cmp(b)));
-    let just_bought: HashSet<&str> = orders.first().into_iter().flatten().map(String::as_str).collect();
-    let in_cart: HashSet<&str> = cart.iter().map(String::as_str).collect();
-    let mut items: Vec<&str> = product.into_iter().collect();
-    for sku in cart {
-        if !items.contains(&sku.as_str()) {
-            items.push(sku);
-        }
-    }
-    for order in orders.iter().take(CONTEXT_ORDERS) {
-        for sku in order {
-            if !items.contains(&sku.as_str()) {
-                items.push(sku);
-            }
-        }
-    }
-    // What is in the cart or was just bought is not offered again, unless
-    // it is a staple the shopper keeps buying (and it is not in the cart).
-    let mut exclude: HashSet<&str> = in_cart.clone();
-    exclude.extend(product);
-    exclude.extend(just_bought.iter().filter(|s| !buy_again.contains(s)));
-    buy_again.retain(|s| !in_cart.contains(s) && Some(*s) != product);
-    buy_again.truncate(1);
-
-    let model = model_for(conn, cache, shop, &items).await?;
+    let context = Context::for_shopper(&orders, cart, product);
+    let model = model_for(conn, cache, shop, &context.items).await?;
     // Rank more than needed: some picks may be unknown or not recommendable
     // (then the long-tail pick, ranked fourth, moves up a place).
-    let context = Context { items: items.clone(), exclude, buy_again };
     let picks = recommend::rank(&model, &context, PICKS * 3, Params::default());
     let mut wanted: Vec<&str> = picks.iter().map(|p| p.sku.as_str()).collect();
     for pick in &picks {
@@ -428,6 +393,16 @@ pub async fn for_shopper(
 /// credited to the recommendations.
 pub const ATTRIBUTION_DAYS: i64 = 14;
 
+/// Whether this process recorded `skus` as shown to the member today, so
+/// that [`record_view`] would write nothing.
+pub fn view_recorded(cache: &ModelCache, shop: &str, customer: &str, skus: &[&str], now: i64) -> bool {
+    if skus.is_empty() {
+        return true;
+    }
+    let key = (Arc::<str>::from(shop), customer.to_owned(), now.div_euclid(86_400));
+    cache.views.get(&key).is_some_and(|last| *last == skus.join("\n"))
+}
+
 /// Records the picks shown to a member today: one row per member, day and
 /// item, written only when the picks differ from the last ones this
 /// process recorded for the member today (`cache`), so a member's repeated
@@ -443,12 +418,12 @@ pub async fn record_view(
     if skus.is_empty() {
         return Ok(());
     }
+    if view_recorded(cache, shop, customer, skus, now) {
+        return Ok(());
+    }
     let day = now.div_euclid(86_400);
     let key = (Arc::<str>::from(shop), customer.to_owned(), day);
     let shown = skus.join("\n");
-    if cache.views.get(&key).is_some_and(|last| *last == shown) {
-        return Ok(());
-    }
     let sql = format!(
         "INSERT INTO recommendation_views (shop_id, customer_id, day, sku, at) VALUES {}
          ON CONFLICT (shop_id, customer_id, day, sku) DO NOTHING",
@@ -476,24 +451,12 @@ pub async fn record_click(conn: &mut AnyConnection, shop: &str, customer: &str, 
 }
 
 /// Whether recommendations earn money, over the last `period_days`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Figures {
-    /// Member-days on which the widget showed picks.
-    pub views: i64,
-    /// Clicks on picks.
-    pub clicks: i64,
-    /// clicks / views.
-    pub click_rate: Option<f64>,
-    /// Orders holding an item shown to the member as a pick within
-    /// [`ATTRIBUTION_DAYS`] before the order.
-    pub attributed_orders: i64,
-    /// Those items' lines in those orders (quantity × price), minor units.
-    pub attributed_revenue: i64,
-    /// The attribution window, days.
-    pub attribution_days: i64,
-}
-
-pub async fn figures(conn: &mut AnyConnection, shop: &str, now: i64, period_days: i64) -> Result<Figures> {
+pub async fn figures(
+    conn: &mut AnyConnection,
+    shop: &str,
+    now: i64,
+    period_days: i64,
+) -> Result<RecommendationFigures> {
     let since = now - period_days * 86_400;
     let views: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM (SELECT DISTINCT customer_id, day FROM recommendation_views
@@ -521,10 +484,10 @@ pub async fn figures(conn: &mut AnyConnection, shop: &str, now: i64, period_days
     .bind(ATTRIBUTION_DAYS * 86_400)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(Figures {
+    Ok(RecommendationFigures {
         views,
         clicks,
-        click_rate: (views > 0).then(|| clicks as f64 / views as f64),
+        click_rate: lojal_core::metrics::ratio(clicks, views),
         attributed_orders: row.try_get("orders")?,
         attributed_revenue: row.try_get("revenue")?,
         attribution_days: ATTRIBUTION_DAYS,

@@ -17,3 +17,23 @@ pub async fn visit(conn: &mut AnyConnection, shop: &str, code: &str, now: i64) -
         .await?;
     Ok(())
 }
+
+/// Who referred `referrer`, who referred them, and so on upwards: the
+/// chain [`lojal_core::referral::eligibility`] looks for a loop in, read
+/// as far as it looks (one read per member).
+pub async fn referrers_above(conn: &mut AnyConnection, shop: &str, referrer: &str) -> Result<Vec<String>> {
+    let mut chain: Vec<String> = Vec::new();
+    let mut member = referrer.to_owned();
+    while chain.len() < lojal_core::referral::MAX_CHAIN - 1 {
+        let up: Option<Option<String>> =
+            sqlx::query_scalar("SELECT referred_by FROM customers WHERE shop_id = $1 AND id = $2")
+                .bind(shop)
+                .bind(&member)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some(up) = up.flatten() else { break };
+        chain.push(up.clone());
+        member = up;
+    }
+    Ok(chain)
+}

@@ -20,9 +20,10 @@ fn header(reply: &Reply, name: header::HeaderName) -> &str {
     reply.headers.get(&name).unwrap_or_else(|| panic!("no {name}")).to_str().unwrap()
 }
 
-/// The one quoted name in `text` of the form `{stem}.{16 hex}.{ext}`.
+/// The one quoted name in `text` of the form `{stem}.{16 hex}.{ext}`
+/// (named once or more).
 fn hashed_name(text: &str, stem: &str, ext: &str) -> String {
-    let names: Vec<&str> = text
+    let mut names: Vec<&str> = text
         .split(['"', '\'', '/'])
         .filter(|s| {
             s.strip_prefix(&format!("{stem}."))
@@ -30,6 +31,8 @@ fn hashed_name(text: &str, stem: &str, ext: &str) -> String {
                 .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
         })
         .collect();
+    names.sort_unstable();
+    names.dedup();
     assert_eq!(names.len(), 1, "one {stem}.HASH.{ext} in {text:.200}");
     names[0].to_owned()
 }
@@ -50,6 +53,10 @@ async fn widget_js_is_the_stable_entry_and_loads_content_hashed_files_cached_for
     assert_eq!(header(&widget, header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
     let loader = String::from_utf8(widget.body).unwrap();
     assert!(loader.contains("document.currentScript"), "the real loader from pkg/widget.js");
+    // One script: the module and the glue are in it (issue 17).
+    assert!(loader.contains("customElements.define"), "the module from pkg/index.js, inside");
+    assert!(loader.contains("wasm_bindgen"), "wasm-bindgen's glue, inside");
+    assert!(!loader.contains("import.meta"), "a classic script throughout");
     let index = hashed_name(&loader, "index", "js");
     let wasm = hashed_name(&loader, "lojal_wasm_bg", "wasm");
     assert!(!loader.contains("\"index.js\"") && !loader.contains("\"lojal_wasm_bg.wasm\""), "no plain name left");

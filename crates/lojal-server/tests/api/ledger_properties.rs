@@ -9,9 +9,11 @@ use crate::support::{server, Store};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
+use lojal_server::app::{ingest_order, refund};
 use lojal_server::db::Db;
 use lojal_server::store::actions::{self, Cause};
-use lojal_server::store::orders::{self, NewOrder};
+use lojal_server::store::earning::Terms;
+use lojal_server::store::orders::NewOrder;
 use lojal_server::store::shops::{self, Shop};
 use lojal_server::store::{audit, feedback, ledger, members, redemptions};
 use lojal_server::Error;
@@ -111,7 +113,7 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
             let referral_code = match referred_by {
                 Some(r) => {
                     let referrer = CustomerId::parse(CUSTOMERS[*r]).unwrap();
-                    members::ensure(&mut tx, shop, &program, &referrer).await.map_err(|e| e.to_string())?;
+                    members::ensure(&mut tx, shop, &program, &referrer, *now).await.map_err(|e| e.to_string())?;
                     members::find(&mut tx, shop, CUSTOMERS[*r])
                         .await
                         .map_err(|e| e.to_string())?
@@ -130,7 +132,9 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
                 codes: Vec::new(),
             };
             orders.push(id);
-            orders::ingest(&mut tx, shop, &program, &order, *now).await.map(|_| ())
+            ingest_order::within(&mut tx, shop, &program, &order, &Terms::plain(&order.currency), *now)
+                .await
+                .map(|_| ())
         }
         Step::Refund { order, percent } if !orders.is_empty() => {
             let id = &orders[order % orders.len()];
@@ -141,12 +145,12 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
                 .await
                 .map_err(|e| e.to_string())?;
             let amount = (*percent < 100).then(|| (total * percent / 100).max(1));
-            orders::refund(&mut tx, shop, &program, id, amount, None, *now).await.map(|_| ())
+            refund::within(&mut tx, shop, &program, id, amount, &[], None, *now).await.map(|_| ())
         }
         Step::Redeem { customer, costly } => {
             let reward = program.reward(if *costly { "r100" } else { "r10" }).unwrap().clone();
             let member = CustomerId::parse(CUSTOMERS[*customer]).unwrap();
-            members::ensure(&mut tx, shop, &program, &member).await.map_err(|e| e.to_string())?;
+            members::ensure(&mut tx, shop, &program, &member, *now).await.map_err(|e| e.to_string())?;
             let before = ledger::balance(&mut tx, shop, member.as_str()).await.map_err(|e| e.to_string())?;
             let result = redemptions::redeem(&mut tx, shop, &program, member.as_str(), &reward, *now).await;
             if let Ok(done) = &result {
@@ -158,7 +162,7 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
         }
         Step::Review { customer } => {
             let member = CustomerId::parse(CUSTOMERS[*customer]).unwrap();
-            members::ensure(&mut tx, shop, &program, &member).await.map_err(|e| e.to_string())?;
+            members::ensure(&mut tx, shop, &program, &member, *now).await.map_err(|e| e.to_string())?;
             let action = &program.actions[0];
             let event = format!("review-{now}");
             actions::pay(
@@ -193,7 +197,7 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
         }
         Step::Adjust { customer, points } => {
             let member = CustomerId::parse(CUSTOMERS[*customer]).unwrap();
-            members::ensure(&mut tx, shop, &program, &member).await.map_err(|e| e.to_string())?;
+            members::ensure(&mut tx, shop, &program, &member, *now).await.map_err(|e| e.to_string())?;
             let entry = ledger::Entry::new(ledger::Reason::Adjustment, *points, *now);
             ledger::post(&mut tx, shop, member.as_str(), &program, entry, *now).await.map(|_| ())
         }

@@ -20,6 +20,8 @@ use crate::support::{program, server, Reply, Store, TestServer};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use lojal_core::platforms::{sign, Platform};
+use lojal_server::app::set_platform_secret;
+use lojal_server::clock;
 use lojal_server::store::platforms;
 use lojal_server::store::shops::{self, Shop};
 use serde_json::{json, Value};
@@ -63,8 +65,8 @@ async fn usd_shop(store: Store) -> TestServer {
         origins: vec![],
     };
     shops::add(&server.db, &shop).await.unwrap();
-    platforms::set_secret(&server.db, "usd", Platform::Shopify, SHOPIFY_SECRET).await.unwrap();
-    platforms::set_secret(&server.db, "usd", Platform::WooCommerce, WOO_SECRET).await.unwrap();
+    set_platform_secret::set(&server.db, "usd", Platform::Shopify, SHOPIFY_SECRET, clock::now()).await.unwrap();
+    set_platform_secret::set(&server.db, "usd", Platform::WooCommerce, WOO_SECRET, clock::now()).await.unwrap();
     server
 }
 
@@ -288,14 +290,15 @@ async fn woocommerce_guest_order_and_ping(store: Store) {
     assert_eq!((figures["orders"].clone(), figures["revenue"].clone()), (json!(1), json!(2935)));
     assert_eq!(server.count("customers").await, 0);
     // The secret is kept as given and never shown by Debug (log lines).
-    let stored = platforms::secret(&server.db, "usd", Platform::WooCommerce).await.unwrap().unwrap();
+    let mut conn = server.db.pool.acquire().await.unwrap();
+    let stored = platforms::secret(&mut conn, "usd", Platform::WooCommerce).await.unwrap().unwrap();
     assert_eq!(stored.expose(), WOO_SECRET);
     assert!(!format!("{stored:?}").contains(WOO_SECRET));
 }
 
 async fn lojal_codes_on_a_platform_order_are_used_by_it(store: Store) {
     let server = server(store).await;
-    platforms::set_secret(&server.db, "demo", Platform::WooCommerce, WOO_SECRET).await.unwrap();
+    set_platform_secret::set(&server.db, "demo", Platform::WooCommerce, WOO_SECRET, clock::now()).await.unwrap();
     // Member 26 earns 1000 points and takes a 10 kr code for 100.
     assert_eq!(server.order("o-1", "26", 100_000).await.status, StatusCode::CREATED);
     let code = server.redeem("26", "r10").await.json()["code"].as_str().unwrap().to_owned();

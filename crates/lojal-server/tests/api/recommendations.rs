@@ -113,8 +113,9 @@ async fn walk_weights_kept_order_by_order_match_a_full_rebuild(store: Store) {
 
 async fn held_out_baskets_through_the_widget(store: Store) {
     use lojal_core::recommend::{self, CoCounts, Context, Params};
+    use lojal_server::app::ingest_order;
     use lojal_server::demo::catalogue::{self as groceries, BASKETS_CSV};
-    use lojal_server::store::orders::{self, NewOrder};
+    use lojal_server::store::orders::NewOrder;
     use lojal_server::store::products;
     let sample: usize = std::env::var("LOJAL_QUALITY_SAMPLE").ok().and_then(|s| s.parse().ok()).unwrap_or(120);
     let server = server(store).await;
@@ -154,7 +155,7 @@ async fn held_out_baskets_through_the_widget(store: Store) {
         .filter(|(i, _)| i % 5 != 0)
         .map(|(i, b)| order(format!("t-{i}"), &format!("t-{i}"), b))
         .collect();
-    orders::import(&mut tx, "demo", &program(), &train, now).await.unwrap();
+    ingest_order::import(&mut tx, "demo", &program(), &train, now).await.unwrap();
     tx.commit().await.unwrap();
     let mut model = CoCounts::default();
     for b in baskets.iter().enumerate().filter(|(i, _)| i % 5 != 0).map(|(_, b)| b) {

@@ -1,0 +1,53 @@
+//! `GET /widget` writes only what has fallen due: a returning member's page
+//! view, with nothing due, commits nothing (SQLite's `data_version` moves
+//! with every commit by any other connection, ours included).
+
+use crate::support::{server, Store};
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use sqlx::pool::PoolConnection;
+use sqlx::Any;
+
+async fn data_version(probe: &mut PoolConnection<Any>) -> i64 {
+    sqlx::query_scalar("PRAGMA data_version").fetch_one(&mut **probe).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_returning_members_page_view_writes_nothing() {
+    let server = server(Store::Sqlite).await;
+    assert_eq!(server.order("o-1", "cust-1", 50_000).await.status, StatusCode::CREATED);
+    let cart = json!({"items": [{"sku": "oat-milk", "qty": 2, "price": 2500}]});
+    assert_eq!(
+        server.shopper(Method::PUT, "/v1/shops/demo/cart", Some("cust-1"), Some(cart)).await.status,
+        StatusCode::NO_CONTENT
+    );
+    // The first view writes what is due: the member has joined.
+    let first = server.shopper(Method::GET, "/v1/shops/demo/widget", Some("cust-1"), None).await;
+    assert_eq!(first.status, StatusCode::OK);
+
+    let mut probe = server.db.pool.acquire().await.unwrap();
+    let before = data_version(&mut probe).await;
+    let again = server.shopper(Method::GET, "/v1/shops/demo/widget", Some("cust-1"), None).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(data_version(&mut probe).await, before, "the second view committed a write");
+    assert_eq!(again.json()["customer"], first.json()["customer"]);
+    assert_eq!(again.json()["customer"]["points"], 500);
+
+    // A write in between is seen by the next view, and moves the version:
+    // the probe does see commits.
+    assert_eq!(server.order("o-2", "cust-1", 10_000).await.status, StatusCode::CREATED);
+    assert_ne!(data_version(&mut probe).await, before);
+    let after = server.shopper(Method::GET, "/v1/shops/demo/widget", Some("cust-1"), None).await.json();
+    // Silver from 500 points: 100 at 1.25.
+    assert_eq!(after["customer"]["points"], 625);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_guests_page_view_writes_nothing() {
+    let server = server(Store::Sqlite).await;
+    let mut probe = server.db.pool.acquire().await.unwrap();
+    let before = data_version(&mut probe).await;
+    let reply = server.shopper(Method::GET, "/v1/shops/demo/widget", None, None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(data_version(&mut probe).await, before);
+}
