@@ -38,14 +38,6 @@ impl ApiError {
             ApiError::BadResponse => "bad_response",
         }
     }
-
-    /// The API's own message for the shopper, when it gave one.
-    pub fn api_message(&self) -> Option<&str> {
-        match self {
-            ApiError::Status { message, .. } if !message.is_empty() => Some(message),
-            _ => None,
-        }
-    }
 }
 
 impl fmt::Display for ApiError {

@@ -33,9 +33,10 @@ mod view;
 
 use config::Config;
 use gloo_events::{EventListener, EventListenerOptions};
-use session::{Session, View};
+use session::Session;
 use std::cell::RefCell;
 use std::rc::Rc;
+use view::View;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 

@@ -19,7 +19,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 // `lib.rs` names the element's part as `session::View`.
-pub use crate::view::View;
+use crate::view::View;
 
 thread_local! {
     /// Live sessions; weak, so a session ends with its last element.

@@ -204,20 +204,38 @@ impl Db {
 /// (`Ok`) or the connection fails.
 async fn listen(url: &str, writes: &Weak<AtomicU64>) -> Result<()> {
     let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    // Reconnecting is ours to do (then the caller counts a write for what
+    // may have been missed meanwhile), not hidden inside `try_recv`.
+    listener.eager_reconnect(false);
     listener.listen(WRITES_CHANNEL).await?;
+    // Writes before the `LISTEN` took hold were not heard: count them.
+    count_write(writes);
     loop {
-        let heard = tokio::time::timeout(Duration::from_secs(1), listener.try_recv()).await;
-        let Some(writes) = writes.upgrade() else { return Ok(()) };
-        match heard {
-            // Quiet for a second: look again whether the `Db` still lives.
-            Err(_) => {}
-            // A notification, or `None`: the connection was lost and made
-            // again, and notifications may have been missed meanwhile.
-            Ok(Ok(_)) => {
-                writes.fetch_add(1, Ordering::AcqRel);
+        let heard = listener.try_recv();
+        tokio::pin!(heard);
+        // Look each second whether the `Db` still lives, without cancelling
+        // the receive (a cancelled one could lose a notification).
+        let heard = loop {
+            tokio::select! {
+                heard = &mut heard => break heard,
+                () = tokio::time::sleep(Duration::from_secs(1)) => {
+                    if writes.strong_count() == 0 {
+                        return Ok(());
+                    }
+                }
             }
-            Ok(Err(error)) => return Err(error.into()),
+        };
+        match heard? {
+            Some(_) => count_write(writes),
+            // The connection is gone: the caller counts a write and listens again.
+            None => return Err(Error::Operation("the LISTEN connection closed".into())),
         }
+    }
+}
+
+fn count_write(writes: &Weak<AtomicU64>) {
+    if let Some(writes) = writes.upgrade() {
+        writes.fetch_add(1, Ordering::AcqRel);
     }
 }
 
@@ -226,6 +244,8 @@ async fn listen(url: &str, writes: &Weak<AtomicU64>) -> Result<()> {
 async fn poll_data_version(url: &str, writes: &Weak<AtomicU64>) -> Result<()> {
     let mut conn = AnyConnection::connect(url).await?;
     let mut seen = data_version(&mut conn).await?;
+    // Commits before this first look were not seen: count them.
+    count_write(writes);
     loop {
         tokio::time::sleep(SQLITE_WATCH_EVERY).await;
         let Some(writes) = writes.upgrade() else { return Ok(()) };
@@ -279,14 +299,4 @@ impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         &mut self.tx
     }
-}
-
-/// Starts a write transaction, as [`Db::begin_write`] does, on a connection
-/// the caller already holds: a read path that now and then writes (the
-/// widget issuing a win-back code) must not wait for a second connection
-/// from the pool while holding one, or a burst of such requests could hold
-/// every connection and wait for each other.
-pub async fn begin_write_on(conn: &mut AnyConnection) -> Result<sqlx::Transaction<'_, sqlx::Any>> {
-    // The Any driver names its backend; "SQLite" is sqlx's name for it.
-    Ok(if conn.backend_name() == "SQLite" { conn.begin_with("BEGIN IMMEDIATE").await? } else { conn.begin().await? })
 }

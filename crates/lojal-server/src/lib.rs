@@ -2,8 +2,10 @@
 //! widget's files.
 //!
 //! **Architecture invariant:** only `db` and `store` know SQL; rules (points,
-//! tiers, identity) live in `lojal-core`; `http` turns requests into calls of
-//! the two, and `error` is the one place errors become HTTP responses.
+//! tiers, identity) live in `lojal-core`; `app` holds the use cases (where a
+//! request's transaction begins, with its `now`); `http` extracts, calls a
+//! use case and answers; `error` is the one place errors become HTTP
+//! responses.
 
 pub mod app;
 pub mod clock;

@@ -16,7 +16,9 @@ use crate::store::guest_points::{self, GuestOrder};
 use crate::store::ledger::{self, Entry, Reason};
 use crate::store::orders::{self, Earned, KnownOrder, NewOrder};
 use crate::store::shops::Shop;
-use crate::store::{actions, carts, credit, members, outbox, recommendations, redemptions, stamps, tier_standing};
+use crate::store::{
+    actions, carts, credit, members, outbox, recommendations, redemptions, referrals, stamps, tier_standing,
+};
 use lojal_core::actions::ActionKind;
 use lojal_core::api::OrderReply;
 use lojal_core::guest::GuestPoints;
@@ -31,8 +33,6 @@ use time::OffsetDateTime;
 
 /// Orders may be dated a few minutes ahead (clock skew), not more.
 const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
-/// How far a chain of referrals is followed when looking for a loop.
-const MAX_REFERRAL_CHAIN: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Receipt {
@@ -327,16 +327,17 @@ async fn credit_referral(
     };
     orders::lock_referral_links(conn, shop).await?;
     let referee = members::find(conn, shop, customer).await?.expect("the customer is a member");
-    if referee.referred_by.is_some() {
+    let above = referrals::referrers_above(conn, shop, referrer).await?;
+    let candidate = lojal_core::referral::Candidate {
+        customer,
+        referrer,
+        // The caller credits only a first paid order.
+        first_paid_order: true,
+        referred_by: referee.referred_by.as_deref(),
+        referrers_above: &above,
+    };
+    if lojal_core::referral::eligibility(&candidate).is_err() {
         return Ok(());
-    }
-    let mut up = Some(referrer.to_owned());
-    for _ in 0..MAX_REFERRAL_CHAIN {
-        let Some(member) = up else { break };
-        if member == customer {
-            return Ok(());
-        }
-        up = members::find(conn, shop, &member).await?.and_then(|m| m.referred_by);
     }
 
     orders::link_referral(conn, shop, customer, referrer, &order.id).await?;

@@ -109,8 +109,11 @@ pub async fn get(db: &Db, id: &str) -> Result<Shop> {
 pub async fn set_program(db: &Db, id: &str, program: &Program) -> Result<()> {
     program.validate()?;
     let json = serde_json::to_string(program).expect("a program serializes");
-    sqlx::query("UPDATE shops SET program = $1 WHERE id = $2").bind(json).bind(id).execute(&db.pool).await?;
-    Ok(())
+    // A write transaction, so that the widget's kept views (which read as
+    // much as the program shows) and other servers hear of it.
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE shops SET program = $1 WHERE id = $2").bind(json).bind(id).execute(&mut *tx).await?;
+    tx.commit().await
 }
 
 /// Lets pages on `origin` call shop `id`'s shopper API (no-op if they may).

@@ -45,6 +45,7 @@ async fn a_birthday_is_set_once_and_pays_once_a_year(store: Store) {
         .execute(&server.db.pool)
         .await
         .unwrap();
+    server.db.note_write();
     let visits = (0..8).map(|_| {
         let server = server.clone();
         tokio::spawn(

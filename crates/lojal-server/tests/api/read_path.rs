@@ -2,6 +2,7 @@
 //! view, with nothing due, commits nothing (SQLite's `data_version` moves
 //! with every commit by any other connection, ours included).
 
+use crate::on_each_backend;
 use crate::support::{server, Store};
 use axum::http::{Method, StatusCode};
 use serde_json::json;
@@ -50,4 +51,35 @@ async fn a_guests_page_view_writes_nothing() {
     let reply = server.shopper(Method::GET, "/v1/shops/demo/widget", None, None).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(data_version(&mut probe).await, before);
+}
+
+on_each_backend!(another_process_s_write_reaches_the_kept_views);
+
+/// A second `Db` on the same database is another server process: its
+/// commit reaches this server's kept views (PostgreSQL: `NOTIFY`; SQLite:
+/// `data_version`) without anything written through this one.
+async fn another_process_s_write_reaches_the_kept_views(store: Store) {
+    let server = server(store).await;
+    assert_eq!(server.order("o-1", "cust-1", 50_000).await.status, StatusCode::CREATED);
+    let code = |body: &serde_json::Value| body["customer"]["referral"]["code"].as_str().unwrap().to_owned();
+    let view = || server.shopper(Method::GET, "/v1/shops/demo/widget", Some("cust-1"), None);
+    let first = code(&view().await.json());
+    assert_eq!(code(&view().await.json()), first, "kept, and stable");
+
+    let other = lojal_server::db::open(&server.url).await.unwrap();
+    let mut tx = other.begin_write().await.unwrap();
+    sqlx::query("UPDATE customers SET referral_code = 'OTHER1' WHERE shop_id = 'demo' AND id = 'cust-1'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // At once in practice; allowed two seconds on a loaded machine.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        if code(&view().await.json()) == "OTHER1" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the other process's write never reached the view");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }

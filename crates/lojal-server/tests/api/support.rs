@@ -74,6 +74,8 @@ pub fn program() -> Program {
 pub struct TestServer {
     pub router: Router,
     pub db: Db,
+    /// The database's address, for a second `Db` on it (another process).
+    pub url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -135,7 +137,7 @@ pub async fn server_with_limits(store: Store, limits: std::sync::Arc<Limits>) ->
         metrics_token: MetricsToken::new(METRICS_TOKEN.into()),
         ..AppState::new(db.clone(), None)
     });
-    TestServer { router, db, _dir: dir }
+    TestServer { router, db, url, _dir: dir }
 }
 
 pub async fn fresh_postgres_database(admin: &str) -> String {
