@@ -10,6 +10,7 @@ pub mod adjust;
 pub mod cart;
 pub mod claim_action;
 pub mod claim_guest_points;
+pub mod customer_detail;
 pub mod dismiss_nudge;
 pub mod donate;
 pub mod feedback;

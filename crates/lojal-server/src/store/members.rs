@@ -1,10 +1,8 @@
 //! Members: a shop's customers as the program knows them, with their
 //! cached balance, referral code and who referred them.
 
-use crate::clock;
-use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::store::{actions, birthdays, codes, ledger};
+use crate::store::{actions, birthdays, codes};
 use lojal_core::birthday::Birthday;
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
@@ -116,25 +114,6 @@ pub async fn by_referral_code(conn: &mut AnyConnection, shop: &str, code: &str) 
         .bind(code)
         .fetch_optional(&mut *conn)
         .await?)
-}
-
-/// A member as of now, with any expiry that fell due since the last write
-/// settled first; `None` if they are not a member.
-pub async fn current(db: &Db, shop: &str, program: &Program, customer: &str) -> Result<Option<Member>> {
-    let mut conn = db.pool.acquire().await?;
-    let member = find(&mut conn, shop, customer).await?;
-    let now = clock::now();
-    match member {
-        Some(m) if m.next_expiry_at.is_some_and(|at| at <= now) => {
-            drop(conn);
-            let mut tx = db.begin_write().await?;
-            ledger::settle(&mut tx, shop, customer, program, now).await?;
-            let settled = find(&mut tx, shop, customer).await?;
-            tx.commit().await?;
-            Ok(settled)
-        }
-        other => Ok(other),
-    }
 }
 
 /// Notes when the member first opened the widget signed in.

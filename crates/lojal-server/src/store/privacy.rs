@@ -14,7 +14,7 @@ use crate::store::ledger;
 use crate::store::members::{self, Member};
 use crate::store::shops::Shop;
 use crate::store::{carts, redemptions, webhooks};
-use lojal_core::api::{self, CartView, LedgerEntryView};
+use lojal_core::api::{self, CartView};
 use lojal_core::privacy::{
     ActionRecord, CreditRecord, DonationRecord, FeedbackRecord, MemberRecord, OrderRecord, PersonalData, PickRecord,
     StampRecord, PSEUDONYM_PREFIX,
@@ -64,7 +64,7 @@ pub async fn export(conn: &mut AnyConnection, shop: &Shop, customer: &str, now: 
         customer: customer.to_owned(),
         exported_at: rfc3339(now),
         member: member_record(member, credit, stamps, first_seen),
-        ledger: ledger.into_iter().map(entry_view).collect(),
+        ledger: ledger.into_iter().map(crate::store::ledger::HistoryRow::view).collect(),
         orders: orders(conn, &shop.id, customer).await?,
         codes: codes.iter().map(|c| c.view(&shop.program, &shop.currency, now)).collect(),
         cart,
@@ -91,19 +91,6 @@ fn member_record(member: Member, credit: i64, stamps: Option<i64>, first_seen: i
         first_seen_at: rfc3339(first_seen),
         birthday: member.birthday.map(|(birthday, _)| birthday),
         stamps,
-    }
-}
-
-fn entry_view(row: ledger::HistoryRow) -> LedgerEntryView {
-    let converted = row.converted();
-    LedgerEntryView {
-        at: rfc3339(row.at),
-        delta: row.delta,
-        reason: row.reason,
-        order_id: row.order_id,
-        reward_id: row.reward_id,
-        note: row.note,
-        converted,
     }
 }
 
