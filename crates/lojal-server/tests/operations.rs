@@ -221,7 +221,11 @@ impl WriteHold {
             runtime().block_on(async {
                 let mut conn = sqlx::AnyConnection::connect(&db).await.unwrap();
                 if db.starts_with("sqlite:") {
-                    sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut conn).await.unwrap();
+                    // SQLite's busy handler polls with backoff, so a server
+                    // committing orders back to back can keep the lock for
+                    // long stretches on a loaded machine (CI ran out of 10 s
+                    // once): wait as long as it takes.
+                    sqlx::query("PRAGMA busy_timeout = 60000").execute(&mut conn).await.unwrap();
                     sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await.unwrap();
                 } else {
                     sqlx::query("BEGIN").execute(&mut conn).await.unwrap();
