@@ -5,9 +5,9 @@
 
 use crate::error::Result;
 use crate::store::ledger::{self, HistoryRow};
-use crate::store::members::Member;
+use crate::store::members::{self, Member};
 use crate::store::redemptions::{self, StoredCode};
-use crate::store::{actions, birthdays, tier_standing};
+use crate::store::{actions, tier_standing};
 use lojal_core::nudge::NudgeKind;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
@@ -94,22 +94,7 @@ pub async fn read(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let member = Member {
-        id: row.try_get("id")?,
-        points: row.try_get("points")?,
-        lifetime_points: row.try_get("lifetime_points")?,
-        referral_code: row.try_get("referral_code")?,
-        referred_by: row.try_get("referred_by")?,
-        referrals: row.try_get("referrals")?,
-        next_expiry_at: row.try_get("next_expiry_at")?,
-        next_expiry_points: row.try_get("next_expiry_points")?,
-        joined_at: row.try_get("joined_at")?,
-        birthday: birthdays::from_columns(
-            row.try_get("birthday_month")?,
-            row.try_get("birthday_day")?,
-            row.try_get("birthday_set_at")?,
-        ),
-    };
+    let member = members::from_row(&row)?;
     let cart_items: Option<String> = row.try_get("cart_items")?;
     let cart_updated_at: Option<i64> = row.try_get("cart_updated_at")?;
     let birthday_paid: Option<i64> = row.try_get("birthday_paid")?;

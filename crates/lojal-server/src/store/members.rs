@@ -6,6 +6,7 @@ use crate::store::{actions, birthdays, codes};
 use lojal_core::birthday::Birthday;
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 /// A member's figures as stored; `points` and `lifetime_points` are sums
@@ -86,25 +87,27 @@ pub async fn find(conn: &mut AnyConnection, shop: &str, customer: &str) -> Resul
     .bind(customer)
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|row| {
-        Ok(Member {
-            id: row.try_get("id")?,
-            points: row.try_get("points")?,
-            lifetime_points: row.try_get("lifetime_points")?,
-            referral_code: row.try_get("referral_code")?,
-            referred_by: row.try_get("referred_by")?,
-            referrals: row.try_get("referrals")?,
-            next_expiry_at: row.try_get("next_expiry_at")?,
-            next_expiry_points: row.try_get("next_expiry_points")?,
-            joined_at: row.try_get("joined_at")?,
-            birthday: birthdays::from_columns(
-                row.try_get("birthday_month")?,
-                row.try_get("birthday_day")?,
-                row.try_get("birthday_set_at")?,
-            ),
-        })
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A member from a row carrying `customers`' columns and `referrals`.
+pub fn from_row(row: &AnyRow) -> Result<Member> {
+    Ok(Member {
+        id: row.try_get("id")?,
+        points: row.try_get("points")?,
+        lifetime_points: row.try_get("lifetime_points")?,
+        referral_code: row.try_get("referral_code")?,
+        referred_by: row.try_get("referred_by")?,
+        referrals: row.try_get("referrals")?,
+        next_expiry_at: row.try_get("next_expiry_at")?,
+        next_expiry_points: row.try_get("next_expiry_points")?,
+        joined_at: row.try_get("joined_at")?,
+        birthday: birthdays::from_columns(
+            row.try_get("birthday_month")?,
+            row.try_get("birthday_day")?,
+            row.try_get("birthday_set_at")?,
+        ),
     })
-    .transpose()
 }
 
 /// The member whose referral code is `code`.
