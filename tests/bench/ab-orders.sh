@@ -4,13 +4,20 @@
 # with SIGKILL and counts the stored orders against the 201s wrk saw.
 #   tests/bench/ab-orders.sh BEFORE_BIN AFTER_BIN [ROUNDS]
 # The seed: target/release/examples/bench_data (cargo build --release -p
-# lojal-server --example bench_data), 10,000 members, 50,024 products.
+# lojal-server --example bench_data), 10,000 members, 50,024 products;
+# or BENCH_SEED=DIR, a directory with a seed.db and data.lua grown so.
 set -euo pipefail
 before=$1 after=$2 rounds=${3:-3}
 data=${BENCH_DATA:-target/release/examples/bench_data}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$data" --db "sqlite://$dir/seed.db" grow --members 10000 --variants 296 --lua "$dir/data.lua" > /dev/null
+if [ -n "${BENCH_SEED:-}" ]; then
+  # A database seeded before (BENCH_SEED=DIR holding seed.db and data.lua,
+  # as below): growing one takes minutes.
+  cp "$BENCH_SEED/seed.db" "$BENCH_SEED/data.lua" "$dir/"
+else
+  "$data" --db "sqlite://$dir/seed.db" grow --members 10000 --variants 296 --lua "$dir/data.lua" > /dev/null
+fi
 run() { # label binary
   cp "$dir/seed.db" "$dir/run.db"
   rm -f "$dir/run.db-wal" "$dir/run.db-shm"

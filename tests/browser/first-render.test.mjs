@@ -34,6 +34,12 @@ before(async () => {
   </script>`;
   const body = `<main><h1>Shop</h1><lojal-widget id="w"></lojal-widget></main>`;
   server.addPage("fr-member.html", htmlPage("Shop", probe + scriptTag(server, { customer: "frida" }), body));
+  // A balance with two groups of digits, in each language the widget speaks.
+  await merchant(server, "POST", "/orders", { id: "fr-2", customer: "greta", total: 123456700, currency: "SEK" });
+  for (const locale of ["en", "sv", "da"]) {
+    const tag = scriptTag(server, { customer: "greta", attrs: { locale } });
+    server.addPage(`fr-greta-${locale}.html`, htmlPage("Shop", probe + tag, body));
+  }
 });
 
 after(async () => {
@@ -106,4 +112,26 @@ describe("the first render on a mobile network", () => {
     assert.equal(await tab.evaluate(() => document.querySelector("#w").shadowRoot.querySelector(".lojal-first")), null);
     await context.close();
   });
+});
+
+describe("the figures, written without Intl", () => {
+  // The loader and the wasm group digits themselves (a page's first
+  // Intl.NumberFormat costs some 65 ms of main thread): the text must be
+  // what the browser's Intl writes, before and after the wasm takes over.
+  for (const locale of ["en", "sv", "da"]) {
+    test(`the balance reads as Intl.NumberFormat("${locale}") writes it`, async () => {
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      await tab.goto(`${server.storefront}/fr-greta-${locale}.html`);
+      await tab.waitForFunction(() => window.firstRender && window.ready, null, { timeout: 30_000 });
+      const { first, intl, wasm } = await tab.evaluate((locale) => ({
+        first: window.firstRender,
+        intl: new Intl.NumberFormat(locale).format(1234567),
+        wasm: document.querySelector("#w").shadowRoot.querySelector(".balance .n").textContent,
+      }), locale);
+      assert.equal(first.text, intl, "the loader's first view");
+      assert.equal(wasm, intl, "the wasm's view");
+      await context.close();
+    });
+  }
 });

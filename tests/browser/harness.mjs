@@ -55,15 +55,16 @@ export function htmlPage(title, head, body = "") {
 /**
  * Starts `lojal-server demo`; resolves once both origins are listening.
  * `log`: the server's RUST_LOG (`info` has one line per request, with its
- * method and route, readable through `log()`).
+ * method and route, readable through `log()`); `binary`: the server to run
+ * (by default LOJAL_SERVER, else the debug build).
  */
-export async function startDemo({ log: level = "warn" } = {}) {
+export async function startDemo({ log: level = "warn", binary: chosen } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lojal-browser-"));
   // The storefront serves a copy of www/, so a test can add pages of its own
   // that load from the shop's origin like the real page.
   const www = join(dir, "www");
   cpSync(join(ROOT, "www"), www, { recursive: true });
-  const binary = resolve(ROOT, process.env.LOJAL_SERVER ?? "target/debug/lojal-server");
+  const binary = resolve(ROOT, chosen ?? process.env.LOJAL_SERVER ?? "target/debug/lojal-server");
   const child = spawn(
     binary,
     [

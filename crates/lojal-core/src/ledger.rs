@@ -112,6 +112,39 @@ impl Reason {
     }
 }
 
+/// Why a member's store credit (cashback, minor units) moved: one per row
+/// of the credit ledger, stored by its [`CreditReason::as_str`] name. A
+/// ledger of money apart from points: none of these is a points [`Reason`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CreditReason {
+    /// Credit an order earned.
+    Cashback,
+    /// That credit taken back by the order's refund.
+    Refund,
+    /// Credit a checkout spent.
+    Spend,
+}
+
+impl CreditReason {
+    /// Every reason, in a fixed order.
+    pub const ALL: [CreditReason; 3] = [CreditReason::Cashback, CreditReason::Refund, CreditReason::Spend];
+
+    /// The name stored in the credit ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreditReason::Cashback => "cashback",
+            CreditReason::Refund => "refund",
+            CreditReason::Spend => "spend",
+        }
+    }
+
+    /// The reason a stored name stands for; `None` for a name this build
+    /// does not know.
+    pub fn parse(text: &str) -> Option<CreditReason> {
+        CreditReason::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +164,17 @@ mod tests {
         assert_eq!(Reason::parse("Earn"), None);
         assert_eq!(Reason::parse("cashback"), None);
         assert_eq!(Reason::parse("import-spent"), None);
+    }
+
+    #[test]
+    fn every_credit_name_parses_back_and_no_points_name_is_one() {
+        let mut names = std::collections::HashSet::new();
+        for reason in CreditReason::ALL {
+            assert_eq!(CreditReason::parse(reason.as_str()), Some(reason));
+            assert!(names.insert(reason.as_str()), "{reason:?} shares its name");
+        }
+        assert_eq!(CreditReason::parse("earn"), None);
+        assert_eq!(CreditReason::parse("Cashback"), None);
     }
 
     #[test]

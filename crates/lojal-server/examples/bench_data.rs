@@ -126,7 +126,7 @@ fn baskets() -> Vec<Vec<String>> {
 /// The shop, its catalogue and co-occurrence counts, and the real baskets
 /// as a table the member rows are drawn from.
 async fn create_shop(db: &db::Db, variants: i64) -> Result<()> {
-    shops::add(
+    lojal_server::app::add_shop::add(
         db,
         &Shop {
             id: SHOP.into(),
@@ -137,6 +137,7 @@ async fn create_shop(db: &db::Db, variants: i64) -> Result<()> {
             program: lojal_server::demo::program(),
             origins: vec!["http://127.0.0.1".into()],
         },
+        clock::now(),
     )
     .await?;
     let mut tx = db.begin_write().await?;

@@ -28,10 +28,29 @@ pub struct Db {
     /// Where the database is, for [`Db::watch_other_writers`]'s own
     /// connection; never printed (it may carry a password).
     url: Arc<str>,
-    /// How many write transactions this process has committed (and, on
-    /// PostgreSQL, learnt of from the others): what the caches of read
-    /// facts are keyed by, so a cached read never outlives a write.
-    writes: Arc<AtomicU64>,
+    /// How many writes this process has committed or learnt of from other
+    /// processes: what the caches of read facts are keyed by, so a cached
+    /// read never outlives a write.
+    counts: Arc<WriteCounts>,
+}
+
+/// The two counts a cache can be keyed by.
+#[derive(Debug, Default)]
+struct WriteCounts {
+    /// Every committed write.
+    writes: AtomicU64,
+    /// Writes that changed a shop (its program, origins, secrets): what
+    /// the shop cache is keyed by, so it is not emptied by every order.
+    shops: AtomicU64,
+}
+
+impl WriteCounts {
+    fn count(&self, shops_too: bool) {
+        self.writes.fetch_add(1, Ordering::AcqRel);
+        if shops_too {
+            self.shops.fetch_add(1, Ordering::AcqRel);
+        }
+    }
 }
 
 /// Opens `url` (`sqlite://PATH`, created if missing, or `postgres://...`)
@@ -98,7 +117,7 @@ pub async fn open(url: &str) -> Result<Db> {
         MigrateError::VersionMissing(found) if found > known => Error::DatabaseNewer { found, known },
         e => e.into(),
     })?;
-    Ok(Db { pool, backend, url: Arc::from(url.as_str()), writes: Arc::default() })
+    Ok(Db { pool, backend, url: Arc::from(url.as_str()), counts: Arc::default() })
 }
 
 fn migrator(backend: Backend) -> Migrator {
@@ -140,6 +159,8 @@ impl std::fmt::Debug for Db {
 
 /// The channel every write transaction notifies on PostgreSQL.
 const WRITES_CHANNEL: &str = "lojal_writes";
+/// The channel a write transaction that changed a shop also notifies.
+const SHOPS_CHANNEL: &str = "lojal_shops";
 /// How often a SQLite database is asked whether another process wrote.
 const SQLITE_WATCH_EVERY: Duration = Duration::from_millis(10);
 
@@ -153,63 +174,80 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(WriteTx { tx, writes: Arc::clone(&self.writes), notify: self.backend == Backend::Postgres })
+        Ok(WriteTx {
+            tx,
+            counts: Arc::clone(&self.counts),
+            backend: self.backend,
+            changes_shop: false,
+            changes_no_view: false,
+        })
     }
 
     /// The count of committed writes, read before a read whose result is
     /// kept: if it is still the same when the result is used, nothing was
     /// committed in between (see [`WriteTx::commit`]).
     pub fn generation(&self) -> u64 {
-        self.writes.load(Ordering::Acquire)
+        self.counts.writes.load(Ordering::Acquire)
+    }
+
+    /// The count of committed writes that changed a shop
+    /// ([`WriteTx::changes_shop`]), here or in another process: what the
+    /// shop cache is keyed by, like [`Db::generation`] for the views.
+    pub fn shops_generation(&self) -> u64 {
+        self.counts.shops.load(Ordering::Acquire)
     }
 
     /// Counts a write committed outside [`WriteTx`] on this process's own
     /// pool (raw SQL, as tests age rows with), which the watcher would
     /// otherwise hear of only at its next look.
     pub fn note_write(&self) {
-        self.writes.fetch_add(1, Ordering::AcqRel);
+        self.counts.count(true);
     }
 
     /// Keeps [`Db::generation`] moving with the writes of other processes
     /// (another server on the same PostgreSQL, a `lojal-server` command on
-    /// the same SQLite file, an operator's SQL), in a task that lives as
+    /// the same SQLite file), in a task that lives as
     /// long as this `Db`. PostgreSQL: every write transaction notifies
-    /// `lojal_writes` as it commits, and a listener counts each
-    /// notification. SQLite: `PRAGMA data_version`, which moves with every
-    /// commit by any other connection, asked every 10 ms on a connection of
-    /// its own. Whenever the watcher cannot tell (not connected yet, lost
-    /// its connection), it counts a write each time it looks, so nothing
-    /// kept is trusted meanwhile.
+    /// `lojal_writes` as it commits (and `lojal_shops` if it changed a
+    /// shop), and a listener counts each notification. SQLite: every write
+    /// transaction moves the counts in `write_marks` as it commits, read
+    /// every 10 ms on a connection of its own (this process's own writes
+    /// are counted twice, which costs a kept read, never a stale one).
+    /// Writes outside [`WriteTx`] (the picks shown, recorded for the
+    /// merchant's metrics) change no view and are not counted. Whenever the
+    /// watcher cannot tell (not connected yet, lost its connection), it
+    /// counts a write each time it looks, so nothing kept is trusted
+    /// meanwhile.
     pub fn watch_other_writers(&self) {
-        let writes = Arc::downgrade(&self.writes);
+        let writes = Arc::downgrade(&self.counts);
         let (url, backend) = (Arc::clone(&self.url), self.backend);
         tokio::spawn(async move {
             loop {
                 let watched = match backend {
                     Backend::Postgres => listen(&url, &writes).await,
-                    Backend::Sqlite => poll_data_version(&url, &writes).await,
+                    Backend::Sqlite => poll_write_marks(&url, &writes).await,
                 };
                 let Some(writes) = writes.upgrade() else { return };
                 if let Err(error) = watched {
                     tracing::warn!(%error, "watching for other processes' writes");
                 }
-                writes.fetch_add(1, Ordering::AcqRel);
+                writes.count(true);
                 tokio::time::sleep(SQLITE_WATCH_EVERY).await;
             }
         });
     }
 }
 
-/// Counts every notification on [`WRITES_CHANNEL`] until the `Db` is gone
-/// (`Ok`) or the connection fails.
-async fn listen(url: &str, writes: &Weak<AtomicU64>) -> Result<()> {
+/// Counts every notification on [`WRITES_CHANNEL`] and [`SHOPS_CHANNEL`]
+/// until the `Db` is gone (`Ok`) or the connection fails.
+async fn listen(url: &str, writes: &Weak<WriteCounts>) -> Result<()> {
     let mut listener = sqlx::postgres::PgListener::connect(url).await?;
     // Reconnecting is ours to do (then the caller counts a write for what
     // may have been missed meanwhile), not hidden inside `try_recv`.
     listener.eager_reconnect(false);
-    listener.listen(WRITES_CHANNEL).await?;
+    listener.listen_all([WRITES_CHANNEL, SHOPS_CHANNEL]).await?;
     // Writes before the `LISTEN` took hold were not heard: count them.
-    count_write(writes);
+    count_write(writes, true);
     loop {
         let heard = listener.try_recv();
         tokio::pin!(heard);
@@ -226,39 +264,45 @@ async fn listen(url: &str, writes: &Weak<AtomicU64>) -> Result<()> {
             }
         };
         match heard? {
-            Some(_) => count_write(writes),
+            Some(notification) if notification.channel() == SHOPS_CHANNEL => {
+                if let Some(counts) = writes.upgrade() {
+                    counts.shops.fetch_add(1, Ordering::AcqRel);
+                }
+            }
+            Some(_) => count_write(writes, false),
             // The connection is gone: the caller counts a write and listens again.
             None => return Err(Error::Operation("the LISTEN connection closed".into())),
         }
     }
 }
 
-fn count_write(writes: &Weak<AtomicU64>) {
+fn count_write(writes: &Weak<WriteCounts>, shops_too: bool) {
     if let Some(writes) = writes.upgrade() {
-        writes.fetch_add(1, Ordering::AcqRel);
+        writes.count(shops_too);
     }
 }
 
-/// Counts a write whenever SQLite's `data_version` moves, until the `Db` is
-/// gone (`Ok`) or the connection fails.
-async fn poll_data_version(url: &str, writes: &Weak<AtomicU64>) -> Result<()> {
+/// Counts the writes and shop changes `write_marks` shows since the last
+/// look, until the `Db` is gone (`Ok`) or the connection fails.
+async fn poll_write_marks(url: &str, writes: &Weak<WriteCounts>) -> Result<()> {
     let mut conn = AnyConnection::connect(url).await?;
-    let mut seen = data_version(&mut conn).await?;
+    let mut seen = write_marks(&mut conn).await?;
     // Commits before this first look were not seen: count them.
-    count_write(writes);
+    count_write(writes, true);
     loop {
         tokio::time::sleep(SQLITE_WATCH_EVERY).await;
         let Some(writes) = writes.upgrade() else { return Ok(()) };
-        let version = data_version(&mut conn).await?;
-        if version != seen {
-            seen = version;
-            writes.fetch_add(1, Ordering::AcqRel);
+        let marks = write_marks(&mut conn).await?;
+        if marks != seen {
+            writes.count(marks.1 != seen.1);
+            seen = marks;
         }
     }
 }
 
-async fn data_version(conn: &mut AnyConnection) -> Result<i64> {
-    Ok(sqlx::query_scalar("PRAGMA data_version").fetch_one(conn).await?)
+/// (writes, shop changes) committed through [`WriteTx`] by any process.
+async fn write_marks(conn: &mut AnyConnection) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as("SELECT writes, shop_changes FROM write_marks WHERE id = 1").fetch_one(conn).await?)
 }
 
 /// A write transaction that counts itself in [`Db::generation`] once it has
@@ -267,19 +311,54 @@ async fn data_version(conn: &mut AnyConnection) -> Result<i64> {
 /// discarded; a reader that saw the new count read after the commit.
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
-    writes: Arc<AtomicU64>,
-    /// Whether to tell other processes (PostgreSQL: `NOTIFY`, delivered
-    /// with the commit and only if it commits).
-    notify: bool,
+    counts: Arc<WriteCounts>,
+    /// How other processes are told, with the commit and only if it
+    /// commits: PostgreSQL's `NOTIFY`, SQLite's `write_marks`.
+    backend: Backend,
+    changes_shop: bool,
+    changes_no_view: bool,
 }
 
 impl WriteTx {
+    /// Marks this transaction as changing a shop (what [`Shop`] holds:
+    /// its program, origins, secrets), so every process's shop cache reads
+    /// it again once it commits.
+    ///
+    /// [`Shop`]: crate::store::shops::Shop
+    pub fn changes_shop(&mut self) {
+        self.changes_shop = true;
+    }
+
+    /// Marks this transaction as writing only what no view or shop reads
+    /// (a click on a pick, a visit through a referral link: figures for
+    /// the merchant), so it leaves every kept read standing. A shopper's
+    /// clicks would otherwise empty every kept view of every shop.
+    pub fn changes_no_view(&mut self) {
+        self.changes_no_view = true;
+    }
+
     pub async fn commit(mut self) -> Result<()> {
-        if self.notify {
-            sqlx::query("SELECT pg_notify($1, '')").bind(WRITES_CHANNEL).execute(&mut *self.tx).await?;
+        if self.changes_no_view && !self.changes_shop {
+            return Ok(self.tx.commit().await?);
+        }
+        match self.backend {
+            Backend::Postgres => {
+                sqlx::query("SELECT pg_notify($1, '')").bind(WRITES_CHANNEL).execute(&mut *self.tx).await?;
+                if self.changes_shop {
+                    sqlx::query("SELECT pg_notify($1, '')").bind(SHOPS_CHANNEL).execute(&mut *self.tx).await?;
+                }
+            }
+            Backend::Sqlite => {
+                sqlx::query(
+                    "UPDATE write_marks SET writes = writes + 1, shop_changes = shop_changes + $1 WHERE id = 1",
+                )
+                .bind(i64::from(self.changes_shop))
+                .execute(&mut *self.tx)
+                .await?;
+            }
         }
         self.tx.commit().await?;
-        self.writes.fetch_add(1, Ordering::AcqRel);
+        self.counts.count(self.changes_shop);
         Ok(())
     }
 

@@ -32,6 +32,11 @@ enum Command {
         /// from one address only, never for a server shoppers reach.
         #[arg(long)]
         no_rate_limits: bool,
+        /// How many servers a load balancer spreads each client's requests
+        /// over evenly: each allows 1/N of every rate limit, so a client's
+        /// total is what one server allows. Leave at 1 with client affinity.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        rate_limits_shared_by: u32,
         #[command(flatten)]
         stop: StopArgs,
         #[command(flatten)]
@@ -407,13 +412,15 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { addr, store, no_rate_limits, stop, log: _, metrics, webhooks } => {
+        Command::Serve { addr, store, no_rate_limits, rate_limits_shared_by, stop, log: _, metrics, webhooks } => {
             let metrics_token = metrics.token()?;
             let db = db::open(&store.db).await?;
             let mut state = AppState::new(db.clone(), store.assets);
             if no_rate_limits {
                 tracing::warn!("serving without rate limits (--no-rate-limits)");
                 state.limits = Limits::off();
+            } else if rate_limits_shared_by > 1 {
+                state.limits = Limits::shared_by(rate_limits_shared_by);
             }
             state.metrics_token = metrics_token;
             let listener = bind(addr).await?;
@@ -466,7 +473,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let secret = secret.unwrap_or_else(shops::new_secret);
             let shop = Shop { id, name, secret, currency, locale, program, origins };
-            shops::add(&db::open(&db).await?, &shop).await?;
+            app::add_shop::add(&db::open(&db).await?, &shop, lojal_server::clock::now()).await?;
             println!("Added shop {}.", shop.id);
             if generated {
                 println!("Its secret (shown only now; keep it on your server): {}", shop.secret);
@@ -502,17 +509,15 @@ async fn run(cli: Cli) -> Result<()> {
             let program = read_program(&file)?;
             program.validate()?;
             let db = db::open(&db).await?;
-            shops::get(&db, &id).await?;
-            shops::set_program(&db, &id, &program).await?;
+            let shop = shops::get(&db, &id).await?;
+            app::set_program::set(&db, &shop, &program).await?;
             println!("Shop {id} now runs the program in {}.", file.display());
             Ok(())
         }
         Command::Recommendations { command: RecommendationsCommand::Rebuild { shop, db } } => {
             let db = db::open(&db).await?;
             shops::get(&db, &shop).await?;
-            let mut tx = db.begin_write().await?;
-            let baskets = lojal_server::store::recommendations::rebuild(&mut tx, &shop).await?;
-            tx.commit().await?;
+            let baskets = app::rebuild_recommendations::rebuild(&db, &shop).await?;
             println!("Recounted {baskets} orders of shop {shop}.");
             Ok(())
         }
@@ -533,7 +538,8 @@ async fn run(cli: Cli) -> Result<()> {
                     return Err(Error::Operation(format!("there is no SQLite database at {path}")));
                 }
             }
-            let report = lojal_server::store::audit::verify(&db::open(&db).await?, shop.as_deref()).await?;
+            let now = lojal_server::clock::now();
+            let report = lojal_server::store::audit::verify(&db::open(&db).await?, shop.as_deref(), now).await?;
             for finding in &report.findings {
                 println!("shop {}: {}", finding.shop, finding.what);
             }
@@ -580,21 +586,22 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn webhook_command(command: WebhookCommand) -> Result<()> {
+    use lojal_server::app::webhook_endpoints::{self, NewEndpoint};
     use lojal_server::store::webhooks as store;
     match command {
         WebhookCommand::Add { shop, url, events, db } => {
-            lojal_core::webhooks::validate_url(&url)?;
-            lojal_core::webhooks::validate_events(&events)?;
+            let endpoint = NewEndpoint::checked(url, events)?;
             let db = db::open(&db).await?;
             shops::get(&db, &shop).await?;
-            let created = store::add(&db, &shop, &url, &events, lojal_server::clock::now()).await?;
+            let created = webhook_endpoints::add(&db, &shop, &endpoint, lojal_server::clock::now()).await?;
+            let (url, events) = (&created.endpoint.url, &created.endpoint.events);
             println!("Added webhook {} of shop {shop}: {url} ({}).", created.endpoint.id, events.join(", "));
             println!("Its signing secret (shown only now): {}", created.secret);
         }
         WebhookCommand::List { shop, db } => {
             let db = db::open(&db).await?;
             shops::get(&db, &shop).await?;
-            for endpoint in store::list(&db, &shop).await? {
+            for endpoint in store::list(&mut *db.pool.acquire().await?, &shop).await? {
                 let state = match &endpoint.disabled_reason {
                     None => "enabled".to_owned(),
                     Some(reason) => format!("disabled: {reason}"),
@@ -612,7 +619,7 @@ async fn webhook_command(command: WebhookCommand) -> Result<()> {
         WebhookCommand::Remove { shop, id, db } => {
             let db = db::open(&db).await?;
             shops::get(&db, &shop).await?;
-            store::remove(&db, &shop, &id).await?;
+            webhook_endpoints::remove(&db, &shop, &id).await?;
             println!("Removed webhook {id} of shop {shop}.");
         }
     }
@@ -739,24 +746,19 @@ fn stop_signal() -> Result<impl Future<Output = ()>> {
 }
 
 async fn customer_command(command: CustomerCommand) -> Result<()> {
-    use lojal_server::store::privacy;
+    use lojal_server::app::privacy;
     match command {
         CustomerCommand::Export { shop, id, db } => {
             let db = db::open(&db).await?;
             let shop = shops::get(&db, &shop).await?;
-            let mut tx = db.begin_write().await?;
-            let data = privacy::export(&mut tx, &shop, &id, lojal_server::clock::now()).await?;
-            tx.commit().await?;
-            let data = data.ok_or(Error::UnknownCustomer(id))?;
+            let data = privacy::export(&db, &shop, &id, lojal_server::clock::now()).await?;
             println!("{}", serde_json::to_string_pretty(&data).expect("the export serializes"));
             Ok(())
         }
         CustomerCommand::Erase { shop, id, db } => {
             let db = db::open(&db).await?;
             let shop = shops::get(&db, &shop).await?;
-            let mut tx = db.begin_write().await?;
-            let erased = privacy::erase(&mut tx, &shop, &id).await?;
-            tx.commit().await?;
+            let erased = privacy::erase(&db, &shop, &id).await?;
             println!("{}", if erased { "Erased." } else { "Nothing to erase: not a member (or erased before)." });
             Ok(())
         }

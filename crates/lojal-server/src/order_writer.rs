@@ -18,8 +18,10 @@ use crate::db::{Backend, Db};
 use crate::error::Result;
 use crate::store::earning::Terms;
 use crate::store::orders::NewOrder;
+use crate::store::recommendations;
 use lojal_core::program::Program;
 use sqlx::Connection;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use tokio::sync::{mpsc, oneshot};
 
@@ -34,29 +36,9 @@ struct Job {
     shop: String,
     program: Program,
     order: NewOrder,
-    terms: OwnedTerms,
+    terms: Terms<'static>,
     now: i64,
     reply: oneshot::Sender<Result<Receipt>>,
-}
-
-/// [`Terms`] held by the job while it waits.
-#[derive(Debug)]
-struct OwnedTerms {
-    shop_currency: String,
-    shipping: i64,
-    tax: i64,
-    discount: i64,
-}
-
-impl OwnedTerms {
-    fn of(terms: &Terms<'_>) -> OwnedTerms {
-        let Terms { shop_currency, shipping, tax, discount } = *terms;
-        OwnedTerms { shop_currency: shop_currency.to_owned(), shipping, tax, discount }
-    }
-
-    fn terms(&self) -> Terms<'_> {
-        Terms { shop_currency: &self.shop_currency, shipping: self.shipping, tax: self.tax, discount: self.discount }
-    }
 }
 
 #[derive(Debug)]
@@ -90,10 +72,10 @@ impl OrderWriter {
             sender
         });
         let (reply, answer) = oneshot::channel();
-        let job = Job { shop: shop.to_owned(), program, order, terms: OwnedTerms::of(terms), now, reply };
+        let job = Job { shop: shop.to_owned(), program, order, terms: terms.clone().into_owned(), now, reply };
         if let Err(mpsc::error::SendError(job)) = queue.send(job).await {
             // The writer is gone (its runtime stopped): write it here.
-            return ingest_alone(&self.db, &job.shop, &job.program, &job.order, &job.terms.terms(), job.now).await;
+            return ingest_alone(&self.db, &job.shop, &job.program, &job.order, &job.terms, job.now).await;
         }
         match answer.await {
             Ok(result) => result,
@@ -145,8 +127,7 @@ async fn write_batch(db: Db, batch: Vec<Job>) {
         // transaction and its own answer, as without group commit.
         Err(_) => {
             for job in batch {
-                let terms = job.terms.terms();
-                let result = ingest_alone(db, &job.shop, &job.program, &job.order, &terms, job.now).await;
+                let result = ingest_alone(db, &job.shop, &job.program, &job.order, &job.terms, job.now).await;
                 let _ = job.reply.send(result);
             }
         }
@@ -154,16 +135,26 @@ async fn write_batch(db: Db, batch: Vec<Job>) {
 }
 
 /// Every order of `batch` in one transaction, each in a savepoint: the
-/// result of each, valid once the transaction has committed.
+/// result of each, valid once the transaction has committed. The new
+/// orders' baskets are added to the co-occurrence counts once for the batch,
+/// summed, before the commit (the counts' rows are most of an order's
+/// writes when counted one by one): the next view after an acknowledged
+/// order still sees it counted.
 async fn ingest_together(db: &Db, batch: &[Job]) -> Result<Vec<Result<Receipt>>> {
     let mut tx = db.begin_write().await?;
     let mut results = Vec::with_capacity(batch.len());
+    let mut baskets: HashMap<&str, Vec<Vec<&str>>> = HashMap::new();
     for job in batch {
         let mut savepoint = tx.begin().await?;
-        let terms = job.terms.terms();
-        match ingest_order::within(&mut savepoint, &job.shop, &job.program, &job.order, &terms, job.now).await {
+        let (shop, order) = (job.shop.as_str(), &job.order);
+        match ingest_order::within_counted_by_caller(&mut savepoint, shop, &job.program, order, &job.terms, job.now)
+            .await
+        {
             Ok(receipt) => {
                 savepoint.commit().await?;
+                if !receipt.duplicate && !order.items.is_empty() {
+                    baskets.entry(shop).or_default().push(order.items.iter().map(|i| i.sku.as_str()).collect());
+                }
                 results.push(Ok(receipt));
             }
             Err(refused) => {
@@ -171,6 +162,10 @@ async fn ingest_together(db: &Db, batch: &[Job]) -> Result<Vec<Result<Receipt>>>
                 results.push(Err(refused));
             }
         }
+    }
+    for (shop, baskets) in &baskets {
+        let baskets: Vec<&[&str]> = baskets.iter().map(Vec::as_slice).collect();
+        recommendations::count_baskets(&mut tx, shop, &baskets).await?;
     }
     tx.commit().await?;
     Ok(results)

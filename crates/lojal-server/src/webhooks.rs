@@ -4,9 +4,15 @@
 //! backoff until the retry window (a day) has passed, then switching the
 //! endpoint off with the reason. It also writes the `points.expiring`
 //! reminders. It stops with the server.
+//!
+//! A background job is its own use case: like `app/` for a request, the
+//! worker begins its write transactions here ([`claim`], [`record`],
+//! [`remind_expiring`]) and reads the clock, and `store::webhooks` writes
+//! the rows in them.
 
 use crate::clock;
 use crate::db::Db;
+use crate::error::Result;
 use crate::store::webhooks::{self as store, Due, Finished, Outcome, Retry};
 use lojal_core::webhooks::{backoff_ms, sign, EVENT_ID_HEADER, SIGNATURE_HEADER};
 use std::time::{Duration, Instant};
@@ -98,7 +104,7 @@ async fn run(db: Db, config: Config, mut stopped: watch::Receiver<bool>) {
         }
         if last_sweep.is_none_or(|at| at.elapsed() >= config.sweep_every) {
             last_sweep = Some(Instant::now());
-            match store::expiring_sweep(&db, clock::now(), config.expiring_within).await {
+            match remind_expiring(&db, clock::now(), config.expiring_within).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(events = n, "webhooks: points.expiring reminders written"),
                 Err(e) => tracing::warn!(error = %e, "webhooks: the reminder sweep failed"),
@@ -107,7 +113,7 @@ async fn run(db: Db, config: Config, mut stopped: watch::Receiver<bool>) {
         // The attempts that ended since the last turn, and the next due.
         let room = config.concurrency.saturating_sub(in_flight.len());
         let now_ms = clock::now_ms();
-        match store::claim(&db, &done, now_ms, now_ms + lease_ms, room as i64).await {
+        match claim(&db, &done, now_ms, now_ms + lease_ms, room as i64).await {
             Ok(due) => {
                 for due in due {
                     in_flight.spawn(deliver(client.clone(), config.clone(), due));
@@ -140,8 +146,48 @@ async fn run(db: Db, config: Config, mut stopped: watch::Receiver<bool>) {
 /// The shortest time between two of the worker's write transactions.
 const TURN: Duration = Duration::from_millis(50);
 
+/// Records the attempts in `done` and claims up to `limit` deliveries due
+/// by `now_ms` until `lease_ms` (see [`store::claim`]): one write
+/// transaction for both, and none when there is nothing to record or
+/// claim, since on SQLite every write transaction waits for the one writer
+/// and syncs the disk.
+async fn claim(db: &Db, done: &[Finished], now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Due>> {
+    if done.is_empty() && (limit <= 0 || !store::any_due(&mut *db.pool.acquire().await?, now_ms).await?) {
+        return Ok(Vec::new());
+    }
+    let mut tx = db.begin_write().await?;
+    for finished in done {
+        store::finish(&mut tx, finished).await?;
+    }
+    let claimed = if limit > 0 { store::claim(&mut tx, now_ms, lease_ms, limit).await? } else { Vec::new() };
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Writes a `points.expiring` event for each member of a shop with an
+/// enabled endpoint whose next points expire within `within` seconds of
+/// `now`, once per member and expiry date, in one write transaction (none
+/// when no one is due a reminder). Returns how many were written.
+pub async fn remind_expiring(db: &Db, now: i64, within: i64) -> Result<usize> {
+    let mut conn = db.pool.acquire().await?;
+    let due = store::expiring(&mut conn, now, within).await?;
+    drop(conn);
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = db.begin_write().await?;
+    let mut written = 0;
+    for member in &due {
+        if store::remind(&mut tx, member, now).await? {
+            written += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(written)
+}
+
 async fn record(db: &Db, done: &mut Vec<Finished>) {
-    if let Err(e) = store::finish(db, done).await {
+    if let Err(e) = claim(db, done, 0, 0, 0).await {
         // Their leases run out and they are tried again (at least once).
         tracing::warn!(error = %e, attempts = done.len(), "webhooks: recording attempts failed");
     }

@@ -7,89 +7,13 @@
 
 mod common;
 
+use common::{add_shop, drop_postgres, fresh_postgres, ledger_verify, lojal, runtime, start, text, SECRET};
+
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
-
-// As strong as `shop add --secret` asks: 32 random bytes in hex.
-const SECRET: &str = "9c2e7f41b8d05a36e1f4c7b92d8a0e5f3b6c1d49a7e2f80c5d3b9a16e4f7c2d8";
-const BIN: &str = env!("CARGO_BIN_EXE_lojal-server");
-
-struct Server {
-    child: Child,
-    origin: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Server {
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    fn terminate(&self) {
-        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits at most `limit` for the process to exit.
-    fn exit_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return Some(status);
-            }
-            if started.elapsed() > limit {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-fn start(db: &str, extra: &[&str]) -> Server {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--db", db, "--assets", "/nonexistent", "--no-rate-limits"])
-        .args(extra)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the server starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let origin = loop {
-        let line = lines.next().expect("the server prints its address").unwrap();
-        if let Some(origin) = line.strip_prefix("Lojal API on ") {
-            break origin.to_owned();
-        }
-    };
-    let log = common::collect_stderr(&mut child);
-    Server { child, origin, log }
-}
-
-fn lojal(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
-
-fn add_shop(db: &str) {
-    let added = lojal(&["shop", "add", "--id", "shop", "--name", "Ops", "--secret", SECRET, "--db", db]);
-    assert!(added.status.success(), "{}", text(&added));
-}
-
-fn ledger_verify(db: &str) {
-    let verified = lojal(&["ledger", "verify", "--db", db]);
-    assert!(verified.status.success(), "ledger verify on {db}: {}", text(&verified));
-    assert!(text(&verified).contains("every invariant holds"), "{}", text(&verified));
-}
 
 /// Sends order `n`: the points awarded, or why there was no acknowledgement.
 fn send(origin: &str, n: u32) -> Result<i64, String> {
@@ -174,10 +98,6 @@ impl Load {
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
-}
-
 /// The order ids stored in `db`, read with a connection of our own.
 fn stored_orders(db: &str) -> BTreeSet<String> {
     use sqlx::Connection;
@@ -190,15 +110,6 @@ fn stored_orders(db: &str) -> BTreeSet<String> {
         assert_eq!(earned, ids.len() as i64, "one earn row per stored order");
         ids.into_iter().collect()
     })
-}
-
-fn execute(db: &str, sql: &str) {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    runtime().block_on(async {
-        let mut conn = sqlx::AnyConnection::connect(db).await.unwrap();
-        sqlx::query(sql).execute(&mut conn).await.unwrap();
-    });
 }
 
 /// Holds back the server's writes until dropped, from a connection of our
@@ -508,24 +419,4 @@ async fn newer_database_is_refused_on_postgres() {
     let db = tokio::task::spawn_blocking(|| fresh_postgres("newer")).await.unwrap();
     newer_database_is_refused(&db).await;
     tokio::task::spawn_blocking(move || drop_postgres(&db)).await.unwrap();
-}
-
-/// A new database on the PostgreSQL server `LOJAL_TEST_POSTGRES` names.
-/// Its tests are ignored unless asked for (`--include-ignored`), and then
-/// fail without a server rather than pass having tested nothing.
-fn fresh_postgres(what: &str) -> String {
-    let admin = std::env::var("LOJAL_TEST_POSTGRES").ok().filter(|u| !u.is_empty());
-    let admin = admin.expect("LOJAL_TEST_POSTGRES names no server");
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    let name = format!("lojal_ops_{what}_{}_{nanos}", std::process::id());
-    execute(&admin, &format!("CREATE DATABASE {name}"));
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    format!("{base}/{name}")
-}
-
-/// Drops a database `fresh_postgres` made, once its test passed.
-fn drop_postgres(db: &str) {
-    let admin = std::env::var("LOJAL_TEST_POSTGRES").unwrap();
-    let (_, name) = db.rsplit_once('/').unwrap();
-    execute(&admin, &format!("DROP DATABASE {name} WITH (FORCE)"));
 }

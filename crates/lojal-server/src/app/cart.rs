@@ -1,10 +1,11 @@
 //! What a signed-in shopper has in their cart (`PUT .../cart`), for the
 //! abandoned-cart nudge and points-off rewards.
 
+use crate::app::enrol;
 use crate::db::Db;
 use crate::error::Result;
+use crate::store::carts;
 use crate::store::shops::Shop;
-use crate::store::{carts, members};
 use lojal_core::identity::CustomerId;
 use lojal_core::requests::CartRequest;
 
@@ -12,7 +13,7 @@ use lojal_core::requests::CartRequest;
 pub async fn put(db: &Db, shop: &Shop, customer: &CustomerId, cart: &CartRequest, now: i64) -> Result<()> {
     cart.validate()?;
     let mut tx = db.begin_write().await?;
-    members::ensure(&mut tx, &shop.id, &shop.program, customer, now).await?;
+    enrol::member(&mut tx, &shop.id, &shop.program, customer, now).await?;
     carts::put(&mut tx, &shop.id, customer.as_str(), &cart.items, now).await?;
     tx.commit().await?;
     Ok(())

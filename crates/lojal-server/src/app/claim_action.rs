@@ -1,11 +1,12 @@
 //! The shopper claims an action in the widget (`POST .../actions/{action}/claim`,
 //! a social follow): paid once.
 
+use crate::app::{enrol, pay_action};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::actions::{self, Cause, Paid};
+use crate::store::ledger;
 use crate::store::shops::Shop;
-use crate::store::{ledger, members};
 use lojal_core::actions::ActionReply;
 use lojal_core::identity::CustomerId;
 
@@ -16,10 +17,10 @@ pub async fn claim(db: &Db, shop: &Shop, customer: &CustomerId, action_id: &str,
     let action =
         program.actions.iter().find(|a| a.id == action_id && a.claimable_by_shopper()).ok_or(Error::NotFound)?;
     let mut tx = db.begin_write().await?;
-    members::ensure(&mut tx, &shop.id, program, customer, now).await?;
+    enrol::member(&mut tx, &shop.id, program, customer, now).await?;
     let event_id = actions::once(action);
     let cause = Cause { event_id: &event_id, order_id: None };
-    let paid = actions::pay(&mut tx, &shop.id, program, action, customer.as_str(), cause, now).await?;
+    let paid = pay_action::pay(&mut tx, &shop.id, program, action, customer.as_str(), cause, now).await?;
     let points = ledger::balance(&mut tx, &shop.id, customer.as_str()).await?;
     tx.commit().await?;
     match paid {

@@ -23,10 +23,10 @@ use crate::app::ingest_order;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::earning::Terms;
-use crate::store::imports;
 use crate::store::ledger::{self, Entry, Opening, Reason};
 use crate::store::orders::NewOrder;
 use crate::store::recommendations;
+use crate::store::{birthdays, imports};
 use lojal_core::import::{self, BadRow, MemberRow};
 use lojal_core::program::Program;
 use serde::Serialize;
@@ -75,6 +75,23 @@ pub struct Report {
     pub points: i64,
 }
 
+impl Report {
+    /// The report of a `kind` import of a file of `rows` data lines, before
+    /// anything is written: the bad rows found while reading it.
+    fn new(kind: &'static str, options: &Options, rows: usize, bad: Vec<BadRow>) -> Report {
+        Report {
+            kind,
+            name: options.name.clone(),
+            dry_run: options.dry_run,
+            rows,
+            imported: 0,
+            already_imported: 0,
+            skipped: bad,
+            points: 0,
+        }
+    }
+}
+
 /// Imports a members file into `shop`.
 pub async fn members(
     db: &Db,
@@ -87,16 +104,7 @@ pub async fn members(
     options.check()?;
     let checked = import::members(data, now)?;
     refuse_bad_rows(&checked.bad, options)?;
-    let mut report = Report {
-        kind: "members",
-        name: options.name.clone(),
-        dry_run: options.dry_run,
-        rows: checked.lines,
-        imported: 0,
-        already_imported: 0,
-        skipped: checked.bad,
-        points: 0,
-    };
+    let mut report = Report::new("members", options, checked.lines, checked.bad);
     let mut tx = db.begin_write().await?;
     let ids: Vec<&str> = checked.rows.iter().map(|m| m.id.as_str()).collect();
     let existing = imports::existing_members(&mut tx, shop, &ids).await?;
@@ -181,7 +189,8 @@ async fn open_existing(
         ledger::post(conn, shop, customer, program, entry, now).await?;
     }
     if let Some(birthday) = member.birthday {
-        imports::set_birthday_if_unset(conn, shop, customer, birthday, now).await?;
+        // One the shopper set themselves stays.
+        birthdays::set_if_unset(conn, shop, customer, birthday, now).await?;
     }
     imports::backdate_joined(conn, shop, customer, member.joined_at.unwrap_or(now)).await?;
     Ok(true)
@@ -200,16 +209,7 @@ pub async fn orders(
     options.check()?;
     let checked = import::orders(data, currency, now)?;
     refuse_bad_rows(&checked.bad, options)?;
-    let mut report = Report {
-        kind: "orders",
-        name: options.name.clone(),
-        dry_run: options.dry_run,
-        rows: checked.lines,
-        imported: 0,
-        already_imported: 0,
-        skipped: checked.bad,
-        points: 0,
-    };
+    let mut report = Report::new("orders", options, checked.lines, checked.bad);
     let mut tx = db.begin_write().await?;
     let known = imports::known_orders(&mut tx, shop, &checked.rows).await?;
     let mut new = Vec::with_capacity(checked.rows.len());

@@ -8,6 +8,7 @@
 //! now, the campaign, the ledger, cashback, the n-th-order actions, the
 //! stamp card, the co-occurrence counts, the referral, the cart cleared.
 
+use crate::app::{enrol, pay_action, punch_card};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::order_writer::OrderWriter;
@@ -16,9 +17,7 @@ use crate::store::guest_points::{self, GuestOrder};
 use crate::store::ledger::{self, Entry, Reason};
 use crate::store::orders::{self, Earned, KnownOrder, NewOrder};
 use crate::store::shops::Shop;
-use crate::store::{
-    actions, carts, credit, members, outbox, recommendations, redemptions, referrals, stamps, tier_standing,
-};
+use crate::store::{carts, credit, members, outbox, recommendations, redemptions, referrals, tier_standing};
 use lojal_core::actions::ActionKind;
 use lojal_core::api::OrderReply;
 use lojal_core::guest::GuestPoints;
@@ -65,8 +64,12 @@ pub async fn ingest(writer: &OrderWriter, db: &Db, shop: Shop, order: OrderReque
         lojal_core::requests::accepted_rate(&order.currency, &shop.currency, &Default::default())?;
         return guest(db, &shop, &order, created_at, now).await;
     };
-    let terms =
-        Terms { shop_currency: &shop.currency, shipping: order.shipping, tax: order.tax, discount: order.discount };
+    let terms = Terms {
+        shop_currency: (&shop.currency).into(),
+        shipping: order.shipping,
+        tax: order.tax,
+        discount: order.discount,
+    };
     let new = NewOrder {
         id: order.id,
         customer,
@@ -136,8 +139,12 @@ async fn guest(db: &Db, shop: &Shop, order: &OrderRequest, created_at: i64, now:
         created_at,
         codes: Vec::new(),
     };
-    let terms =
-        Terms { shop_currency: &shop.currency, shipping: order.shipping, tax: order.tax, discount: order.discount };
+    let terms = Terms {
+        shop_currency: (&shop.currency).into(),
+        shipping: order.shipping,
+        tax: order.tax,
+        discount: order.discount,
+    };
     let first_tier = tiers::multiplier_for(&shop.program.tiers, 0);
     let earning = earning::compute(&mut tx, &shop.id, &shop.program, &as_member, &terms, None, first_tier).await?;
     // Without the rule nothing waits to be claimed, whatever the order's date.
@@ -170,6 +177,21 @@ pub async fn within(
     now: i64,
 ) -> Result<Receipt> {
     ingest_counting(conn, shop, program, order, terms, now, true).await
+}
+
+/// As [`within`], but the order's basket is left out of the co-occurrence
+/// counts: the order writer counts the baskets of a whole batch at once
+/// (`recommendations::count_baskets`) in the same transaction, before it
+/// commits, so an acknowledged order is counted as with [`within`].
+pub async fn within_counted_by_caller(
+    conn: &mut AnyConnection,
+    shop: &str,
+    program: &Program,
+    order: &NewOrder,
+    terms: &Terms<'_>,
+    now: i64,
+) -> Result<Receipt> {
+    ingest_counting(conn, shop, program, order, terms, now, false).await
 }
 
 /// Many orders at once in the caller's transaction (an import that earns,
@@ -208,7 +230,7 @@ async fn ingest_counting(
             None => return Err(refused),
         },
     };
-    members::ensure(conn, shop, program, &order.customer, now).await?;
+    enrol::member(conn, shop, program, &order.customer, now).await?;
     let referrer = match (&order.referral_code, &program.referral) {
         (Some(code), Some(_)) => members::by_referral_code(conn, shop, code).await?.filter(|r| r != customer),
         _ => None,
@@ -264,9 +286,9 @@ async fn ingest_counting(
     }
     if program.actions.iter().any(|a| a.kind == ActionKind::PurchaseCount) {
         let kept = orders::kept_orders(conn, shop, customer).await?;
-        actions::ordered(conn, shop, program, customer, &order.id, kept, now).await?;
+        pay_action::ordered(conn, shop, program, customer, &order.id, kept, now).await?;
     }
-    stamps::punch(conn, shop, program, customer, &order.id, earning.shop_total, order.created_at).await?;
+    punch_card::punch(conn, shop, program, customer, &order.id, earning.shop_total, order.created_at).await?;
     if count_for_recommendations && !order.items.is_empty() {
         let skus: Vec<&str> = order.items.iter().map(|i| i.sku.as_str()).collect();
         recommendations::count_basket(conn, shop, &skus).await?;

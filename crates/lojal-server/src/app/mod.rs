@@ -6,6 +6,7 @@
 //! one place a request's transaction begins is the function here that
 //! serves it.
 
+pub mod add_shop;
 pub mod adjust;
 pub mod cart;
 pub mod claim_action;
@@ -13,17 +14,27 @@ pub mod claim_guest_points;
 pub mod customer_detail;
 pub mod dismiss_nudge;
 pub mod donate;
+pub mod enrol;
 pub mod feedback;
 pub mod import;
 pub mod ingest_order;
+pub mod pay_action;
 pub mod platform_delivery;
 pub mod privacy;
+pub mod punch_card;
+pub mod rebuild_recommendations;
+pub mod record_click;
 pub mod redeem;
 pub mod refund;
 pub mod report_action;
+pub mod seed_demo;
 pub mod set_birthday;
 pub mod set_platform_secret;
+pub mod set_program;
 pub mod spend_credit;
+pub mod upload_catalogue;
 pub mod use_code;
+pub mod visit_referral;
 pub mod void_code;
+pub mod webhook_endpoints;
 pub mod widget_view;

@@ -2,6 +2,7 @@
 //! or cancellation): the points the refunded amount earned go back, and a
 //! full refund takes back what the order brought beyond them.
 
+use crate::app::pay_action;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::earning;
@@ -9,7 +10,7 @@ use crate::store::guest_points::{self, PendingRefund};
 use crate::store::ledger::{self, Entry, Reason};
 use crate::store::orders::{self, RefundPart};
 use crate::store::shops::Shop;
-use crate::store::{actions, credit, redemptions, stamps};
+use crate::store::{credit, redemptions, stamps};
 use lojal_core::actions::ActionKind;
 use lojal_core::api::RefundReply;
 use lojal_core::points;
@@ -193,7 +194,7 @@ async fn take_back_extras(
     // order paid it.
     if program.actions.iter().any(|a| a.kind == ActionKind::PurchaseCount) {
         let kept = orders::kept_orders(conn, shop, customer).await?;
-        actions::order_count_fell(conn, shop, program, customer, kept, now).await?;
+        pay_action::order_count_fell(conn, shop, program, customer, kept, now).await?;
     }
     Ok(())
 }

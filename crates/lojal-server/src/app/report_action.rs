@@ -1,11 +1,12 @@
 //! The merchant's back end reports an action that earns points
 //! (`POST .../customers/{customer}/actions`, a published review, say).
 
+use crate::app::{enrol, pay_action};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::store::actions::{self, Cause, Paid};
+use crate::store::actions::{Cause, Paid};
+use crate::store::ledger;
 use crate::store::shops::Shop;
-use crate::store::{ledger, members};
 use lojal_core::actions::{ActionKind, ActionReport};
 use lojal_core::identity::CustomerId;
 
@@ -23,9 +24,9 @@ pub async fn report(db: &Db, shop: &Shop, customer: &str, report: &ActionReport,
         ))));
     }
     let mut tx = db.begin_write().await?;
-    members::ensure(&mut tx, &shop.id, &shop.program, customer, now).await?;
+    enrol::member(&mut tx, &shop.id, &shop.program, customer, now).await?;
     let cause = Cause { event_id: &report.id, order_id: None };
-    let paid = actions::pay(&mut tx, &shop.id, &shop.program, action, customer.as_str(), cause, now).await?;
+    let paid = pay_action::pay(&mut tx, &shop.id, &shop.program, action, customer.as_str(), cause, now).await?;
     let points = ledger::balance(&mut tx, &shop.id, customer.as_str()).await?;
     tx.commit().await?;
     Ok((paid, points))

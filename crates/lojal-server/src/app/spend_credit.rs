@@ -4,8 +4,8 @@
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::credit::{self, Spent};
-use crate::store::members;
 use crate::store::shops::Shop;
+use crate::store::{ledger, members};
 use lojal_core::cashback::CreditSpendRequest;
 use lojal_core::identity::CustomerId;
 
@@ -24,6 +24,8 @@ pub async fn spend(
     if members::find(&mut tx, &shop.id, customer.as_str()).await?.is_none() {
         return Err(Error::UnknownCustomer(customer.as_str().to_owned()));
     }
+    // The member first, as every move of their balances orders itself.
+    ledger::lock_member(&mut tx, &shop.id, customer.as_str()).await?;
     let spent = credit::spend(&mut tx, &shop.id, customer.as_str(), &request.id, request.amount, now).await?;
     let balance = credit::balance(&mut tx, &shop.id, customer.as_str()).await?;
     tx.commit().await?;

@@ -5,7 +5,7 @@
 //! gives the same shop.
 
 use super::catalogue::{self, BASKETS_CSV};
-use crate::app::ingest_order;
+use crate::app::{add_shop, seed_demo};
 use crate::clock;
 use crate::db::Db;
 use crate::error::Result;
@@ -100,12 +100,13 @@ fn early_access_reward(now: i64) -> lojal_core::program::Reward {
 /// on `storefront_origin` call it. Returns the shop.
 pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
     if let Some(shop) = shops::find(db, DEMO_SHOP).await? {
-        shops::allow_origin(db, DEMO_SHOP, storefront_origin).await?;
+        add_shop::allow_origin(db, DEMO_SHOP, storefront_origin).await?;
         return shops::get(db, &shop.id).await;
     }
+    let now = clock::now();
     let mut program = program();
-    program.campaigns.push(running_campaign(clock::now()));
-    program.rewards.push(early_access_reward(clock::now()));
+    program.campaigns.push(running_campaign(now));
+    program.rewards.push(early_access_reward(now));
     let shop = Shop {
         id: DEMO_SHOP.into(),
         name: "Lojal Livs".into(),
@@ -115,25 +116,19 @@ pub async fn seed(db: &Db, storefront_origin: &str) -> Result<Shop> {
         program,
         origins: vec![storefront_origin.to_owned()],
     };
-    shops::add(db, &shop).await?;
+    add_shop::add(db, &shop, now).await?;
 
-    let mut tx = db.begin_write().await?;
     let mut catalogue = BTreeMap::new();
     for name in BASKETS_CSV.lines().flat_map(|line| line.split(',')) {
         if !name.trim().is_empty() && !catalogue.contains_key(name.trim()) {
             catalogue.insert(name.trim().to_owned(), catalogue::product(name));
         }
     }
-    for product in catalogue.values() {
-        products::upsert(&mut tx, DEMO_SHOP, product).await?;
-    }
-    let now = clock::now();
-    ingest_order::import(&mut tx, DEMO_SHOP, &shop.program, &demo_orders(&catalogue, now), now).await?;
+    let products: Vec<&products::Product> = catalogue.values().collect();
     // Three in five demo customers "opened the widget" at their first
     // order. Drawn by number, not by behaviour: the demo shows the split,
     // not an effect of the program.
-    crate::store::demo::join_at_first_order(&mut tx, DEMO_SHOP, 3).await?;
-    tx.commit().await?;
+    seed_demo::write_history(db, &shop, &products, &demo_orders(&catalogue, now), 3, now).await?;
     Ok(shop)
 }
 

@@ -2,6 +2,14 @@
 //! customer, answered with `429` and `Retry-After`. A page view makes one
 //! request; the limits are far above what a person clicking does, and far
 //! below what a script hammering redemptions or referral visits would.
+//!
+//! The counts live in this process's memory. Several servers behind a load
+//! balancer each count what reaches them: with client affinity (the
+//! balancer hashes the client's address to one server) every limit holds
+//! exactly as on one server; with requests spread evenly over N servers,
+//! each server started with `--rate-limits-shared-by N` allows 1/N of every
+//! limit ([`Limits::shared_by`]), so a client's total is what one server
+//! would allow.
 
 use crate::error::{Error, Result};
 use axum::extract::{ConnectInfo, Request, State};
@@ -77,6 +85,10 @@ impl std::fmt::Debug for Limits {
     }
 }
 
+/// (requests per second, burst) per address and per signed-in customer.
+const STANDARD_PER_IP: (u32, u32) = (50, 200);
+const STANDARD_PER_CUSTOMER: (u32, u32) = (10, 40);
+
 fn quota(per_second: u32, burst: u32) -> Quota {
     let nonzero = |n: u32| NonZeroU32::new(n.max(1)).expect("at least 1");
     Quota::per_second(nonzero(per_second)).allow_burst(nonzero(burst))
@@ -118,7 +130,15 @@ impl Limits {
     /// A shop's customers may share one IP (an office, a mobile carrier's
     /// NAT), so the IP limit is the looser one.
     pub fn standard() -> Arc<Limits> {
-        Limits::new((50, 200), (10, 40))
+        Limits::shared_by(1)
+    }
+
+    /// This server's share of the standard limits when `servers` share a
+    /// client's requests evenly: each rate and burst divided by `servers`,
+    /// rounded up (never below one request).
+    pub fn shared_by(servers: u32) -> Arc<Limits> {
+        let share = |(rate, burst): (u32, u32)| (rate.div_ceil(servers.max(1)), burst.div_ceil(servers.max(1)));
+        Limits::new(share(STANDARD_PER_IP), share(STANDARD_PER_CUSTOMER))
     }
 
     /// No limits: for a load generator on one address (`serve
@@ -217,6 +237,17 @@ mod tests {
         assert!(limits.check_ip(ip("192.0.2.1")).is_ok());
         assert!(limits.check_ip(ip("::ffff:192.0.2.1")).is_ok());
         assert!(limits.check_ip(ip("192.0.2.1")).is_err());
+    }
+
+    #[test]
+    fn three_servers_sharing_a_client_each_allow_a_third() {
+        let alone = Limits::shared_by(1);
+        let shared = Limits::shared_by(3);
+        let allowed = |limits: &Limits| (0..1_000).take_while(|_| limits.check_customer("demo", "c-1").is_ok()).count();
+        assert_eq!(allowed(&alone), 40, "the standard burst");
+        assert_eq!(allowed(&shared), 14, "40 / 3, rounded up");
+        let ip_burst = (0..1_000).take_while(|_| shared.check_ip(ip("192.0.2.9")).is_ok()).count();
+        assert_eq!(ip_burst, 67, "200 / 3, rounded up");
     }
 
     #[test]

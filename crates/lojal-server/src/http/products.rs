@@ -3,21 +3,17 @@
 use super::auth::Merchant;
 use super::json::Json;
 use super::AppState;
+use crate::app::upload_catalogue;
 use crate::error::Result;
-use crate::store::products;
 use axum::extract::State;
 use lojal_core::api::ProductsReply;
-use lojal_core::requests::{validate_catalogue, ProductRequest};
+use lojal_core::requests::ProductRequest;
 
 pub async fn put(
     State(state): State<AppState>,
     Merchant(shop): Merchant,
     Json(catalogue): Json<Vec<ProductRequest>>,
 ) -> Result<Json<ProductsReply>> {
-    validate_catalogue(&catalogue)?;
-    let mut tx = state.db.begin_write().await?;
-    products::replace(&mut tx, &shop.id, &catalogue).await?;
-    let count = products::count(&mut tx, &shop.id).await?;
-    tx.commit().await?;
+    let count = upload_catalogue::upload(&state.db, &shop.id, &catalogue).await?;
     Ok(Json(ProductsReply { products: count }))
 }

@@ -6,9 +6,9 @@
 use super::auth::Shopper;
 use super::json::Json;
 use super::AppState;
+use crate::app::record_click;
 use crate::clock;
-use crate::error::{Error, Result};
-use crate::store::recommendations;
+use crate::error::Result;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -21,8 +21,6 @@ pub struct Click {
 
 pub async fn click(State(state): State<AppState>, shopper: Shopper, Json(body): Json<Click>) -> Result<StatusCode> {
     let customer = shopper.signed_in()?;
-    lojal_core::requests::check_external_id("sku", &body.sku).map_err(Error::Invalid)?;
-    let mut conn = state.db.pool.acquire().await?;
-    recommendations::record_click(&mut conn, &shopper.shop.id, customer.as_str(), &body.sku, clock::now()).await?;
+    record_click::record(&state.db, &shopper.shop.id, customer.as_str(), &body.sku, clock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

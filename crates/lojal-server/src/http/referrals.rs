@@ -3,9 +3,9 @@
 
 use super::auth::Shopper;
 use super::AppState;
+use crate::app::visit_referral;
 use crate::clock;
 use crate::error::Result;
-use crate::store::referrals;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
@@ -14,7 +14,6 @@ pub async fn visit(
     shopper: Shopper,
     Path((_shop, code)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    let mut conn = state.db.pool.acquire().await?;
-    referrals::visit(&mut conn, &shopper.shop.id, &code, clock::now()).await?;
+    visit_referral::visit(&state.db, &shopper.shop.id, &code, clock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

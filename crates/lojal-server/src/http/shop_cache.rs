@@ -1,10 +1,16 @@
-//! Shops as requests see them, kept in memory for a few seconds: every
-//! request names its shop, and reading the shop, its program and origins
-//! from the database each time was a fifth of a widget request's queries.
+//! Shops as requests see them, kept in memory: every request names its
+//! shop, and reading the shop, its program and origins from the database
+//! each time was a fifth of a widget request's queries.
 //!
-//! A program changed through this server is seen at once (`forget`); one
-//! changed by another process (`lojal-server shop program`, a second
-//! server on the same PostgreSQL) within `TTL`.
+//! A kept shop is used while [`Db::shops_generation`] stands: a write that
+//! changes a shop moves it in this process as it commits, and in every
+//! other process on the same database as soon as they hear of it
+//! (PostgreSQL's `NOTIFY`, SQLite's `write_marks`), so a program changed
+//! through any server or `lojal-server shop program` is what the next
+//! request sees. A kept shop is also read again after `BACKSTOP`: a server
+//! of an older version beside this one during a rolling upgrade changes
+//! shops without announcing it, and a listener whose connection died
+//! silently hears nothing.
 
 use crate::db::Db;
 use crate::error::Result;
@@ -13,29 +19,36 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-const TTL: Duration = Duration::from_secs(5);
+const BACKSTOP: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Default)]
 pub struct ShopCache {
-    entries: RwLock<HashMap<String, (Instant, Arc<Shop>)>>,
+    /// Each shop with the shops generation read before it was, and when.
+    entries: RwLock<HashMap<String, (u64, Instant, Arc<Shop>)>>,
 }
 
 impl ShopCache {
     pub async fn get(&self, db: &Db, id: &str) -> Result<Arc<Shop>> {
-        if let Some(shop) = self.fresh(id) {
+        let generation = db.shops_generation();
+        if let Some(shop) = self.kept(id, generation) {
             return Ok(shop);
         }
         let shop = Arc::new(shops::get(db, id).await?);
-        self.entries.write().unwrap_or_else(|e| e.into_inner()).insert(id.to_owned(), (Instant::now(), shop.clone()));
+        let entry = (generation, Instant::now(), shop.clone());
+        self.entries.write().unwrap_or_else(|e| e.into_inner()).insert(id.to_owned(), entry);
         Ok(shop)
     }
 
-    fn fresh(&self, id: &str) -> Option<Arc<Shop>> {
+    fn kept(&self, id: &str, generation: u64) -> Option<Arc<Shop>> {
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries.get(id).filter(|(at, _)| at.elapsed() < TTL).map(|(_, shop)| shop.clone())
+        entries
+            .get(id)
+            .filter(|(kept_at, read_at, _)| *kept_at == generation && read_at.elapsed() < BACKSTOP)
+            .map(|(_, _, shop)| shop.clone())
     }
 
-    /// After this server changed the shop: the next request reads it anew.
+    /// After this server changed the shop outside a [`crate::db::WriteTx`]
+    /// marked as changing it: the next request reads it anew.
     pub fn forget(&self, id: &str) {
         self.entries.write().unwrap_or_else(|e| e.into_inner()).remove(id);
     }

@@ -7,6 +7,7 @@
 use super::auth::Merchant;
 use super::json::Json;
 use super::AppState;
+use crate::app::webhook_endpoints::{self, NewEndpoint};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::store::webhooks::{self, Endpoint};
@@ -59,15 +60,15 @@ pub async fn create(
     Merchant(shop): Merchant,
     Json(body): Json<NewWebhook>,
 ) -> Result<(StatusCode, Json<WebhookCreated>)> {
-    lojal_core::webhooks::validate_url(&body.url)?;
-    lojal_core::webhooks::validate_events(&body.events)?;
-    let created = webhooks::add(&state.db, &shop.id, &body.url, &body.events, clock::now()).await?;
+    let endpoint = NewEndpoint::checked(body.url, body.events)?;
+    let created = webhook_endpoints::add(&state.db, &shop.id, &endpoint, clock::now()).await?;
     let view = WebhookCreated { webhook: endpoint_view(created.endpoint), secret: created.secret };
     Ok((StatusCode::CREATED, Json(view)))
 }
 
 pub async fn list(State(state): State<AppState>, Merchant(shop): Merchant) -> Result<Json<WebhookList>> {
-    let endpoints = webhooks::list(&state.db, &shop.id).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let endpoints = webhooks::list(&mut conn, &shop.id).await?;
     Ok(Json(WebhookList { webhooks: endpoints.into_iter().map(endpoint_view).collect() }))
 }
 
@@ -76,7 +77,7 @@ pub async fn remove(
     Merchant(shop): Merchant,
     Path((_shop, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    webhooks::remove(&state.db, &shop.id, &id).await?;
+    webhook_endpoints::remove(&state.db, &shop.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -85,7 +86,7 @@ pub async fn enable(
     Merchant(shop): Merchant,
     Path((_shop, id)): Path<(String, String)>,
 ) -> Result<Json<Webhook>> {
-    Ok(Json(endpoint_view(webhooks::enable(&state.db, &shop.id, &id).await?)))
+    Ok(Json(endpoint_view(webhook_endpoints::enable(&state.db, &shop.id, &id, clock::now()).await?)))
 }
 
 pub async fn attempts(
@@ -94,7 +95,9 @@ pub async fn attempts(
     Path((_shop, id)): Path<(String, String)>,
     Query(limit): Query<Limit>,
 ) -> Result<Json<WebhookAttempts>> {
-    let attempts = webhooks::attempts(&state.db, &shop.id, &id, limit.get()?).await?;
+    let limit = limit.get()?;
+    let mut conn = state.db.pool.acquire().await?;
+    let attempts = webhooks::attempts(&mut conn, &shop.id, &id, limit).await?;
     let attempts = attempts
         .into_iter()
         .map(|a| WebhookAttempt {
@@ -115,7 +118,9 @@ pub async fn events(
     Merchant(shop): Merchant,
     Query(limit): Query<Limit>,
 ) -> Result<Json<WebhookEvents>> {
-    let events = webhooks::events(&state.db, &shop.id, limit.get()?).await?;
+    let limit = limit.get()?;
+    let mut conn = state.db.pool.acquire().await?;
+    let events = webhooks::events(&mut conn, &shop.id, limit).await?;
     let events = events
         .into_iter()
         .map(|e| WebhookEventSummary {
@@ -143,6 +148,6 @@ pub async fn resend(
     Merchant(shop): Merchant,
     Path((_shop, event_id)): Path<(String, String)>,
 ) -> Result<(StatusCode, Json<WebhookResendReply>)> {
-    let endpoints = webhooks::resend(&state.db, &shop.id, &event_id).await?;
+    let endpoints = webhook_endpoints::resend(&state.db, &shop.id, &event_id, clock::now()).await?;
     Ok((StatusCode::ACCEPTED, Json(WebhookResendReply { event_id, endpoints })))
 }

@@ -26,8 +26,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
 }
 
-/// Checks every shop (or `only` one) and returns what is wrong.
-pub async fn verify(db: &Db, only: Option<&str>) -> Result<Report> {
+/// Checks every shop (or `only` one) and returns what is wrong; the
+/// ledgers are replayed up to `now`.
+pub async fn verify(db: &Db, only: Option<&str>, now: i64) -> Result<Report> {
     let ids: Vec<String> = match only {
         Some(id) => vec![shops::get(db, id).await?.id],
         None => sqlx::query_scalar("SELECT id FROM shops ORDER BY id").fetch_all(&db.pool).await?,
@@ -40,7 +41,7 @@ pub async fn verify(db: &Db, only: Option<&str>) -> Result<Report> {
         referrals(db, &shop, &mut findings).await?;
         codes(db, &shop, &mut findings).await?;
         voided_codes(db, &shop, &mut findings).await?;
-        report.members += replays(db, &shop, &mut findings).await?;
+        report.members += replays(db, &shop, now, &mut findings).await?;
         report.findings.extend(findings.into_iter().map(|what| Finding { shop: shop.clone(), what }));
     }
     Ok(report)
@@ -231,12 +232,11 @@ async fn voided_codes(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result
 /// expired by its time (what was left of the points it expires), and no
 /// credit was reversed and expired for more than it credited. Returns how
 /// many members were replayed.
-async fn replays(db: &Db, shop: &str, findings: &mut Vec<String>) -> Result<usize> {
+async fn replays(db: &Db, shop: &str, now: i64, findings: &mut Vec<String>) -> Result<usize> {
     let members: Vec<String> = sqlx::query_scalar("SELECT id FROM customers WHERE shop_id = $1 ORDER BY id")
         .bind(shop)
         .fetch_all(&db.pool)
         .await?;
-    let now = crate::clock::now();
     let mut conn = db.pool.acquire().await?;
     for member in &members {
         let ledger = Ledger::read(&mut conn, shop, member).await?;

@@ -2,7 +2,6 @@
 //! birthday month (rules in `lojal_core::birthday`).
 
 use crate::error::{Error, Result};
-use crate::store::ledger::{self, Entry, Reason};
 use lojal_core::birthday::{self, Birthday};
 use lojal_core::program::Program;
 use sqlx::AnyConnection;
@@ -11,6 +10,21 @@ use sqlx::AnyConnection;
 /// moved around the calendar to collect the reward again.
 pub async fn set(conn: &mut AnyConnection, shop: &str, customer: &str, birthday: Birthday, now: i64) -> Result<()> {
     birthday.validate()?;
+    if !set_if_unset(conn, shop, customer, birthday, now).await? {
+        return Err(Error::BirthdayLocked);
+    }
+    Ok(())
+}
+
+/// Sets the member's birthday if they have none yet (an import's does not
+/// replace the one a shopper set); whether it was set.
+pub async fn set_if_unset(
+    conn: &mut AnyConnection,
+    shop: &str,
+    customer: &str,
+    birthday: Birthday,
+    now: i64,
+) -> Result<bool> {
     let set = sqlx::query(
         "UPDATE customers SET birthday_month = $1, birthday_day = $2, birthday_set_at = $3
          WHERE shop_id = $4 AND id = $5 AND birthday_month IS NULL",
@@ -22,10 +36,7 @@ pub async fn set(conn: &mut AnyConnection, shop: &str, customer: &str, birthday:
     .bind(customer)
     .execute(&mut *conn)
     .await?;
-    if set.rows_affected() == 0 {
-        return Err(Error::BirthdayLocked);
-    }
-    Ok(())
+    Ok(set.rows_affected() == 1)
 }
 
 /// The member's birthday and when they set it, from the columns of their
@@ -61,30 +72,19 @@ pub async fn due_year(
     Ok(birthday::due(birthday, set_at, paid.map(|y| y as i32), now, &program.zone()))
 }
 
-/// Pays `year`'s birthday reward. Run in a write transaction; the (member,
+/// Records that `year`'s birthday reward of `points` is paid to a member;
+/// false when it was paid before. Run in a write transaction: the (member,
 /// year) key makes a second payment impossible even for two requests at
-/// once. Returns whether it paid.
-pub async fn pay(
-    conn: &mut AnyConnection,
-    shop: &str,
-    program: &Program,
-    customer: &str,
-    year: i32,
-    now: i64,
-) -> Result<bool> {
-    let Some(reward) = program.birthday else { return Ok(false) };
+/// once. The points are the caller's to post (`app::widget_view::due`).
+pub async fn record_paid(conn: &mut AnyConnection, shop: &str, customer: &str, year: i32, points: i64) -> Result<bool> {
     let inserted = sqlx::query(
         "INSERT INTO birthday_rewards (shop_id, customer_id, year, points) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(shop)
     .bind(customer)
     .bind(i64::from(year))
-    .bind(reward.points)
+    .bind(points)
     .execute(&mut *conn)
     .await?;
-    if inserted.rows_affected() == 0 {
-        return Ok(false);
-    }
-    ledger::post(conn, shop, customer, program, Entry::new(Reason::Birthday, reward.points, now), now).await?;
-    Ok(true)
+    Ok(inserted.rows_affected() == 1)
 }

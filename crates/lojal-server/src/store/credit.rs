@@ -3,25 +3,10 @@
 //! caller's transaction like points.
 
 use crate::error::{Error, Result};
-use crate::store::ledger;
 use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    Cashback,
-    Refund,
-    Spend,
-}
-
-impl Reason {
-    fn as_str(self) -> &'static str {
-        match self {
-            Reason::Cashback => "cashback",
-            Reason::Refund => "refund",
-            Reason::Spend => "spend",
-        }
-    }
-}
+/// Why a row exists (its rules beside the points ledger's, in core).
+pub use lojal_core::ledger::CreditReason as Reason;
 
 /// Appends a row and moves the cached balance with it.
 pub async fn record(
@@ -63,7 +48,8 @@ pub enum Spent {
 
 /// Spends `amount` of a member's credit in one conditional update, so
 /// concurrent spends never take more than the balance; `spend_id` makes a
-/// retry apply once.
+/// retry apply once. Run under the member's lock (see `app::spend_credit`),
+/// so a retry finds the first spend of its id.
 pub async fn spend(
     conn: &mut AnyConnection,
     shop: &str,
@@ -72,7 +58,6 @@ pub async fn spend(
     amount: i64,
     at: i64,
 ) -> Result<Spent> {
-    ledger::lock_member(conn, shop, customer).await?;
     let earlier: Option<(String, i64)> =
         sqlx::query_as("SELECT customer_id, delta FROM credit_ledger WHERE shop_id = $1 AND spend_id = $2")
             .bind(shop)

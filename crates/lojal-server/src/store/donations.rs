@@ -1,10 +1,10 @@
-//! Donations: points spent on the shop's cause, in one conditional update
-//! like a redemption, so concurrent gifts never overspend.
+//! Donations: points given to the shop's cause, each gift a row, and the
+//! shop's running total. The points are spent through the ledger by
+//! `app::donate`, in one conditional update like a redemption, so
+//! concurrent gifts never overspend.
 
 use crate::error::Result;
-use crate::store::ledger::{self, Entry, Reason};
 use lojal_core::donation::Donation;
-use lojal_core::program::Program;
 use sqlx::AnyConnection;
 
 pub struct Gift {
@@ -12,19 +12,25 @@ pub struct Gift {
     pub amount: i64,
 }
 
-/// `gifts` gifts from a member, in the caller's write transaction.
-pub async fn give(
+impl Gift {
+    /// `gifts` gifts of `donation`: the points they spend and the amount
+    /// they give.
+    pub fn of(donation: &Donation, gifts: i64) -> Gift {
+        Gift { points_spent: donation.points * gifts, amount: donation.value * gifts }
+    }
+}
+
+/// Records a member's `gift` to the cause and adds it to the shop's total;
+/// its points are the caller's to spend (`app::donate`).
+pub async fn record(
     conn: &mut AnyConnection,
     shop: &str,
-    program: &Program,
     donation: &Donation,
     customer: &str,
-    gifts: i64,
+    gift: &Gift,
     now: i64,
-) -> Result<Gift> {
-    let (points, amount) = (donation.points * gifts, donation.value * gifts);
-    let entry = Entry::new(Reason::Donation, -points, now).note(&donation.cause);
-    ledger::post(conn, shop, customer, program, entry, now).await?;
+) -> Result<()> {
+    let (points, amount) = (gift.points_spent, gift.amount);
     sqlx::query(
         "INSERT INTO donations (shop_id, customer_id, points, amount, cause, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -44,7 +50,7 @@ pub async fn give(
     .bind(amount)
     .execute(&mut *conn)
     .await?;
-    Ok(Gift { points_spent: points, amount })
+    Ok(())
 }
 
 /// What the shop's members gave together, minor units: one row, kept by

@@ -15,13 +15,16 @@ use lojal_core::points::{self, EarnRate, Multiplier, OrderAmounts};
 use lojal_core::program::Program;
 use lojal_core::requests::RefundLine;
 use sqlx::AnyConnection;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// What an order says beyond its lines and total, and the shop's currency.
-#[derive(Debug, Clone, Copy)]
+/// What an order says beyond its lines and total, and the shop's currency:
+/// borrowed while the order is worked out, owned ([`Terms::into_owned`])
+/// while it waits in the group commit's queue.
+#[derive(Debug, Clone)]
 pub struct Terms<'a> {
     /// The program's currency: the shop's.
-    pub shop_currency: &'a str,
+    pub shop_currency: Cow<'a, str>,
     /// Minor units of the order's currency, parts of its total.
     pub shipping: i64,
     pub tax: i64,
@@ -33,7 +36,12 @@ impl<'a> Terms<'a> {
     /// An order in the shop's own currency that says nothing of shipping,
     /// tax or discounts (imports, platforms, the demo).
     pub fn plain(shop_currency: &'a str) -> Terms<'a> {
-        Terms { shop_currency, shipping: 0, tax: 0, discount: 0 }
+        Terms { shop_currency: shop_currency.into(), shipping: 0, tax: 0, discount: 0 }
+    }
+
+    /// The same terms, holding their own copy of the currency.
+    pub fn into_owned(self) -> Terms<'static> {
+        Terms { shop_currency: Cow::Owned(self.shop_currency.into_owned()), ..self }
     }
 }
 
@@ -41,7 +49,7 @@ impl<'a> Terms<'a> {
 /// another the program has one for; refused (`currency_not_accepted`)
 /// otherwise, before anything is written.
 pub fn accept<'p>(program: &'p Program, order: &NewOrder, terms: &Terms<'_>) -> Result<Option<&'p Rate>> {
-    Ok(lojal_core::requests::accepted_rate(&order.currency, terms.shop_currency, &program.rates)?)
+    Ok(lojal_core::requests::accepted_rate(&order.currency, &terms.shop_currency, &program.rates)?)
 }
 
 /// An order's earning, worked out.
@@ -79,7 +87,7 @@ pub async fn compute(
     rate: Option<&Rate>,
     multiplier: Multiplier,
 ) -> Result<Earning> {
-    let shop_exponent = currency::exponent(terms.shop_currency).unwrap_or(2);
+    let shop_exponent = currency::exponent(&terms.shop_currency).unwrap_or(2);
     let order_exponent = currency::exponent(&order.currency).unwrap_or(shop_exponent);
     let to_shop = |amount: i64| rate.map_or(amount, |r| r.convert(amount, order_exponent, shop_exponent));
     let zone = program.zone();

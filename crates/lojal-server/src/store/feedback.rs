@@ -2,9 +2,7 @@
 //! Net Promoter Score they make.
 
 use crate::error::{Error, Result};
-use crate::store::ledger::{self, Entry, Reason};
 use lojal_core::feedback::{self, FeedbackAsk, FeedbackRequest, FeedbackRules, NpsFigures};
-use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
 
 /// The question to ask a member now: about their latest order, if it is
@@ -33,20 +31,18 @@ pub async fn pending(
         .transpose()?)
 }
 
-/// Stores a member's answer about one of their orders and pays its points,
-/// in the caller's transaction. Returns the points awarded.
-pub async fn answer(
+/// Stores a member's answer about one of their orders, refused for an
+/// order that is not theirs, no longer open to feedback, or answered
+/// before. Run under the member's lock (see `app::feedback`); its points
+/// are the caller's to pay.
+pub async fn record(
     conn: &mut AnyConnection,
     shop: &str,
-    program: &Program,
     rules: &FeedbackRules,
     customer: &str,
     request: &FeedbackRequest,
     now: i64,
-) -> Result<i64> {
-    // The member first: a refund of this order (which takes feedback points
-    // back) then either ran before this reads the order, or runs after.
-    ledger::lock_member(conn, shop, customer).await?;
+) -> Result<()> {
     let order: Option<(String, i64, i64, i64)> =
         sqlx::query_as("SELECT customer_id, created_at, total, refunded FROM orders WHERE shop_id = $1 AND id = $2")
             .bind(shop)
@@ -76,20 +72,7 @@ pub async fn answer(
     if inserted.rows_affected() == 0 {
         return Err(Error::AlreadyAnswered);
     }
-    if rules.points > 0 {
-        let entry = Entry::new(Reason::Feedback, rules.points, now).order(&request.order_id);
-        ledger::post(conn, shop, customer, program, entry, now).await?;
-    }
-    let received = lojal_core::webhooks::FeedbackReceived {
-        customer: customer.to_owned(),
-        order_id: request.order_id.clone(),
-        score: i64::from(request.score),
-        comment: request.comment().map(str::to_owned),
-        points: rules.points,
-    };
-    let event = lojal_core::webhooks::Event::FeedbackReceived(received);
-    crate::store::outbox::record(conn, shop, Some(customer), &event, now).await?;
-    Ok(rules.points)
+    Ok(())
 }
 
 /// The answers given since `since`, as the Net Promoter Score and its split.

@@ -1,7 +1,8 @@
 //! Guests who buy, then join (`program.guest_points`): a guest's order
 //! named by an email hash is kept in `guest_orders` with the points it
 //! would have earned, pending until `pending_until`; the member who joins
-//! with that hash claims them, once, through the ledger.
+//! with that hash claims them, once, through the ledger
+//! (`app::claim_guest_points`).
 //!
 //! Once: the claim is one conditional update (`claimed_by IS NULL`), so of
 //! two claims racing for an order exactly one changes its row (PostgreSQL:
@@ -9,10 +10,8 @@
 //! false; SQLite: write transactions queue).
 
 use crate::error::{Error, Result};
-use crate::store::ledger::{self, Entry, Reason};
 use lojal_core::guest::{EmailHash, GuestPoints};
 use lojal_core::points;
-use lojal_core::program::Program;
 use sqlx::{AnyConnection, Row};
 
 /// A guest's order as the merchant's back end sends it.
@@ -119,25 +118,31 @@ pub async fn pending(
     Ok(until.filter(|_| points > 0).map(|until| (points, until)))
 }
 
-/// Credits `customer` (a member) with the points still pending for
-/// `email_hash`, once: each order's row is claimed by one conditional
-/// update and becomes the member's order as if it had been theirs from the
-/// start, so a later refund takes its points back as any order's: the
-/// points it earned go through the ledger dated at the order, what its
-/// refunds as a guest's took goes back out as a refund, and those refunds'
-/// ids are the order's (a retry after the claim is known). Returns the
-/// points credited (0 when nothing waits, or it was claimed before).
+/// A guest's order a member claimed, as its row was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub id: String,
+    pub total: i64,
+    pub currency: String,
+    /// Minor units refunded while it was a guest's.
+    pub refunded: i64,
+    /// What it earned, and what of that was still pending.
+    pub points_earned: i64,
+    pub pending_points: i64,
+    pub created_at: i64,
+}
+
+/// Claims for `customer` (a member) the orders whose points are still
+/// pending for `email_hash`, once: each row is claimed by one conditional
+/// update, so of two claims racing for an order exactly one gets it.
 /// `conn` must be a write transaction.
 pub async fn claim(
     conn: &mut AnyConnection,
     shop: &str,
-    program: &Program,
     customer: &str,
     email_hash: &EmailHash,
     now: i64,
-) -> Result<i64> {
-    // The member first, as every balance move orders itself.
-    ledger::lock_member(conn, shop, customer).await?;
+) -> Result<Vec<Claimed>> {
     let claimed = sqlx::query(
         "UPDATE guest_orders SET claimed_by = $1, claimed_at = $2
          WHERE shop_id = $3 AND email_hash = $4 AND claimed_by IS NULL AND pending_until > $2 AND pending_points > 0
@@ -149,62 +154,73 @@ pub async fn claim(
     .bind(email_hash.as_str())
     .fetch_all(&mut *conn)
     .await?;
-    let mut credited = 0;
-    for row in claimed {
-        let id: String = row.try_get("id")?;
-        let earned: i64 = row.try_get("points_earned")?;
-        let pending: i64 = row.try_get("pending_points")?;
-        let refunded: i64 = row.try_get("refunded")?;
-        let created_at: i64 = row.try_get("created_at")?;
-        // A guest's order earns on its whole total (no line is excluded), so
-        // all of its refunded amount was of earning lines.
-        let adopted = sqlx::query(
-            "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, refunded, earning_refunded,
-                                 created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT DO NOTHING",
-        )
+    claimed
+        .iter()
+        .map(|row| {
+            Ok(Claimed {
+                id: row.try_get("id")?,
+                total: row.try_get("total")?,
+                currency: row.try_get("currency")?,
+                refunded: row.try_get("refunded")?,
+                points_earned: row.try_get("points_earned")?,
+                pending_points: row.try_get("pending_points")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Makes a claimed order `customer`'s order, as if it had been theirs from
+/// the start; false when its id became a member's order meanwhile (it
+/// earned there).
+pub async fn adopt(conn: &mut AnyConnection, shop: &str, customer: &str, order: &Claimed) -> Result<bool> {
+    // A guest's order earns on its whole total (no line is excluded), so
+    // all of its refunded amount was of earning lines.
+    let adopted = sqlx::query(
+        "INSERT INTO orders (shop_id, id, customer_id, total, currency, points_awarded, refunded, earning_refunded,
+                             created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT DO NOTHING",
+    )
+    .bind(shop)
+    .bind(&order.id)
+    .bind(customer)
+    .bind(order.total)
+    .bind(&order.currency)
+    .bind(order.points_earned)
+    .bind(order.refunded)
+    .bind(order.created_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(adopted.rows_affected() == 1)
+}
+
+/// Notes on an adopted order the points its refunds as a guest's took back.
+pub async fn note_reversed(conn: &mut AnyConnection, shop: &str, order_id: &str, reversed: i64) -> Result<()> {
+    sqlx::query("UPDATE orders SET points_reversed = $1 WHERE shop_id = $2 AND id = $3")
+        .bind(reversed)
         .bind(shop)
-        .bind(&id)
-        .bind(customer)
-        .bind(row.try_get::<i64, _>("total")?)
-        .bind(row.try_get::<String, _>("currency")?)
-        .bind(earned)
-        .bind(refunded)
-        .bind(created_at)
+        .bind(order_id)
         .execute(&mut *conn)
         .await?;
-        if adopted.rows_affected() == 0 {
-            // The id became a member's order meanwhile: it earned there.
-            continue;
-        }
-        let entry = Entry::new(Reason::Earn, earned, created_at).order(&id).note("guest_order");
-        credited += ledger::post(conn, shop, customer, program, entry, now).await?.delta;
-        let taken_as_guest = earned - pending;
-        if taken_as_guest > 0 {
-            let entry = Entry::new(Reason::Refund, -taken_as_guest, now).order(&id).note("guest_order");
-            let reversed = -ledger::post(conn, shop, customer, program, entry, now).await?.delta;
-            credited -= reversed;
-            sqlx::query("UPDATE orders SET points_reversed = $1 WHERE shop_id = $2 AND id = $3")
-                .bind(reversed)
-                .bind(shop)
-                .bind(&id)
-                .execute(&mut *conn)
-                .await?;
-        }
-        // Dated at the claim: a guest's refund keeps no time of its own.
-        sqlx::query(
-            "INSERT INTO refunds (shop_id, order_id, id, amount, points_reversed, created_at)
-             SELECT shop_id, order_id, id, amount, points_taken, $1 FROM guest_refunds
-             WHERE shop_id = $2 AND order_id = $3
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(now)
-        .bind(shop)
-        .bind(&id)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(credited)
+    Ok(())
+}
+
+/// Makes an adopted order's refunds as a guest's its refunds, so a retry
+/// of one after the claim is known. Dated at the claim: a guest's refund
+/// keeps no time of its own.
+pub async fn adopt_refunds(conn: &mut AnyConnection, shop: &str, order_id: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO refunds (shop_id, order_id, id, amount, points_reversed, created_at)
+         SELECT shop_id, order_id, id, amount, points_taken, $1 FROM guest_refunds
+         WHERE shop_id = $2 AND order_id = $3
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(now)
+    .bind(shop)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// What a refund of a guest order found.

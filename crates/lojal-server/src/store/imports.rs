@@ -3,8 +3,7 @@
 //! case (`app::import`).
 
 use crate::error::{Error, Result};
-use crate::store::codes;
-use lojal_core::birthday::Birthday;
+use crate::store::{birthdays, codes};
 use lojal_core::import::{MemberRow, OrderRow};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -91,17 +90,10 @@ pub async fn create_members(
     for member in missed {
         let joined = member.joined_at.unwrap_or(now);
         if create_one(conn, shop, member.id.as_str(), joined, Some(joined)).await? {
-            sqlx::query(
-                "UPDATE customers SET birthday_month = $1, birthday_day = $2, birthday_set_at = $3
-                 WHERE shop_id = $4 AND id = $5",
-            )
-            .bind(member.birthday.map(|b| i64::from(b.month)))
-            .bind(member.birthday.map(|b| i64::from(b.day)))
-            .bind(member.birthday.map(|_| now))
-            .bind(shop)
-            .bind(member.id.as_str())
-            .execute(&mut *conn)
-            .await?;
+            // Just created, so it has none yet.
+            if let Some(birthday) = member.birthday {
+                birthdays::set_if_unset(conn, shop, member.id.as_str(), birthday, now).await?;
+            }
             created.insert(member.id.as_str().to_owned());
         }
     }
@@ -273,28 +265,6 @@ pub async fn has_import_rows(conn: &mut AnyConnection, shop: &str, customer: &st
             .fetch_one(&mut *conn)
             .await?;
     Ok(rows > 0)
-}
-
-/// Sets an imported birthday on a member who has set none.
-pub async fn set_birthday_if_unset(
-    conn: &mut AnyConnection,
-    shop: &str,
-    customer: &str,
-    birthday: Birthday,
-    now: i64,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE customers SET birthday_month = $1, birthday_day = $2, birthday_set_at = $3
-         WHERE shop_id = $4 AND id = $5 AND birthday_month IS NULL",
-    )
-    .bind(i64::from(birthday.month))
-    .bind(i64::from(birthday.day))
-    .bind(now)
-    .bind(shop)
-    .bind(customer)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// Moves a member's joined (and created) date back to `joined` when the

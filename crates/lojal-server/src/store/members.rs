@@ -2,10 +2,9 @@
 //! cached balance, referral code and who referred them.
 
 use crate::error::{Error, Result};
-use crate::store::{actions, birthdays, codes};
+use crate::store::{birthdays, codes};
 use lojal_core::birthday::Birthday;
 use lojal_core::identity::CustomerId;
-use lojal_core::program::Program;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -30,16 +29,11 @@ pub struct Member {
     pub birthday: Option<(Birthday, i64)>,
 }
 
-/// Makes `customer` a member of `shop` if they are not one yet, with the
-/// program's sign-up bonus. A merchant signing a shopper in, or sending
-/// their first order, is what enrols them; `now` is when they joined.
-pub async fn ensure(
-    conn: &mut AnyConnection,
-    shop: &str,
-    program: &Program,
-    customer: &CustomerId,
-    now: i64,
-) -> Result<()> {
+/// Makes `customer` a member of `shop` if they are not one yet; true when
+/// they joined just now (and are due the program's sign-up bonus, which
+/// `app::enrol` pays). A merchant signing a shopper in, or sending their
+/// first order, is what enrols them; `now` is when they joined.
+pub async fn enrol(conn: &mut AnyConnection, shop: &str, customer: &CustomerId, now: i64) -> Result<bool> {
     // Nothing inserted means a member already (fine) or a clash of
     // referral codes (draw again). ON CONFLICT rather than catching the
     // error: on PostgreSQL an error would abort the whole transaction.
@@ -58,10 +52,10 @@ pub async fn ensure(
             let joined = lojal_core::webhooks::MemberJoined { customer: customer.to_string() };
             let event = lojal_core::webhooks::Event::MemberJoined(joined);
             crate::store::outbox::record(conn, shop, Some(customer.as_str()), &event, now).await?;
-            return actions::signed_up(conn, shop, program, customer.as_str(), now).await;
+            return Ok(true);
         }
         if is_member(conn, shop, customer.as_str()).await? {
-            return Ok(());
+            return Ok(false);
         }
     }
     Err(Error::CodeSpaceExhausted)

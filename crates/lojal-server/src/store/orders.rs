@@ -113,18 +113,26 @@ pub async fn insert_items(
     items: &[LineItem],
     excluded: &[bool],
 ) -> Result<()> {
-    for (item, excluded) in items.iter().zip(excluded) {
-        sqlx::query(
-            "INSERT INTO order_items (shop_id, order_id, sku, qty, price, excluded) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(shop)
-        .bind(order_id)
-        .bind(&item.sku)
-        .bind(item.qty)
-        .bind(item.price)
-        .bind(i64::from(*excluded))
-        .execute(&mut *conn)
-        .await?;
+    // A few multi-row statements rather than one per line: each statement
+    // is a round trip to SQLite's worker thread, inside the write lock.
+    // 4 values a row: 200 rows bind 802 parameters, under SQLite's 999.
+    let lines: Vec<(&LineItem, &bool)> = items.iter().zip(excluded).collect();
+    for chunk in lines.chunks(200) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let first = 3 + row * 4;
+                format!("($1, $2, ${}, ${}, ${}, ${})", first, first + 1, first + 2, first + 3)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO order_items (shop_id, order_id, sku, qty, price, excluded) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(shop).bind(order_id);
+        for (item, excluded) in chunk {
+            query = query.bind(&item.sku).bind(item.qty).bind(item.price).bind(i64::from(**excluded));
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }

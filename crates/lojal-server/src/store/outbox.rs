@@ -7,7 +7,7 @@
 //! A shop without an enabled endpoint subscribed to an event's type pays
 //! one indexed read per event and writes nothing.
 
-use crate::clock;
+use crate::clock::rfc3339;
 use crate::error::Result;
 use crate::store::ledger::Entry;
 use lojal_core::program::Tier;
@@ -149,8 +149,7 @@ async fn write(
         return Ok(false);
     }
     let id = new_event_id();
-    let envelope =
-        Envelope { id: id.clone(), event: event.clone(), created_at: clock::rfc3339(now), shop: shop.to_owned() };
+    let envelope = Envelope { id: id.clone(), event: event.clone(), created_at: rfc3339(now), shop: shop.to_owned() };
     let body = serde_json::to_string(&envelope).expect("an event serializes");
     let seq: Option<i64> = sqlx::query_scalar(
         "INSERT INTO webhook_events (id, shop_id, customer_id, type, body, created_at, once_key)
@@ -166,7 +165,8 @@ async fn write(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(seq) = seq else { return Ok(false) };
-    let due = clock::now_ms();
+    // Due from the change on: the worker claims it at its next look.
+    let due = now * 1000;
     for endpoint in endpoints {
         sqlx::query(
             "INSERT INTO webhook_deliveries (event_seq, endpoint_id, customer_id, state, attempts, next_attempt_ms)

@@ -29,19 +29,43 @@ const NEIGHBOUR_TERMS_PER_QUERY: usize = 100;
 /// in the order's transaction: a few multi-row statements, so even a
 /// 500-item order holds SQLite's write lock briefly.
 pub async fn count_basket(conn: &mut AnyConnection, shop: &str, skus: &[&str]) -> Result<()> {
-    let distinct = recommend::distinct_items(skus);
+    count_baskets(conn, shop, &[skus]).await
+}
+
+/// Adds several orders' baskets to the counts at once, each counted as
+/// [`count_basket`] counts it: the order writer's batch, in its shared
+/// transaction. The baskets are summed in memory first, so an item or pair
+/// that several of them hold is one row written once, and the rows go in
+/// key order (neighbouring rows share B-tree pages): three statements for
+/// the batch instead of three per order.
+pub async fn count_baskets<S: AsRef<str>>(conn: &mut AnyConnection, shop: &str, baskets: &[&[S]]) -> Result<()> {
+    if baskets.is_empty() {
+        return Ok(());
+    }
+    let mut model = CoCounts::default();
+    for basket in baskets {
+        model.add_basket(basket);
+    }
     sqlx::query(
-        "INSERT INTO shop_baskets (shop_id, baskets) VALUES ($1, 1)
-         ON CONFLICT (shop_id) DO UPDATE SET baskets = shop_baskets.baskets + 1",
+        "INSERT INTO shop_baskets (shop_id, baskets) VALUES ($1, $2)
+         ON CONFLICT (shop_id) DO UPDATE SET baskets = shop_baskets.baskets + excluded.baskets",
     )
     .bind(shop)
+    .bind(i64::from(model.baskets()))
     .execute(&mut *conn)
     .await?;
-    let items: Vec<(&str, i64)> = distinct.iter().map(|sku| (*sku, 1)).collect();
+    add_model_counts(conn, shop, &model).await
+}
+
+/// Adds every item's and pair's counts of `model` to the stored ones, in
+/// key order.
+async fn add_model_counts(conn: &mut AnyConnection, shop: &str, model: &CoCounts) -> Result<()> {
+    let mut items: Vec<(&str, i64)> = model.popular().into_iter().map(|(sku, n)| (sku, i64::from(n))).collect();
+    items.sort_unstable_by(|x, y| x.0.cmp(y.0));
     add_item_counts(conn, shop, &items).await?;
-    let walk = recommend::walk_weight(distinct.len());
-    let pairs: Vec<(&str, &str, Pair)> =
-        recommend::basket_pairs(&distinct).into_iter().map(|(a, b)| (a, b, Pair { baskets: 1, walk })).collect();
+    let mut pairs: Vec<(&str, &str, Pair)> =
+        items.iter().flat_map(|(sku, _)| model.pairs(sku).map(|(other, pair)| (*sku, other, pair))).collect();
+    pairs.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
     add_pair_counts(conn, shop, &pairs).await
 }
 
@@ -68,12 +92,7 @@ pub async fn rebuild(conn: &mut AnyConnection, shop: &str) -> Result<u32> {
         .bind(i64::from(model.baskets()))
         .execute(&mut *conn)
         .await?;
-    let popular = model.popular();
-    let items: Vec<(&str, i64)> = popular.iter().map(|(sku, n)| (*sku, i64::from(*n))).collect();
-    add_item_counts(conn, shop, &items).await?;
-    let pairs: Vec<(&str, &str, Pair)> =
-        popular.iter().flat_map(|(sku, _)| model.pairs(sku).map(|(other, pair)| (*sku, other, pair))).collect();
-    add_pair_counts(conn, shop, &pairs).await?;
+    add_model_counts(conn, shop, &model).await?;
     Ok(model.baskets())
 }
 

@@ -9,7 +9,6 @@
 //! finds the condition false; on SQLite the write transactions queue.
 
 use crate::error::{Error, Result};
-use crate::store::ledger::{self, Entry, Reason};
 use crate::store::{codes, outbox};
 use lojal_core::api::CodeView;
 use lojal_core::codes::{self as code_rules, CodeStatus};
@@ -24,19 +23,6 @@ pub struct Redemption {
     pub points: i64,
 }
 
-/// Spends `reward`'s cost from the member's balance and issues its code.
-/// `conn` must be a write transaction; the member must exist.
-pub async fn redeem(
-    conn: &mut AnyConnection,
-    shop: &str,
-    program: &Program,
-    customer: &str,
-    reward: &Reward,
-    now: i64,
-) -> Result<Redemption> {
-    redeem_worth(conn, shop, program, customer, reward, Worth { points: reward.cost, value: reward.value }, now).await
-}
-
 /// What one redemption spends and what its code takes off: a reward's
 /// cost and value, or the member's choice for a `points_off` reward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,40 +32,30 @@ pub struct Worth {
     pub value: i64,
 }
 
-/// [`redeem`] for `worth.points`, the code carrying `worth.value`: the
-/// spend goes through the ledger's conditional update like every other, so
-/// concurrent redemptions never spend past the balance.
-pub async fn redeem_worth(
+impl Worth {
+    /// The reward's own cost and value.
+    pub fn of(reward: &Reward) -> Worth {
+        Worth { points: reward.cost, value: reward.value }
+    }
+}
+
+/// Announces `redemption`, a member's of `reward`.
+pub async fn record_redeemed(
     conn: &mut AnyConnection,
     shop: &str,
-    program: &Program,
     customer: &str,
     reward: &Reward,
-    worth: Worth,
+    redemption: &Redemption,
     now: i64,
-) -> Result<Redemption> {
-    // The code first, so the ledger row can name it: each code's points are
-    // spent by exactly one row (`ledger verify` checks it). A refused spend
-    // fails the transaction, code and all.
-    let code = issue_worth(conn, shop, customer, reward, worth, now).await?;
-    let entry = Entry::new(Reason::Redeem, -worth.points, now).reward(&reward.id).note(&code);
-    let posted = ledger::post(conn, shop, customer, program, entry, now).await?;
+) -> Result<()> {
     let redeemed = lojal_core::webhooks::RewardRedeemed {
         customer: customer.to_owned(),
         reward_id: reward.id.clone(),
-        code: code.clone(),
-        points: worth.points,
-        balance: posted.balance,
+        code: redemption.code.clone(),
+        points: redemption.points_spent,
+        balance: redemption.points,
     };
-    crate::store::outbox::record(
-        conn,
-        shop,
-        Some(customer),
-        &lojal_core::webhooks::Event::RewardRedeemed(redeemed),
-        now,
-    )
-    .await?;
-    Ok(Redemption { code, points_spent: worth.points, points: posted.balance })
+    outbox::record(conn, shop, Some(customer), &Event::RewardRedeemed(redeemed), now).await
 }
 
 /// Notes that `code` was issued because of order `order_id`.
@@ -135,7 +111,7 @@ pub async fn issue(
 }
 
 /// [`issue`] worth `worth.value` rather than the reward's own value.
-async fn issue_worth(
+pub async fn issue_worth(
     conn: &mut AnyConnection,
     shop: &str,
     customer: &str,
@@ -385,21 +361,12 @@ pub async fn used_by(conn: &mut AnyConnection, shop: &str, code: &str, order_id:
     Ok(find(conn, shop, code).await?.is_some_and(|c| c.used_by_order.as_deref() == Some(order_id)))
 }
 
-/// Cancels an unused code (active or expired) and gives its points back to
-/// its member in a `void` ledger row naming it. Voiding a void code again
-/// changes nothing; a used code cannot be voided. `conn` must be a write
-/// transaction.
-pub async fn void(conn: &mut AnyConnection, shop: &str, program: &Program, code: &str, now: i64) -> Result<StoredCode> {
-    let found = find(conn, shop, code).await?.ok_or_else(|| Error::CodeNotFound(code.to_owned()))?;
-    if let Some(order_id) = found.used_by_order {
-        return Err(Error::CodeUsed { code: code.to_owned(), order_id });
-    }
-    if found.voided_at.is_some() {
-        return Ok(found);
-    }
-    // The member first: their lock orders this void after any spend of
-    // theirs in flight, as every balance move is ordered.
-    ledger::lock_member(conn, shop, &found.customer).await?;
+/// Cancels an unused code (active or expired): the code's row only, its
+/// points being the caller's to give back (`app::void_code`). The code as
+/// stored after, and whether this call voided it (voiding a void code
+/// again changes nothing); a used code cannot be voided. Run under the
+/// lock of the code's member ([`find`] names them), in a write transaction.
+pub async fn void(conn: &mut AnyConnection, shop: &str, code: &str, now: i64) -> Result<(StoredCode, bool)> {
     let voided = sqlx::query(
         "UPDATE redemptions SET voided_at = $1
          WHERE shop_id = $2 AND code = $3 AND used_by_order IS NULL AND voided_at IS NULL",
@@ -414,16 +381,16 @@ pub async fn void(conn: &mut AnyConnection, shop: &str, program: &Program, code:
         // A checkout used it, or another void won, while we waited.
         return match stored.used_by_order {
             Some(order_id) => Err(Error::CodeUsed { code: code.to_owned(), order_id }),
-            None => Ok(stored),
+            None => Ok((stored, false)),
         };
     }
-    if stored.points_spent > 0 {
-        let entry = Entry::new(Reason::Void, stored.points_spent, now).reward(&stored.reward_id).note(code);
-        ledger::post(conn, shop, &stored.customer, program, entry, now).await?;
-    }
-    let event = Event::CodeVoided(stored.event(None, Some("merchant")));
-    outbox::record(conn, shop, Some(&stored.customer), &event, now).await?;
-    Ok(stored)
+    Ok((stored, true))
+}
+
+/// Announces that the merchant voided `code`.
+pub async fn record_voided(conn: &mut AnyConnection, shop: &str, code: &StoredCode, now: i64) -> Result<()> {
+    let event = Event::CodeVoided(code.event(None, Some("merchant")));
+    outbox::record(conn, shop, Some(&code.customer), &event, now).await
 }
 
 fn refuse_unless_active(code: &StoredCode, now: i64) -> Result<()> {

@@ -1,14 +1,10 @@
 //! Visits that arrived through a member's referral link.
 
-use crate::error::{Error, Result};
-use crate::store::members;
+use crate::error::Result;
 use sqlx::AnyConnection;
 
-/// Counts a visit on `code`'s link; an unknown code is refused.
-pub async fn visit(conn: &mut AnyConnection, shop: &str, code: &str, now: i64) -> Result<()> {
-    if members::by_referral_code(conn, shop, code).await?.is_none() {
-        return Err(Error::UnknownReferralCode(code.to_owned()));
-    }
+/// Counts a visit on `code`'s link (a code the caller found).
+pub async fn record_visit(conn: &mut AnyConnection, shop: &str, code: &str, now: i64) -> Result<()> {
     sqlx::query("INSERT INTO referral_visits (shop_id, code, at) VALUES ($1, $2, $3)")
         .bind(shop)
         .bind(code)

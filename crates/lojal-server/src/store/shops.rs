@@ -1,10 +1,9 @@
 //! Shops: who they are, their secret, their program and allowed origins.
 
-use crate::clock;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use lojal_core::program::Program;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use std::fmt;
 
 #[derive(Clone)]
@@ -41,15 +40,11 @@ impl Shop {
     }
 }
 
-/// Adds a shop, checked first: its id, its currency (ISO 4217, in use) and
-/// its program. The secret is the caller's to check (`main.rs`), since
-/// tests and benchmarks make shops with short known secrets.
-pub async fn add(db: &Db, shop: &Shop) -> Result<()> {
-    lojal_core::identity::validate_shop_id(&shop.id)?;
-    lojal_core::currency::validate(&shop.currency)?;
-    shop.program.validate()?;
+/// Writes a new shop's row and its allowed origins at `now`;
+/// [`Error::ShopExists`] if its id is taken. Its id, currency and program
+/// are the caller's to check (`app::add_shop`).
+pub async fn add(conn: &mut AnyConnection, shop: &Shop, now: i64) -> Result<()> {
     let program = serde_json::to_string(&shop.program).expect("a program serializes");
-    let mut tx = db.pool.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO shops (id, name, secret, currency, locale, program, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
@@ -60,15 +55,14 @@ pub async fn add(db: &Db, shop: &Shop) -> Result<()> {
     .bind(&shop.currency)
     .bind(&shop.locale)
     .bind(program)
-    .bind(clock::now())
-    .execute(&mut *tx)
+    .bind(now)
+    .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() == 0 {
         return Err(Error::ShopExists(shop.id.clone()));
     }
-    tx.commit().await?;
     for origin in &shop.origins {
-        allow_origin(db, &shop.id, origin).await?;
+        allow_origin(conn, &shop.id, origin).await?;
     }
     Ok(())
 }
@@ -105,23 +99,19 @@ pub async fn get(db: &Db, id: &str) -> Result<Shop> {
     find(db, id).await?.ok_or_else(|| Error::UnknownShop(id.to_owned()))
 }
 
-/// Replaces the shop's program (validated first).
-pub async fn set_program(db: &Db, id: &str, program: &Program) -> Result<()> {
-    program.validate()?;
+/// Replaces the shop's program (checked by the caller: `app::set_program`).
+pub async fn set_program(conn: &mut AnyConnection, id: &str, program: &Program) -> Result<()> {
     let json = serde_json::to_string(program).expect("a program serializes");
-    // A write transaction, so that the widget's kept views (which read as
-    // much as the program shows) and other servers hear of it.
-    let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE shops SET program = $1 WHERE id = $2").bind(json).bind(id).execute(&mut *tx).await?;
-    tx.commit().await
+    sqlx::query("UPDATE shops SET program = $1 WHERE id = $2").bind(json).bind(id).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Lets pages on `origin` call shop `id`'s shopper API (no-op if they may).
-pub async fn allow_origin(db: &Db, id: &str, origin: &str) -> Result<()> {
+pub async fn allow_origin(conn: &mut AnyConnection, id: &str, origin: &str) -> Result<()> {
     sqlx::query("INSERT INTO shop_origins (shop_id, origin) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(id)
         .bind(origin.trim_end_matches('/'))
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

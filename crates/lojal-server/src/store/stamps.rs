@@ -2,13 +2,13 @@
 //! events that moved them, each at most once per order.
 
 use crate::error::Result;
-use crate::store::{ledger, redemptions};
 use lojal_core::api::StampCardView;
 use lojal_core::program::Program;
 use lojal_core::stamp_card::StampCard;
 use sqlx::{AnyConnection, Row};
 
-async fn stored(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Option<i64>> {
+/// The stamps on a member's current card as stored (`None`: never punched).
+pub async fn stored(conn: &mut AnyConnection, shop: &str, customer: &str) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT stamps FROM customers WHERE shop_id = $1 AND id = $2")
         .bind(shop)
         .bind(customer)
@@ -27,28 +27,20 @@ async fn set(conn: &mut AnyConnection, shop: &str, customer: &str, stamps: i64) 
     Ok(())
 }
 
-/// A new order's stamp, and the card's reward code if it filled up. In the
-/// order's transaction.
-pub async fn punch(
+/// Records a new order's stamp: the member's card at `stamps`, and the
+/// event with the reward `code` issued if it filled up. The card was read
+/// ([`stored`]) under the member's lock (see `app::punch_card`).
+pub async fn record_punch(
     conn: &mut AnyConnection,
     shop: &str,
-    program: &Program,
     customer: &str,
     order_id: &str,
-    total: i64,
+    stamps: i64,
+    code: Option<&str>,
     now: i64,
 ) -> Result<()> {
-    let Some(card) = &program.stamp_card else { return Ok(()) };
-    // Two orders of one member at once must not both read the same card.
-    ledger::lock_member(conn, shop, customer).await?;
-    let Some(punch) = card.punch(stored(conn, shop, customer).await?, total) else { return Ok(()) };
-    // The program's check keeps the card's reward among its rewards.
-    let code = match program.reward(&card.reward_id).filter(|_| punch.completed) {
-        Some(reward) => Some(redemptions::issue(conn, shop, customer, reward, 0, now).await?),
-        None => None,
-    };
-    set(conn, shop, customer, punch.stamps).await?;
-    event(conn, shop, order_id, "punch", customer, punch.stamps, code.as_deref(), now).await
+    set(conn, shop, customer, stamps).await?;
+    event(conn, shop, order_id, "punch", customer, stamps, code, now).await
 }
 
 /// A fully refunded order takes its stamp back, once.

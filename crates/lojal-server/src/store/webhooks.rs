@@ -1,8 +1,11 @@
 //! A shop's webhook endpoints, the deliveries of the outbox's events to
 //! them and every attempt; what the delivery worker claims and records.
+//! Rows only, over the caller's connection: the merchant's endpoint
+//! management begins its transactions in `app::webhook_endpoints`, the
+//! delivery worker (`crate::webhooks`) in its own turns, and both hand in
+//! the time (`now` in seconds, `now_ms` where a delivery is scheduled).
 
 use crate::clock;
-use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::outbox;
 use lojal_core::webhooks::{Event, PointsExpiring, MAX_ENDPOINTS};
@@ -46,13 +49,14 @@ fn random_hex<const N: usize>() -> String {
 
 /// Registers an endpoint of `shop`; `url` and `events` are checked by the
 /// caller (`lojal_core::webhooks`). At most [`MAX_ENDPOINTS`] per shop.
-pub async fn add(db: &Db, shop: &str, url: &str, events: &[String], now: i64) -> Result<Created> {
-    let mut tx = db.begin_write().await?;
+/// Run in a write transaction: it locks the shop's row so that two
+/// registrations cannot both pass the count.
+pub async fn add(conn: &mut AnyConnection, shop: &str, url: &str, events: &[String], now: i64) -> Result<Created> {
     // One registration at a time per shop, so two cannot both pass the count.
-    sqlx::query("UPDATE shops SET name = name WHERE id = $1").bind(shop).execute(&mut *tx).await?;
+    sqlx::query("UPDATE shops SET name = name WHERE id = $1").bind(shop).execute(&mut *conn).await?;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_endpoints WHERE shop_id = $1")
         .bind(shop)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
     if count >= MAX_ENDPOINTS as i64 {
         return Err(Error::TooManyWebhooks);
@@ -68,9 +72,8 @@ pub async fn add(db: &Db, shop: &str, url: &str, events: &[String], now: i64) ->
     .bind(serde_json::to_string(events).expect("strings serialize"))
     .bind(&secret)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     let endpoint = Endpoint {
         id,
         url: url.to_owned(),
@@ -100,71 +103,66 @@ fn endpoint(row: sqlx::any::AnyRow) -> Result<Endpoint> {
 }
 
 /// A shop's endpoints, oldest first.
-pub async fn list(db: &Db, shop: &str) -> Result<Vec<Endpoint>> {
+pub async fn list(conn: &mut AnyConnection, shop: &str) -> Result<Vec<Endpoint>> {
     let rows = sqlx::query(&format!(
         "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints w WHERE shop_id = $1 ORDER BY created_at, id"
     ))
     .bind(shop)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter().map(endpoint).collect()
 }
 
-pub async fn get(db: &Db, shop: &str, id: &str) -> Result<Endpoint> {
+pub async fn get(conn: &mut AnyConnection, shop: &str, id: &str) -> Result<Endpoint> {
     let row =
         sqlx::query(&format!("SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints w WHERE shop_id = $1 AND id = $2"))
             .bind(shop)
             .bind(id)
-            .fetch_optional(&db.pool)
+            .fetch_optional(&mut *conn)
             .await?;
     row.map(endpoint).transpose()?.ok_or_else(|| Error::UnknownWebhook(id.to_owned()))
 }
 
 /// Removes an endpoint with its deliveries and their attempts.
-pub async fn remove(db: &Db, shop: &str, id: &str) -> Result<()> {
-    let mut tx = db.begin_write().await?;
+pub async fn remove(conn: &mut AnyConnection, shop: &str, id: &str) -> Result<()> {
     let found: Option<String> = sqlx::query_scalar("SELECT id FROM webhook_endpoints WHERE shop_id = $1 AND id = $2")
         .bind(shop)
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?;
     if found.is_none() {
         return Err(Error::UnknownWebhook(id.to_owned()));
     }
-    sqlx::query("DELETE FROM webhook_attempts WHERE endpoint_id = $1").bind(id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM webhook_deliveries WHERE endpoint_id = $1").bind(id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1").bind(id).execute(&mut *tx).await?;
-    tx.commit().await?;
+    sqlx::query("DELETE FROM webhook_attempts WHERE endpoint_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM webhook_deliveries WHERE endpoint_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Switches a disabled endpoint back on: what was waiting is tried again
-/// now, with a new day of retries.
-pub async fn enable(db: &Db, shop: &str, id: &str) -> Result<Endpoint> {
-    let mut tx = db.begin_write().await?;
+/// from `now_ms`, with a new day of retries. False when there was nothing
+/// to switch on (enabled already, or no such endpoint).
+pub async fn enable(conn: &mut AnyConnection, shop: &str, id: &str, now_ms: i64) -> Result<bool> {
     let changed = sqlx::query(
         "UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL
          WHERE shop_id = $1 AND id = $2 AND disabled_at IS NOT NULL",
     )
     .bind(shop)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     if changed.rows_affected() == 0 {
-        // Enabled already (nothing to do) or not there.
-        drop(tx);
-        return get(db, shop, id).await;
+        return Ok(false);
     }
     sqlx::query(
         "UPDATE webhook_deliveries SET first_attempt_ms = NULL, next_attempt_ms = $1
          WHERE endpoint_id = $2 AND state = 'pending'",
     )
-    .bind(clock::now_ms())
+    .bind(now_ms)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
-    get(db, shop, id).await
+    Ok(true)
 }
 
 /// One attempt to deliver an event.
@@ -181,8 +179,8 @@ pub struct Attempt {
 }
 
 /// An endpoint's attempts, newest first.
-pub async fn attempts(db: &Db, shop: &str, id: &str, limit: i64) -> Result<Vec<Attempt>> {
-    get(db, shop, id).await?;
+pub async fn attempts(conn: &mut AnyConnection, shop: &str, id: &str, limit: i64) -> Result<Vec<Attempt>> {
+    get(conn, shop, id).await?;
     let rows = sqlx::query(
         "SELECT a.event_id, e.type, a.at, a.status, a.duration_ms, a.error
          FROM webhook_attempts a
@@ -192,7 +190,7 @@ pub async fn attempts(db: &Db, shop: &str, id: &str, limit: i64) -> Result<Vec<A
     )
     .bind(id)
     .bind(limit)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
         .map(|row| {
@@ -228,13 +226,13 @@ pub struct DeliveryState {
 }
 
 /// A shop's newest events, newest first.
-pub async fn events(db: &Db, shop: &str, limit: i64) -> Result<Vec<EventSummary>> {
+pub async fn events(conn: &mut AnyConnection, shop: &str, limit: i64) -> Result<Vec<EventSummary>> {
     let rows = sqlx::query(
         "SELECT seq, id, type, customer_id, created_at FROM webhook_events WHERE shop_id = $1 ORDER BY seq DESC LIMIT $2",
     )
     .bind(shop)
     .bind(limit)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut events = Vec::with_capacity(rows.len());
     for row in rows {
@@ -244,7 +242,7 @@ pub async fn events(db: &Db, shop: &str, limit: i64) -> Result<Vec<EventSummary>
              ORDER BY endpoint_id",
         )
         .bind(seq)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?
         .into_iter()
         .map(|d| {
@@ -269,22 +267,20 @@ pub async fn events(db: &Db, shop: &str, limit: i64) -> Result<Vec<EventSummary>
 
 /// Sends an event again to every enabled endpoint of the shop that
 /// receives its type (also one registered after it happened), now and with
-/// the same id and body; returns to how many endpoints.
-pub async fn resend(db: &Db, shop: &str, event_id: &str) -> Result<u64> {
-    let mut tx = db.begin_write().await?;
+/// the same id and body, due from `now_ms`; returns to how many endpoints.
+pub async fn resend(conn: &mut AnyConnection, shop: &str, event_id: &str, now_ms: i64) -> Result<u64> {
     let row = sqlx::query("SELECT seq, type, customer_id FROM webhook_events WHERE shop_id = $1 AND id = $2")
         .bind(shop)
         .bind(event_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| Error::UnknownEvent(event_id.to_owned()))?;
     let (seq, kind, customer): (i64, String, Option<String>) =
         (row.try_get("seq")?, row.try_get("type")?, row.try_get("customer_id")?);
     let endpoints = sqlx::query("SELECT id, events FROM webhook_endpoints WHERE shop_id = $1 AND disabled_at IS NULL")
         .bind(shop)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?;
-    let now_ms = clock::now_ms();
     let mut sent = 0;
     for endpoint in endpoints {
         let id: String = endpoint.try_get("id")?;
@@ -300,7 +296,7 @@ pub async fn resend(db: &Db, shop: &str, event_id: &str) -> Result<u64> {
         .bind(&id)
         .bind(customer.as_deref())
         .bind(now_ms)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         sqlx::query(
             "UPDATE webhook_deliveries SET state = 'pending', next_attempt_ms = $1, first_attempt_ms = NULL
@@ -309,11 +305,10 @@ pub async fn resend(db: &Db, shop: &str, event_id: &str) -> Result<u64> {
         .bind(now_ms)
         .bind(seq)
         .bind(&id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         sent += 1;
     }
-    tx.commit().await?;
     Ok(sent)
 }
 
@@ -342,25 +337,20 @@ impl std::fmt::Debug for Due {
     }
 }
 
-/// Records the attempts in `done` (see [`finish`]) and claims up to
-/// `limit` deliveries due by `now_ms` to enabled endpoints, each the oldest
-/// one waiting of its member for its endpoint (one member's events go out
-/// in order), until `lease_ms`: if this process dies before recording the
-/// outcome, another try comes after it. One write transaction for both,
-/// and none when there is nothing to record or claim: on SQLite every
-/// write transaction waits for the one writer and syncs the disk.
-pub async fn claim(db: &Db, done: &[Finished], now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Due>> {
-    if done.is_empty() {
-        let mut conn = db.pool.acquire().await?;
-        if limit <= 0 || due_rows(&mut conn, now_ms, 1).await?.is_empty() {
-            return Ok(Vec::new());
-        }
-    }
-    let mut tx = db.begin_write().await?;
-    for f in done {
-        finish_one(&mut tx, &f.due, &f.outcome, f.retry).await?;
-    }
-    let rows = if limit > 0 { due_rows(&mut tx, now_ms, limit).await? } else { Vec::new() };
+/// Whether any delivery is due by `now_ms` to an enabled endpoint: the
+/// worker's look before it begins a write transaction, which on SQLite
+/// waits for the one writer and syncs the disk.
+pub async fn any_due(conn: &mut AnyConnection, now_ms: i64) -> Result<bool> {
+    Ok(!due_rows(conn, now_ms, 1).await?.is_empty())
+}
+
+/// Claims up to `limit` deliveries due by `now_ms` to enabled endpoints,
+/// each the oldest one waiting of its member for its endpoint (one
+/// member's events go out in order), until `lease_ms`: if this process dies
+/// before recording the outcome, another try comes after it. Run in a write
+/// transaction.
+pub async fn claim(conn: &mut AnyConnection, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Due>> {
+    let rows = due_rows(conn, now_ms, limit).await?;
     let mut claimed = Vec::with_capacity(rows.len());
     for row in rows {
         let delivery_id: i64 = row.try_get("id")?;
@@ -373,7 +363,7 @@ pub async fn claim(db: &Db, done: &[Finished], now_ms: i64, lease_ms: i64, limit
         .bind(lease_ms)
         .bind(delivery_id)
         .bind(now_ms)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         if taken.rows_affected() == 0 {
             continue;
@@ -389,7 +379,6 @@ pub async fn claim(db: &Db, done: &[Finished], now_ms: i64, lease_ms: i64, limit
             attempts: row.try_get("attempts")?,
         });
     }
-    tx.commit().await?;
     Ok(claimed)
 }
 
@@ -438,21 +427,16 @@ pub struct Finished {
     pub retry: Retry,
 }
 
-/// Records attempts on claimed deliveries, in one transaction, and what
-/// follows each: delivered, another try at a time, or the endpoint
-/// disabled with the reason.
-pub async fn finish(db: &Db, done: &[Finished]) -> Result<()> {
-    if done.is_empty() {
-        return Ok(());
-    }
-    claim(db, done, 0, 0, 0).await.map(|_| ())
-}
-
-async fn finish_one(tx: &mut AnyConnection, due: &Due, outcome: &Outcome, retry: Retry) -> Result<()> {
+/// Records an attempt on a claimed delivery, and what follows it:
+/// delivered, another try at a time, or the endpoint disabled with the
+/// reason.
+pub async fn finish(conn: &mut AnyConnection, finished: &Finished) -> Result<()> {
+    let Finished { due, outcome, retry } = finished;
+    let retry = *retry;
     // Gone if the endpoint was removed meanwhile.
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM webhook_deliveries WHERE id = $1")
         .bind(due.delivery_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?;
     if exists.is_none() {
         return Ok(());
@@ -468,7 +452,7 @@ async fn finish_one(tx: &mut AnyConnection, due: &Due, outcome: &Outcome, retry:
     .bind(outcome.status)
     .bind(outcome.duration_ms)
     .bind(outcome.error.as_deref())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     let first = due.first_attempt_ms.unwrap_or(outcome.at_ms);
     match &outcome.error {
@@ -480,7 +464,7 @@ async fn finish_one(tx: &mut AnyConnection, due: &Due, outcome: &Outcome, retry:
             .bind(outcome.at_ms / 1000)
             .bind(first)
             .bind(due.delivery_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         }
         Some(error) => {
@@ -497,7 +481,7 @@ async fn finish_one(tx: &mut AnyConnection, due: &Due, outcome: &Outcome, retry:
             .bind(first)
             .bind(next)
             .bind(due.delivery_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
             if retry == Retry::GiveUp {
                 let reason = format!("deliveries kept failing, the last with: {error}");
@@ -508,7 +492,7 @@ async fn finish_one(tx: &mut AnyConnection, due: &Due, outcome: &Outcome, retry:
                 .bind(outcome.at_ms / 1000)
                 .bind(reason)
                 .bind(&due.endpoint_id)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
             }
         }
@@ -516,10 +500,22 @@ async fn finish_one(tx: &mut AnyConnection, due: &Due, outcome: &Outcome, retry:
     Ok(())
 }
 
-/// Writes a `points.expiring` event for each member of a shop with an
-/// enabled endpoint whose next points expire within `within` seconds of
-/// `now`, once per member and expiry date. Returns how many were written.
-pub async fn expiring_sweep(db: &Db, now: i64, within: i64) -> Result<usize> {
+/// A member of a shop with an enabled endpoint for `points.expiring` whose
+/// next points expire soon, not yet reminded of that expiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expiring {
+    pub shop: String,
+    pub customer: String,
+    /// Unix seconds.
+    pub at: i64,
+    pub points: i64,
+    pub balance: i64,
+}
+
+/// The members (at most 1000 at a time) of shops with an enabled endpoint
+/// for `points.expiring` whose next points expire within `within` seconds
+/// of `now` and who were not reminded of that expiry.
+pub async fn expiring(conn: &mut AnyConnection, now: i64, within: i64) -> Result<Vec<Expiring>> {
     let rows = sqlx::query(
         "SELECT c.shop_id, c.id, c.next_expiry_at, c.next_expiry_points, c.points FROM customers c
          WHERE c.shop_id IN (SELECT shop_id FROM webhook_endpoints
@@ -531,29 +527,33 @@ pub async fn expiring_sweep(db: &Db, now: i64, within: i64) -> Result<usize> {
     )
     .bind(now)
     .bind(now + within)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    let mut tx = db.begin_write().await?;
-    let mut written = 0;
-    for row in rows {
-        let (shop, customer): (String, String) = (row.try_get("shop_id")?, row.try_get("id")?);
-        let at: i64 = row.try_get("next_expiry_at")?;
-        let event = Event::PointsExpiring(PointsExpiring {
-            customer: customer.clone(),
-            points: row.try_get("next_expiry_points")?,
-            expires_at: clock::rfc3339(at),
-            balance: row.try_get("points")?,
-        });
-        let key = format!("points.expiring:{shop}:{customer}:{at}");
-        if outbox::record_once(&mut tx, &shop, Some(&customer), &event, now, &key).await? {
-            written += 1;
-        }
-    }
-    tx.commit().await?;
-    Ok(written)
+    rows.into_iter()
+        .map(|row| {
+            Ok(Expiring {
+                shop: row.try_get("shop_id")?,
+                customer: row.try_get("id")?,
+                at: row.try_get("next_expiry_at")?,
+                points: row.try_get("next_expiry_points")?,
+                balance: row.try_get("points")?,
+            })
+        })
+        .collect()
+}
+
+/// Writes the `points.expiring` event of `member`, once per member and
+/// expiry date (the outbox's once key); false if it was written before.
+pub async fn remind(conn: &mut AnyConnection, member: &Expiring, now: i64) -> Result<bool> {
+    let Expiring { shop, customer, at, points, balance } = member;
+    let event = Event::PointsExpiring(PointsExpiring {
+        customer: customer.clone(),
+        points: *points,
+        expires_at: clock::rfc3339(*at),
+        balance: *balance,
+    });
+    let key = format!("points.expiring:{shop}:{customer}:{at}");
+    outbox::record_once(conn, shop, Some(customer), &event, now, &key).await
 }
 
 /// Deletes the outbox's events about `customer` of `shop` (those written

@@ -295,7 +295,8 @@ async fn the_audit_finds_points_given_back_for_a_used_code() {
     .execute(&server.db.pool)
     .await
     .unwrap();
-    let report = lojal_server::store::audit::verify(&server.db, Some("demo")).await.unwrap();
+    let report =
+        lojal_server::store::audit::verify(&server.db, Some("demo"), lojal_server::clock::now()).await.unwrap();
     let found: Vec<&str> = report.findings.iter().map(|f| f.what.as_str()).collect();
     assert!(found.iter().any(|f| f.contains(&code) && f.contains("expected 0")), "{found:?}");
     assert!(found.iter().any(|f| f.contains("for no voided code")), "{found:?}");

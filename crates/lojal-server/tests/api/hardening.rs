@@ -6,7 +6,9 @@ use crate::on_each_backend;
 use crate::support::{program, server, Reply, Store, TestServer, SECRET};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use lojal_server::store::shops::{self, Shop};
+use lojal_server::app::add_shop;
+use lojal_server::clock;
+use lojal_server::store::shops::Shop;
 use serde_json::json;
 use std::process::Command;
 
@@ -166,14 +168,14 @@ async fn shops_with_a_currency_outside_iso_4217_are_refused(store: Store) {
     };
     // `kr` made `Intl.NumberFormat` throw in the widget; `XYZ` is well formed but no money.
     for (n, currency) in ["kr", "sek", "SEKK", "XYZ", "XXX", "HRK", "€", ""].into_iter().enumerate() {
-        let refused = shops::add(&server.db, &shop(&format!("bad-{n}"), currency)).await;
+        let refused = add_shop::add(&server.db, &shop(&format!("bad-{n}"), currency), clock::now()).await;
         assert!(
             matches!(refused, Err(lojal_server::Error::Invalid(lojal_core::Error::InvalidCurrency(_)))),
             "{currency:?}: {refused:?}"
         );
     }
     assert_eq!(server.count("shops").await, 2, "none of them was made");
-    shops::add(&server.db, &shop("euro", "EUR")).await.unwrap();
+    add_shop::add(&server.db, &shop("euro", "EUR"), clock::now()).await.unwrap();
 }
 
 /// `lojal-server shop add`, run as an operator would, on a fresh database.

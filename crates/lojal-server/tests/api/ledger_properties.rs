@@ -1,6 +1,6 @@
 //! Generated sequences of orders, refunds, redemptions, actions, feedback
 //! and referrals under a clock that moves by days and months, straight
-//! through the store's use cases on both databases: after every step the
+//! through the server's use cases on both databases: after every step the
 //! ledger audit (`ledger verify`) finds nothing, and no spend ever takes a
 //! balance below zero. `PROPTEST_CASES=2000` for a long run.
 
@@ -9,13 +9,14 @@ use crate::support::{server, Store};
 use lojal_core::identity::CustomerId;
 use lojal_core::program::Program;
 use lojal_core::requests::LineItem;
-use lojal_server::app::{ingest_order, refund};
+use lojal_server::app::{enrol, feedback, ingest_order, pay_action, redeem, refund};
 use lojal_server::db::Db;
-use lojal_server::store::actions::{self, Cause};
+use lojal_server::store::actions::Cause;
 use lojal_server::store::earning::Terms;
 use lojal_server::store::orders::NewOrder;
-use lojal_server::store::shops::{self, Shop};
-use lojal_server::store::{audit, feedback, ledger, members, redemptions};
+use lojal_server::store::redemptions::Worth;
+use lojal_server::store::shops::Shop;
+use lojal_server::store::{audit, ledger, members};
 use lojal_server::Error;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -100,7 +101,7 @@ async fn new_shop(db: &Db, id: &str) {
         program: program(),
         origins: vec![],
     };
-    shops::add(db, &shop).await.unwrap();
+    lojal_server::app::add_shop::add(db, &shop, lojal_server::clock::now()).await.unwrap();
 }
 
 /// Runs one step; refusals a client can cause are fine, anything else fails.
@@ -113,7 +114,7 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
             let referral_code = match referred_by {
                 Some(r) => {
                     let referrer = CustomerId::parse(CUSTOMERS[*r]).unwrap();
-                    members::ensure(&mut tx, shop, &program, &referrer, *now).await.map_err(|e| e.to_string())?;
+                    enrol::member(&mut tx, shop, &program, &referrer, *now).await.map_err(|e| e.to_string())?;
                     members::find(&mut tx, shop, CUSTOMERS[*r])
                         .await
                         .map_err(|e| e.to_string())?
@@ -150,9 +151,10 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
         Step::Redeem { customer, costly } => {
             let reward = program.reward(if *costly { "r100" } else { "r10" }).unwrap().clone();
             let member = CustomerId::parse(CUSTOMERS[*customer]).unwrap();
-            members::ensure(&mut tx, shop, &program, &member, *now).await.map_err(|e| e.to_string())?;
+            enrol::member(&mut tx, shop, &program, &member, *now).await.map_err(|e| e.to_string())?;
             let before = ledger::balance(&mut tx, shop, member.as_str()).await.map_err(|e| e.to_string())?;
-            let result = redemptions::redeem(&mut tx, shop, &program, member.as_str(), &reward, *now).await;
+            let result =
+                redeem::spend_on(&mut tx, shop, &program, member.as_str(), &reward, Worth::of(&reward), *now).await;
             if let Ok(done) = &result {
                 if done.points < 0 {
                     return Err(format!("a redemption of {} from {before} left {} points", reward.cost, done.points));
@@ -162,10 +164,10 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
         }
         Step::Review { customer } => {
             let member = CustomerId::parse(CUSTOMERS[*customer]).unwrap();
-            members::ensure(&mut tx, shop, &program, &member, *now).await.map_err(|e| e.to_string())?;
+            enrol::member(&mut tx, shop, &program, &member, *now).await.map_err(|e| e.to_string())?;
             let action = &program.actions[0];
             let event = format!("review-{now}");
-            actions::pay(
+            pay_action::pay(
                 &mut tx,
                 shop,
                 &program,
@@ -190,14 +192,14 @@ async fn run(db: &Db, shop: &str, step: &Step, now: &mut i64, orders: &mut Vec<S
                 Some(owner) => {
                     let request = serde_json::from_value(json!({"order_id": id, "score": 8})).unwrap();
                     let rules = program.feedback.unwrap();
-                    feedback::answer(&mut tx, shop, &program, &rules, &owner, &request, *now).await.map(|_| ())
+                    feedback::within(&mut tx, shop, &program, &rules, &owner, &request, *now).await.map(|_| ())
                 }
                 None => Ok(()),
             }
         }
         Step::Adjust { customer, points } => {
             let member = CustomerId::parse(CUSTOMERS[*customer]).unwrap();
-            members::ensure(&mut tx, shop, &program, &member, *now).await.map_err(|e| e.to_string())?;
+            enrol::member(&mut tx, shop, &program, &member, *now).await.map_err(|e| e.to_string())?;
             let entry = ledger::Entry::new(ledger::Reason::Adjustment, *points, *now);
             ledger::post(&mut tx, shop, member.as_str(), &program, entry, *now).await.map(|_| ())
         }
@@ -239,7 +241,7 @@ async fn no_sequence_of_money_moves_breaks_a_ledger_invariant(store: Store) {
             let (mut now, mut orders) = (START, Vec::new());
             for (i, step) in steps.iter().enumerate() {
                 run(&server.db, &shop, step, &mut now, &mut orders).await.map_err(TestCaseError::fail)?;
-                let report = audit::verify(&server.db, Some(&shop)).await.unwrap();
+                let report = audit::verify(&server.db, Some(&shop), lojal_server::clock::now()).await.unwrap();
                 prop_assert!(report.findings.is_empty(), "after step {i} ({step:?}): {:#?}", report.findings);
             }
             Ok(())

@@ -23,7 +23,7 @@ use lojal_core::platforms::{sign, Platform};
 use lojal_server::app::set_platform_secret;
 use lojal_server::clock;
 use lojal_server::store::platforms;
-use lojal_server::store::shops::{self, Shop};
+use lojal_server::store::shops::Shop;
 use serde_json::{json, Value};
 
 const SHOPIFY_PAID: &str = include_str!("fixtures/shopify_orders_paid.json");
@@ -64,7 +64,7 @@ async fn usd_shop(store: Store) -> TestServer {
         program: serde_json::from_value(program).unwrap(),
         origins: vec![],
     };
-    shops::add(&server.db, &shop).await.unwrap();
+    lojal_server::app::add_shop::add(&server.db, &shop, clock::now()).await.unwrap();
     set_platform_secret::set(&server.db, "usd", Platform::Shopify, SHOPIFY_SECRET, clock::now()).await.unwrap();
     set_platform_secret::set(&server.db, "usd", Platform::WooCommerce, WOO_SECRET, clock::now()).await.unwrap();
     server

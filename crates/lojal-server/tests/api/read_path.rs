@@ -57,7 +57,7 @@ on_each_backend!(another_process_s_write_reaches_the_kept_views);
 
 /// A second `Db` on the same database is another server process: its
 /// commit reaches this server's kept views (PostgreSQL: `NOTIFY`; SQLite:
-/// `data_version`) without anything written through this one.
+/// `write_marks`) without anything written through this one.
 async fn another_process_s_write_reaches_the_kept_views(store: Store) {
     let server = server(store).await;
     assert_eq!(server.order("o-1", "cust-1", 50_000).await.status, StatusCode::CREATED);
@@ -82,4 +82,35 @@ async fn another_process_s_write_reaches_the_kept_views(store: Store) {
         assert!(std::time::Instant::now() < deadline, "the other process's write never reached the view");
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
+}
+
+on_each_backend!(figures_for_the_merchant_leave_the_kept_views_standing);
+
+/// A click on a pick and a referral visit write only what the merchant's
+/// figures read: kept views stay, in this process and (nothing announced)
+/// in the others; a write that does change a view still moves the count.
+async fn figures_for_the_merchant_leave_the_kept_views_standing(store: Store) {
+    let server = server(store).await;
+    assert_eq!(server.order("o-1", "cust-1", 50_000).await.status, StatusCode::CREATED);
+    let view = server.shopper(Method::GET, "/v1/shops/demo/widget", Some("cust-1"), None).await.json();
+    let code = view["customer"]["referral"]["code"].as_str().unwrap().to_owned();
+    // The watcher hears this process's own order too (SQLite's
+    // `write_marks`, PostgreSQL's NOTIFY), within its next look.
+    let settle = std::time::Duration::from_millis(200);
+    tokio::time::sleep(settle).await;
+    let before = server.db.generation();
+
+    let click = json!({"sku": "oat-milk"});
+    let clicked = server.shopper(Method::POST, "/v1/shops/demo/recommendations/clicks", Some("cust-1"), Some(click));
+    assert_eq!(clicked.await.status, StatusCode::NO_CONTENT);
+    let visit = format!("/v1/shops/demo/referrals/{code}/visits");
+    assert_eq!(server.shopper(Method::POST, &visit, None, None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(server.count("recommendation_clicks").await, 1);
+    assert_eq!(server.count("referral_visits").await, 1);
+    // Long enough for the watcher to have heard of anything announced.
+    tokio::time::sleep(settle).await;
+    assert_eq!(server.db.generation(), before, "a click or a visit emptied the kept views");
+
+    assert_eq!(server.order("o-2", "cust-1", 10_000).await.status, StatusCode::CREATED);
+    assert!(server.db.generation() > before);
 }

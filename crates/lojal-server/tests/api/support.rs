@@ -8,7 +8,7 @@ use lojal_core::identity::sign;
 use lojal_core::program::Program;
 use lojal_server::db::{self, Db};
 use lojal_server::http::limits::Limits;
-use lojal_server::store::shops::{self, Shop};
+use lojal_server::store::shops::Shop;
 use lojal_server::telemetry::MetricsToken;
 use lojal_server::{app, clock, AppState};
 use serde_json::{json, Value};
@@ -129,7 +129,7 @@ pub async fn server_with_limits(store: Store, limits: std::sync::Arc<Limits>) ->
             program: program(),
             origins: vec![ORIGIN.into()],
         };
-        shops::add(&db, &shop).await.unwrap();
+        app::add_shop::add(&db, &shop, clock::now()).await.unwrap();
     }
     // The widget's files as built into the binary, as `serve` serves them.
     let router = app(AppState {
@@ -219,7 +219,7 @@ impl TestServer {
     /// more than was left, referral bonuses paid once, each code's points
     /// spent once.
     pub async fn assert_balances_match_ledger(&self) {
-        let report = lojal_server::store::audit::verify(&self.db, None).await.unwrap();
+        let report = lojal_server::store::audit::verify(&self.db, None, clock::now()).await.unwrap();
         assert!(report.findings.is_empty(), "the ledger audit failed: {:#?}", report.findings);
     }
 }

@@ -367,7 +367,7 @@ async fn expiry_and_the_reminder_before_it(store: Store) {
     // ahead finds them, once.
     server.order("o-new", "anna", 10_000).await;
     let now = lojal_server::clock::now();
-    let sweep = lojal_server::store::webhooks::expiring_sweep;
+    let sweep = lojal_server::webhooks::remind_expiring;
     assert_eq!(sweep(&server.db, now, 30 * 86_400).await.unwrap(), 0, "not within 30 days");
     assert_eq!(sweep(&server.db, now, 400 * 86_400).await.unwrap(), 1);
     assert_eq!(sweep(&server.db, now, 400 * 86_400).await.unwrap(), 0, "once per member and date");

@@ -3,11 +3,13 @@
 //! birthday reward, a win-back code. A view that finds none writes nothing.
 
 use super::compose;
+use crate::app::enrol;
 use crate::db::WriteTx;
 use crate::error::{Error, Result};
+use crate::store::ledger::{self, Entry, Reason};
 use crate::store::member_facts::{self, MemberFacts};
 use crate::store::shops::Shop;
-use crate::store::{birthdays, ledger, members, nudges, redemptions, tier_standing};
+use crate::store::{birthdays, members, nudges, redemptions, tier_standing};
 use lojal_core::identity::CustomerId;
 use lojal_core::nudge::NudgeKind;
 use lojal_core::program::{Program, Reward};
@@ -49,7 +51,7 @@ fn win_back_due<'p>(shop: &'p Shop, facts: &MemberFacts, now: i64) -> Option<&'p
 /// views at once write each thing once.
 pub async fn write(tx: &mut WriteTx, shop: &Shop, customer: &CustomerId, now: i64) -> Result<()> {
     let (id, program) = (shop.id.as_str(), &shop.program);
-    members::ensure(tx, id, program, customer, now).await?;
+    enrol::member(tx, id, program, customer, now).await?;
     ledger::lock_member(tx, id, customer.as_str()).await?;
     let facts = read(tx, shop, customer).await?;
     if facts.member.joined_at.is_none() {
@@ -58,8 +60,11 @@ pub async fn write(tx: &mut WriteTx, shop: &Shop, customer: &CustomerId, now: i6
     if expiry_due(&facts, now) {
         ledger::settle(tx, id, customer.as_str(), program, now).await?;
     }
-    if let Some(year) = birthday_due(program, &facts, now) {
-        birthdays::pay(tx, id, program, customer.as_str(), year, now).await?;
+    if let (Some(year), Some(reward)) = (birthday_due(program, &facts, now), program.birthday) {
+        if birthdays::record_paid(tx, id, customer.as_str(), year, reward.points).await? {
+            let entry = Entry::new(Reason::Birthday, reward.points, now);
+            ledger::post(tx, id, customer.as_str(), program, entry, now).await?;
+        }
     }
     // After the rest: which nudge shows depends on the figures they moved.
     if program.nudges.win_back_reward_id.is_some() {
