@@ -21,10 +21,17 @@ use std::time::{Duration, Instant};
 
 const BACKSTOP: Duration = Duration::from_secs(5);
 
+/// A shop as read, with the shops generation read before it and when.
+#[derive(Debug)]
+struct Kept {
+    generation: u64,
+    read_at: Instant,
+    shop: Arc<Shop>,
+}
+
 #[derive(Debug, Default)]
 pub struct ShopCache {
-    /// Each shop with the shops generation read before it was, and when.
-    entries: RwLock<HashMap<String, (u64, Instant, Arc<Shop>)>>,
+    entries: RwLock<HashMap<String, Kept>>,
 }
 
 impl ShopCache {
@@ -34,8 +41,8 @@ impl ShopCache {
             return Ok(shop);
         }
         let shop = Arc::new(shops::get(db, id).await?);
-        let entry = (generation, Instant::now(), shop.clone());
-        self.entries.write().unwrap_or_else(|e| e.into_inner()).insert(id.to_owned(), entry);
+        let kept = Kept { generation, read_at: Instant::now(), shop: shop.clone() };
+        self.entries.write().unwrap_or_else(|e| e.into_inner()).insert(id.to_owned(), kept);
         Ok(shop)
     }
 
@@ -43,8 +50,8 @@ impl ShopCache {
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         entries
             .get(id)
-            .filter(|(kept_at, read_at, _)| *kept_at == generation && read_at.elapsed() < BACKSTOP)
-            .map(|(_, _, shop)| shop.clone())
+            .filter(|kept| kept.generation == generation && kept.read_at.elapsed() < BACKSTOP)
+            .map(|kept| kept.shop.clone())
     }
 
     /// After this server changed the shop outside a [`crate::db::WriteTx`]
